@@ -1,0 +1,45 @@
+/** Entry point: decides headless command or interactive wizard before anything renders. */
+import { UsageError, parseFlags } from './args.js';
+import type { CliIO } from './io.js';
+import { EXIT, processIO } from './io.js';
+import { planCommand } from './plan.js';
+import { HELP, VERSION } from './help.js';
+
+type Command = (flags: ReturnType<typeof parseFlags>['values'], positionals: string[], io: CliIO) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  plan: async () => planCommand,
+};
+
+export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
+  try {
+    const { values: flags, positionals } = parseFlags(argv);
+    if (flags.version) {
+      io.out(`zsplit ${VERSION}\n`);
+      return EXIT.ok;
+    }
+    const [name, ...rest] = positionals;
+    if (flags.help || name === 'help') {
+      io.out(HELP);
+      return EXIT.ok;
+    }
+    if (!name || name === 'wizard') {
+      if (!io.isTTY) {
+        io.err('zsplit: no terminal: the wizard needs one. Use the headless commands, e.g.\n  zsplit plan setup --role secondary --domain example.com --zimbra-host zimbra.example.com --peer-host mail.example.com --peer-kind exchange\n  zsplit apply --plan plan.json --yes\nSee zsplit --help.\n');
+        return EXIT.invalid;
+      }
+      const { startWizard } = await import('./wizard.js');
+      return await startWizard(flags, io);
+    }
+    const load = COMMANDS[name];
+    if (!load) throw new UsageError(`unknown command "${name}"; see zsplit --help`);
+    return await (await load())(flags, rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`zsplit: ${e.message}\n`);
+      return EXIT.invalid;
+    }
+    io.err(`zsplit: ${(e as Error).stack ?? e}\n`);
+    return EXIT.failure;
+  }
+}

@@ -1,0 +1,63 @@
+/** `zsplit plan setup|cutover|unsplit`: validate the answers, plan, render. */
+import { writeFileSync } from 'node:fs';
+import type { Job } from '../model/types.js';
+import { JOBS } from '../model/types.js';
+import type { Answers } from '../model/types.js';
+import { validateAnswers } from '../model/validate.js';
+import { PlanRefused, plan } from '../plan/index.js';
+import type { Observed, Plan } from '../plan/index.js';
+import type { RunAs } from '../plan/render.js';
+import { renderPlan } from '../plan/render.js';
+import type { Flags } from './args.js';
+import { UsageError, rawAnswers } from './args.js';
+import type { CliIO } from './io.js';
+import { EXIT } from './io.js';
+
+export function jobArg(positional: string | undefined): Job {
+  if (!positional || !(JOBS as readonly string[]).includes(positional)) throw new UsageError(`name the job: ${JOBS.join(', ')} (e.g. zsplit plan setup ...)`);
+  return positional as Job;
+}
+
+/** Answers from flags, or a UsageError-like report naming every bad flag. */
+export function answersFrom(flags: Flags, job: Job, io: CliIO): Answers | undefined {
+  const v = validateAnswers(rawAnswers(flags), job);
+  if (!v.answers) {
+    for (const e of v.errors) io.err(`zsplit: ${e.flag}: ${e.message}\n`);
+    return undefined;
+  }
+  for (const w of v.warnings) io.err(`warning: ${w}\n`);
+  return v.answers;
+}
+
+export function runAsFlag(flags: Flags): RunAs {
+  const r = flags['run-as'] ?? 'zimbra';
+  if (r !== 'zimbra' && r !== 'current') throw new UsageError(`--run-as: "${r}" must be zimbra or current`, '--run-as');
+  return r;
+}
+
+export function makePlan(job: Job, answers: Answers, io: CliIO, observed?: Observed): Plan | undefined {
+  try {
+    return plan(job, answers, observed);
+  } catch (e) {
+    if (!(e instanceof PlanRefused)) throw e;
+    for (const r of e.reasons) io.err(`zsplit: refused: ${r}\n`);
+    return undefined;
+  }
+}
+
+export async function planCommand(flags: Flags, positionals: string[], io: CliIO): Promise<number> {
+  const job = jobArg(positionals[0]);
+  const format = flags.format ?? (flags.json ? 'json' : 'text');
+  if (format !== 'text' && format !== 'sh' && format !== 'json') throw new UsageError(`--format: "${format}" must be text, sh or json`, '--format');
+  const runAs = runAsFlag(flags);
+  const answers = answersFrom(flags, job, io);
+  if (!answers) return EXIT.invalid;
+  const p = makePlan(job, answers, io);
+  if (!p) return EXIT.refused;
+  const text = renderPlan(p, format, { runAs });
+  if (flags.out) {
+    writeFileSync(flags.out, text, { mode: format === 'sh' ? 0o755 : 0o644 });
+    io.err(`zsplit: wrote ${p.steps.length} steps to ${flags.out}\n`);
+  } else io.out(text);
+  return EXIT.ok;
+}

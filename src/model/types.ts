@@ -1,0 +1,54 @@
+/** The operator's answers: everything a plan is computed from. */
+
+export type Role = 'primary' | 'secondary';
+export const ROLES: readonly Role[] = ['primary', 'secondary'];
+
+export type PeerKind = 'zimbra' | 'exchange' | 'm365' | 'postfix' | 'sendmail' | 'other';
+export const PEER_KINDS: readonly PeerKind[] = ['zimbra', 'exchange', 'm365', 'postfix', 'sendmail', 'other'];
+
+export type Job = 'setup' | 'cutover' | 'unsplit';
+export const JOBS: readonly Job[] = ['setup', 'cutover', 'unsplit'];
+
+/** Which way a cutover wave moves its users. */
+export type Direction = 'to-zimbra' | 'to-peer';
+
+export interface PeerAccount {
+  address: string;
+  /** The peer's other addresses for the same person; the authoritative side must know them. */
+  aliases: string[];
+}
+
+export interface Peer {
+  kind: PeerKind;
+  host: string;
+  port: number;
+  /** Addresses the peer relays from, for zimbraMtaMyNetworks (CIDR or bare IP). */
+  ips: string[];
+}
+
+export interface Cutover {
+  users: string[];
+  direction: Direction;
+  /** A name the operator gives the wave ("wave-3"), kept in the journal. */
+  wave: string;
+}
+
+export interface Answers {
+  /** The shared mail domain(s); the first is the one the MX change is about. */
+  domains: string[];
+  role: Role;
+  /** The Zimbra MTA server(s): `ms` targets, and where the peer relays to. */
+  zimbraHosts: string[];
+  /** The Zimbra mailbox server: `lmtp:<mailboxHost>:7025`. */
+  mailboxHost: string;
+  /** e.g. "10.1.0", "8.6.0"; commands differ before and after 8.7. */
+  zimbraVersion: string;
+  peer: Peer;
+  /** Accounts that live on the peer (primary: one placeholder each). */
+  peerAccounts: PeerAccount[];
+  cutover?: Cutover;
+  /** Accept a mynetworks entry wider than /24 or /64. */
+  allowWideNetwork?: boolean;
+  /** Unsplit even though accounts are still routed to the peer. */
+  force?: boolean;
+}

@@ -1,0 +1,89 @@
+/** plan(job, answers, observed?) -> ordered steps. Pure: no I/O. */
+import { createHash } from 'node:crypto';
+import type { Answers, Job } from '../model/types.js';
+import type { Entry } from '../zimbra/commands.js';
+import { changeArgv, entryKey } from '../zimbra/commands.js';
+import type { Observed } from './observed.js';
+import { observedValues } from './observed.js';
+import type { Plan, Step } from './step.js';
+import { inverseChange, showValues, valuesAfter } from './step.js';
+import { setupPrimary, setupSecondary } from './setup.js';
+import { cutover } from './cutover.js';
+import { unsplit } from './unsplit.js';
+
+export class PlanRefused extends Error {
+  constructor(public readonly reasons: string[]) {
+    super(reasons.join('\n'));
+  }
+}
+
+export function plan(job: Job, answers: Answers, observed?: Observed): Plan {
+  let built: { steps: Step[]; notes: string[]; errors?: string[]; warnings?: string[] };
+  if (job === 'setup') built = answers.role === 'primary' ? setupPrimary(answers, observed) : setupSecondary(answers, observed);
+  else if (job === 'cutover') {
+    if (!answers.cutover) throw new PlanRefused(['a cutover needs --users']);
+    built = cutover(answers, observed);
+  } else built = unsplit(answers, observed);
+  if (built.errors?.length) throw new PlanRefused(built.errors);
+  const steps = observed ? built.steps.map((s) => withObserved(s, observed)) : built.steps;
+  return { schema: 1, job, answers, steps, warnings: built.warnings ?? [], notes: built.notes, observed: Boolean(observed) };
+}
+
+/** Fills before, desired and inverse from what the server holds now. */
+export function withObserved(step: Step, observed: Observed): Step {
+  if (step.kind !== 'zmprov' || !step.entry || !step.change || !step.probe) return step;
+  const before = observedValues(observed, step.entry, step.probe.attr);
+  if (before === undefined) return step;
+  return { ...step, ...stepValues(step, before) };
+}
+
+/** before/desired/inverse of a step for a given before-value (the engine calls this with what it probed). */
+export function stepValues(step: Step, before: string[] | null): Pick<Step, 'before' | 'desired' | 'inverse'> {
+  const change = step.change!;
+  const inv = change.op === 'delete' ? null : inverseChange(change, before);
+  return { before, desired: showValues(valuesAfter(change, before)), inverse: inv ? changeArgv(step.entry!, inv) : null };
+}
+
+export interface ProbeRequest {
+  entry: Entry;
+  attrs: string[];
+}
+
+/**
+ * Every probe a plan needs, one request per entry (so one batch line per entry),
+ * plus the context the planner reads (global and server mynetworks / relay host, mail hosts).
+ */
+export function probeRequests(steps: Step[], answers: Answers, job: Job): ProbeRequest[] {
+  const byKey = new Map<string, ProbeRequest>();
+  const want = (entry: Entry, attr: string) => {
+    const key = entryKey(entry);
+    const req = byKey.get(key) ?? { entry, attrs: [] };
+    if (!req.attrs.includes(attr)) req.attrs.push(attr);
+    byKey.set(key, req);
+  };
+  const config: Entry = { kind: 'config', name: '' };
+  for (const attr of ['zimbraMtaMyNetworks', 'zimbraMtaRelayHost', 'zimbraMtaSmtpDnsSupportLevel', 'zimbraMtaDnsLookupsEnabled']) {
+    want(config, attr);
+    for (const name of answers.zimbraHosts) want({ kind: 'server', name }, attr);
+  }
+  for (const s of steps) {
+    if (s.kind !== 'zmprov' || !s.entry || !s.probe) continue;
+    want(s.entry, s.probe.attr);
+    if (s.entry.kind === 'account') {
+      want(s.entry, 'zimbraAccountStatus');
+      if (job === 'cutover') want(s.entry, 'zimbraMailHost');
+    }
+  }
+  return [...byKey.values()];
+}
+
+/** A stable fingerprint of what a plan will run and of the before-values it assumed. */
+export function planHash(p: Plan): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ job: p.job, answers: p.answers }));
+  for (const s of p.steps) h.update(JSON.stringify([s.id, s.argv ?? s.reloadArgv ?? s.manual?.commands, s.before]));
+  return h.digest('hex').slice(0, 16);
+}
+
+export type { Plan, Step } from './step.js';
+export type { Observed } from './observed.js';

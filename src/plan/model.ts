@@ -1,0 +1,88 @@
+/**
+ * A plan applied to a model of the directory (no server): the planned after-state the
+ * flow check routes through, and the ground for the property that inverses restore the
+ * before-state. Same shape as the simulator's state.
+ */
+import type { Attrs } from '../zimbra/parse.js';
+import type { Change, Entry } from '../zimbra/commands.js';
+import { changedAttr } from '../zimbra/commands.js';
+import type { Step } from './step.js';
+import { inverseChange, valuesAfter } from './step.js';
+
+export interface Directory {
+  config: Attrs;
+  servers: Record<string, Attrs>;
+  domains: Record<string, Attrs>;
+  accounts: Record<string, Attrs>;
+}
+
+export function cloneDirectory(d: Directory): Directory {
+  return structuredClone(d);
+}
+
+function table(d: Directory, kind: Entry['kind']): Record<string, Attrs> | undefined {
+  return kind === 'account' ? d.accounts : kind === 'domain' ? d.domains : kind === 'server' ? d.servers : undefined;
+}
+
+export function readEntry(d: Directory, entry: Entry): Attrs | null {
+  if (entry.kind === 'config') return d.config;
+  const t = table(d, entry.kind)!;
+  const name = entry.name.toLowerCase();
+  if (t[name]) return t[name];
+  if (entry.kind === 'account') {
+    // An alias resolves to its account, as in zmprov.
+    const owner = Object.values(t).find((a) => (a.zimbraMailAlias ?? []).some((x) => x.toLowerCase() === name));
+    return owner ?? null;
+  }
+  return null;
+}
+
+export function readValues(d: Directory, entry: Entry, attr: string): string[] | null {
+  const e = readEntry(d, entry);
+  if (!e) return null;
+  return e[attr] ?? [];
+}
+
+/** Applies one change the way Zimbra would, for the attributes zsplit touches. */
+export function applyChange(d: Directory, entry: Entry, change: Change, mailHost = 'zimbra.example.com'): void {
+  const attr = changedAttr(change);
+  if (change.op === 'create') {
+    const name = entry.name.toLowerCase();
+    d.accounts[name] = {
+      zimbraMailDeliveryAddress: [name],
+      zimbraMailHost: [mailHost],
+      zimbraMailTransport: [`lmtp:${mailHost}:7025`],
+      zimbraMailStatus: ['enabled'],
+      ...Object.fromEntries(change.attrs.map(([k, v]) => [k, [v]])),
+    };
+    return;
+  }
+  if (change.op === 'delete') {
+    delete d.accounts[entry.name.toLowerCase()];
+    return;
+  }
+  const e = readEntry(d, entry);
+  if (!e) throw new Error(`no such ${entry.kind}: ${entry.name}`);
+  const after = valuesAfter(change, e[attr] ?? [])!;
+  if (after.length) e[attr] = after;
+  else delete e[attr];
+}
+
+/**
+ * Applies the zmprov steps of a plan to a copy of `before`, returning the after-state and
+ * the inverse changes in the order a rollback runs them.
+ */
+export function applyPlanToModel(before: Directory, steps: Step[]): { after: Directory; inverses: { entry: Entry; change: Change }[] } {
+  const d = cloneDirectory(before);
+  const inverses: { entry: Entry; change: Change }[] = [];
+  for (const s of steps) {
+    if (s.kind !== 'zmprov' || !s.entry || !s.change) continue;
+    const current = readValues(d, s.entry, changedAttr(s.change));
+    if (s.onlyIf && !(current && s.onlyIf.includes(current[0]))) continue;
+    const inv = inverseChange(s.change, current);
+    if (!inv) continue;
+    applyChange(d, s.entry, s.change);
+    inverses.unshift({ entry: s.entry, change: inv });
+  }
+  return { after: d, inverses };
+}

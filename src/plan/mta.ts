@@ -1,0 +1,115 @@
+/** MTA-level steps shared by the jobs: relay host, DNS, mynetworks, the one reload. */
+import type { Answers } from '../model/types.js';
+import type { Entry } from '../zimbra/commands.js';
+import { isModernMta } from '../zimbra/attrs.js';
+import type { Observed } from './observed.js';
+import { observedValues } from './observed.js';
+import type { Step } from './step.js';
+import { manualStep, zmprovStep } from './step.js';
+
+/**
+ * Where an MTA attribute must be written: a server-level value overrides the global one
+ * (pitfall 7), so when any MTA server has its own value, write it there.
+ */
+export function mtaEntries(a: Answers, observed: Observed | undefined, attr: string): Entry[] {
+  const servers: Entry[] = a.zimbraHosts.map((name) => ({ kind: 'server', name }));
+  const serverLevel = servers.some((s) => (observedValues(observed, s, attr) ?? []).length > 0);
+  return serverLevel ? servers : [{ kind: 'config', name: '' }];
+}
+
+export function dnsAttr(a: Answers): { attr: string; off: string; on: string } {
+  return isModernMta(a.zimbraVersion)
+    ? { attr: 'zimbraMtaSmtpDnsSupportLevel', off: 'disabled', on: 'enabled' }
+    : { attr: 'zimbraMtaDnsLookupsEnabled', off: 'FALSE', on: 'TRUE' };
+}
+
+const where = (e: Entry) => (e.kind === 'config' ? 'global' : e.name);
+
+export function relayHostSteps(a: Answers, observed: Observed | undefined, value: string | null): Step[] {
+  return mtaEntries(a, observed, 'zimbraMtaRelayHost').map((e) =>
+    zmprovStep(
+      value
+        ? { id: `mta.relayhost:${where(e)}`, title: `Relay outgoing mail through ${a.peer.host} (${where(e)})`, why: 'As secondary, Zimbra sends everything it does not deliver itself through the authoritative peer.' }
+        : { id: `mta.relayhost:${where(e)}`, title: `Remove the relay host (${where(e)})`, why: 'Zimbra delivers to the internet itself again.' },
+      e,
+      { op: 'set', attr: 'zimbraMtaRelayHost', values: value ? [value] : [] },
+    ),
+  );
+}
+
+export function dnsSteps(a: Answers, observed: Observed | undefined, off: boolean, requires?: string[]): Step[] {
+  const d = dnsAttr(a);
+  return mtaEntries(a, observed, d.attr).map((e) =>
+    zmprovStep(
+      {
+        id: `mta.dns:${where(e)}`,
+        title: off ? `Turn off MX lookups (${d.attr} ${d.off}, ${where(e)})` : `Turn MX lookups back on (${d.attr} ${d.on}, ${where(e)})`,
+        why: off
+          ? 'All mail leaves through the relay host; without it this would break internet delivery, so it only applies together with the relay host.'
+          : 'Without a relay host Zimbra must look up MX records itself.',
+        requires,
+      },
+      e,
+      { op: 'set', attr: d.attr, values: [off ? d.off : d.on] },
+    ),
+  );
+}
+
+export function myNetworksSteps(a: Answers, observed: Observed | undefined, op: 'add' | 'remove'): Step[] {
+  const steps: Step[] = [];
+  if (op === 'add' && a.peer.ips.length === 0) {
+    // zsplit never guesses an address to trust for relaying: the operator fills it in.
+    return [
+      manualStep(
+        'mta.mynetworks',
+        'zimbra',
+        'Zimbra (as zimbra), once the peer address is known',
+        `Let ${a.peer.host} relay through Zimbra (give --peer-ip to make this a step zsplit applies)`,
+        'The peer relays its internet-bound mail through Zimbra; the installer keeps mynetworks per server, so add to the server value.',
+        a.zimbraHosts.map((h) => `zmprov ms ${h} +zimbraMtaMyNetworks <IP of ${a.peer.host}>/32`),
+      ),
+    ];
+  }
+  for (const host of a.zimbraHosts) {
+    const server: Entry = { kind: 'server', name: host };
+    const own = observedValues(observed, server, 'zimbraMtaMyNetworks');
+    const global = observedValues(observed, { kind: 'config', name: '' }, 'zimbraMtaMyNetworks') ?? [];
+    if (op === 'add' && own !== undefined && own !== null && own.length === 0 && global.length > 0) {
+      // A first server-level value would hide the global list (127.0.0.0/8 among it): copy it down.
+      const tokens = [...new Set([...global.flatMap((v) => v.split(/[\s,]+/)).filter(Boolean), ...a.peer.ips])];
+      steps.push(
+        zmprovStep(
+          { id: `mta.mynetworks:${host}`, title: `Let ${a.peer.ips.join(', ')} relay through ${host} (global networks kept)`, why: 'The peer relays its internet mail through Zimbra; the installer keeps mynetworks per server.' },
+          server,
+          { op: 'set', attr: 'zimbraMtaMyNetworks', values: [tokens.join(' ')] },
+        ),
+      );
+      continue;
+    }
+    for (const ip of a.peer.ips) {
+      steps.push(
+        zmprovStep(
+          op === 'add'
+            ? { id: `mta.mynetworks:${host}:${ip}`, title: `Let ${ip} relay through ${host}`, why: 'The peer relays its internet-bound mail through Zimbra; existing networks are kept.' }
+            : { id: `mta.mynetworks:${host}:${ip}`, title: `Stop ${ip} relaying through ${host}`, why: 'The peer is gone; it must not stay a trusted network.' },
+          server,
+          { op, attr: 'zimbraMtaMyNetworks', value: ip },
+        ),
+      );
+    }
+  }
+  return steps;
+}
+
+export function reloadStep(a: Answers): Step {
+  const modern = isModernMta(a.zimbraVersion);
+  return {
+    id: 'mta.reload',
+    title: modern ? 'Reload the MTA (zmmtactl reload)' : 'Restart Postfix (postfix stop; postfix start)',
+    why: 'Relay host, DNS and mynetworks reach main.cf only through zmconfigd; one reload applies them all now.',
+    where: 'zimbra',
+    kind: 'reload',
+    reloadArgv: modern ? [['zmmtactl', 'reload']] : [['postfix', 'stop'], ['postfix', 'start']],
+    reload: false,
+  };
+}

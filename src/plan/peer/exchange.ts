@@ -1,0 +1,63 @@
+/** Exchange Server (on-premises): accepted domains and connectors (zimbra.md §6.1). */
+import type { PeerCommands } from './context.js';
+
+const ps = (s: string) => `"${s.replace(/"/g, '`"')}"`;
+
+export const exchange: PeerCommands = {
+  system: 'Exchange Management Shell',
+  forwardUnknownToZimbra: (c) => [
+    {
+      title: `Make ${c.domain} an internal relay domain on Exchange`,
+      why: 'Exchange then delivers its own users and passes every other address of the domain on instead of rejecting it.',
+      commands: c.domains.map((d) => `Set-AcceptedDomain -Identity ${d} -DomainType InternalRelay`),
+    },
+    {
+      title: 'Send connector from Exchange to Zimbra',
+      why: 'Carries mail for addresses Exchange does not know to the authoritative Zimbra MTA.',
+      commands: [
+        `New-SendConnector -Name "zsplit to Zimbra" -AddressSpaces ${c.domains.map((d) => `"SMTP:${d};1"`).join(',')} -Custom -DNSRoutingEnabled $false -SmartHosts ${c.zimbra} -SmartHostAuthMechanism None`,
+      ],
+    },
+  ],
+  authoritative: (c) => [
+    {
+      title: `Keep ${c.domain} authoritative on Exchange`,
+      why: 'Exactly one side may reject unknown users; the other forwards them. Here that is Exchange.',
+      commands: c.domains.map((d) => `Get-AcceptedDomain -Identity ${d} | Format-List DomainType   # must say Authoritative`),
+    },
+    {
+      title: 'Receive connector that lets Zimbra relay through Exchange',
+      why: 'Zimbra sends internet-bound mail through Exchange (its relay host); Exchange must accept it from Zimbra only.',
+      commands: [
+        `New-ReceiveConnector -Name "Relay from Zimbra" -TransportRole FrontendTransport -Custom -Bindings 0.0.0.0:25 -RemoteIpRanges ${c.zimbraIp}`,
+        'Set-ReceiveConnector "Relay from Zimbra" -PermissionGroups AnonymousUsers',
+        'Get-ReceiveConnector "Relay from Zimbra" | Add-ADPermission -User "NT AUTHORITY\\ANONYMOUS LOGON" -ExtendedRights "Ms-Exch-SMTP-Accept-Any-Recipient"',
+      ],
+    },
+  ],
+  routeUsersToZimbra: (c, users) => [
+    {
+      title: `Route ${users.length} user(s) to Zimbra on Exchange`,
+      why: 'Exchange is authoritative: it must know each moved user and hand their mail to Zimbra.',
+      commands: users.map((u) => `Set-Mailbox -Identity ${ps(u)} -ForwardingSmtpAddress ${ps(`smtp:${u}`)} -DeliverToMailboxAndForward $false   # or convert to a mail user routed to ${c.zimbra}`),
+    },
+  ],
+  routeUsersToPeer: (_c, users) => [
+    {
+      title: `Deliver ${users.length} user(s) on Exchange again`,
+      why: 'They move back to Exchange: remove the forwarding to Zimbra.',
+      commands: users.map((u) => `Set-Mailbox -Identity ${ps(u)} -ForwardingSmtpAddress $null`),
+    },
+  ],
+  unsplit: (c) => [
+    {
+      title: 'Remove the split-domain connectors on Exchange',
+      why: 'The migration is over; Exchange no longer serves or relays the domain.',
+      commands: [
+        'Remove-SendConnector "zsplit to Zimbra"',
+        'Remove-ReceiveConnector "Relay from Zimbra"',
+        ...c.domains.map((d) => `Remove-AcceptedDomain -Identity ${d}   # once no mailbox uses it`),
+      ],
+    },
+  ],
+};

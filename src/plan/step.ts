@@ -1,0 +1,169 @@
+/** Plan steps, and the pure semantics of a change against the value it finds. */
+import type { Answers, Job } from '../model/types.js';
+import type { Change, Entry } from '../zimbra/commands.js';
+import { changeArgv, changedAttr, probeArgv } from '../zimbra/commands.js';
+import { attrInfo } from '../zimbra/attrs.js';
+
+export type StepKind = 'zmprov' | 'reload' | 'manual';
+export type Where = 'zimbra' | 'peer' | 'dns';
+
+/** What a probe found: the values of the attribute, or null when the entry does not exist. */
+export type Before = string[] | null;
+
+export interface Step {
+  /** Stable across re-plans: the journal and --to refer to it. */
+  id: string;
+  title: string;
+  /** One line: why this step exists. */
+  why: string;
+  where: Where;
+  kind: StepKind;
+  entry?: Entry;
+  change?: Change;
+  /** zmprov arguments (kind zmprov) or the commands run (kind reload), exactly as executed. */
+  argv?: string[];
+  reloadArgv?: string[][];
+  /** The read-only probe and the attribute it reads. */
+  probe?: { argv: string[]; attr: string };
+  /** Display text of the value after the step. */
+  desired?: string;
+  /** Observed before-value, when the plan was made against the server. */
+  before?: Before;
+  /** zmprov argv of the inverse, computed from `before`; null when nothing needs undoing. */
+  inverse?: string[] | null;
+  /** Needs an MTA reload (zmconfigd-managed attribute). */
+  reload: boolean;
+  /** Steps with the same key run through one zmprov batch. */
+  bulk?: string;
+  /** Only apply when the probed value is one of these (e.g. unlock only a `locked` placeholder). */
+  onlyIf?: string[];
+  /** Skip this step unless these steps were applied or found already done. */
+  requires?: string[];
+  /** For manual steps: the system and the exact commands the operator runs there. */
+  manual?: { system: string; commands: string[] };
+}
+
+export interface Plan {
+  schema: 1;
+  job: Job;
+  answers: Answers;
+  steps: Step[];
+  warnings: string[];
+  /** Lines explaining choices (e.g. why there is no catch-all on a primary). */
+  notes: string[];
+  /** True when before-values came from the server. */
+  observed: boolean;
+}
+
+function sameValues(a: string[], b: string[], multi: boolean): boolean {
+  if (a.length !== b.length) return false;
+  if (!multi) return a.every((v, i) => v === b[i]);
+  const set = new Set(a);
+  return b.every((v) => set.has(v));
+}
+
+/** Whether a value of `attr` already holds `value` (mynetworks may hold several networks in one value). */
+export function holdsValue(attr: string, values: string[], value: string): boolean {
+  if (attr === 'zimbraMtaMyNetworks') return values.some((v) => v.split(/[\s,]+/).includes(value));
+  return values.some((v) => v.toLowerCase() === value.toLowerCase());
+}
+
+/** True when the entry is already as the change wants it: the step would be "unchanged". */
+export function isSatisfied(change: Change, before: Before): boolean {
+  switch (change.op) {
+    case 'set':
+      return before !== null && sameValues(before, change.values, attrInfo(change.attr).multi);
+    case 'add':
+      return before !== null && holdsValue(change.attr, before, change.value);
+    case 'remove':
+      return before !== null && !before.includes(change.value);
+    case 'create':
+      return before !== null;
+    case 'delete':
+      return before === null;
+    case 'addAlias':
+      return before !== null && holdsValue('zimbraMailAlias', before, change.alias);
+    case 'removeAlias':
+      return before !== null && !holdsValue('zimbraMailAlias', before, change.alias);
+  }
+}
+
+/**
+ * The change that puts back exactly what `before` recorded, or null when the step
+ * changed nothing. Throws when a change cannot be undone (zsplit never plans those).
+ */
+export function inverseChange(change: Change, before: Before): Change | null {
+  if (isSatisfied(change, before)) return null;
+  switch (change.op) {
+    case 'set':
+      // The entry does not exist yet: an earlier step of the plan creates it, and undoing
+      // that creation (da) removes this value with it.
+      if (before === null) return null;
+      return { op: 'set', attr: change.attr, values: before };
+    case 'add':
+      return { op: 'remove', attr: change.attr, value: change.value };
+    case 'remove':
+      return { op: 'add', attr: change.attr, value: change.value };
+    case 'create':
+      return { op: 'delete' };
+    case 'addAlias':
+      return { op: 'removeAlias', alias: change.alias };
+    case 'removeAlias':
+      return { op: 'addAlias', alias: change.alias };
+    case 'delete':
+      throw new Error('zsplit does not undo a deletion');
+  }
+}
+
+/** The values the attribute holds after the change (null: the entry does not exist). */
+export function valuesAfter(change: Change, before: Before): Before {
+  switch (change.op) {
+    case 'set':
+      return change.values;
+    case 'add':
+      return before && holdsValue(change.attr, before, change.value) ? before : [...(before ?? []), change.value];
+    case 'remove':
+      return (before ?? []).filter((v) => v !== change.value);
+    case 'create': {
+      const status = change.attrs.find(([a]) => a === 'zimbraAccountStatus');
+      return before ?? [status ? status[1] : 'active'];
+    }
+    case 'delete':
+      return null;
+    case 'addAlias':
+      return before && holdsValue('zimbraMailAlias', before, change.alias) ? before : [...(before ?? []), change.alias];
+    case 'removeAlias':
+      return (before ?? []).filter((v) => v.toLowerCase() !== change.alias.toLowerCase());
+  }
+}
+
+export function showValues(v: Before | undefined): string {
+  if (v === undefined) return '(probed at apply)';
+  if (v === null) return '(no such entry)';
+  if (v.length === 0) return '(unset)';
+  return v.join(', ');
+}
+
+/** A zmprov step from an entry and one change: argv, probe and desired value all derive from the change. */
+export function zmprovStep(
+  base: { id: string; title: string; why: string; bulk?: string; onlyIf?: string[]; requires?: string[] },
+  entry: Entry,
+  change: Change,
+): Step {
+  const attr = changedAttr(change);
+  return {
+    ...base,
+    where: 'zimbra',
+    kind: 'zmprov',
+    entry,
+    change,
+    argv: changeArgv(entry, change),
+    probe: { argv: probeArgv(entry, [attr]), attr },
+    desired: showValues(valuesAfter(change, change.op === 'create' ? null : [])),
+    reload: attrInfo(attr).mtaLevel,
+  };
+}
+
+export function manualStep(id: string, where: Where, system: string, title: string, why: string, commands: string[]): Step {
+  return { id, title, why, where, kind: 'manual', reload: false, manual: { system, commands } };
+}

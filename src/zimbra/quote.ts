@@ -1,0 +1,42 @@
+/**
+ * The two quoting grammars zsplit ever needs. Every argument that crosses a shell
+ * (su -c, ssh) or a zmprov batch file goes through exactly one of these.
+ */
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export class UnquotableError extends Error {}
+
+function refuseControl(s: string): void {
+  // Control characters (newline above all) would start a new command line in both
+  // grammars; validation rejects them earlier, this is the last line of defence.
+  if (CONTROL.test(s)) throw new UnquotableError(`refusing to quote a value with a control character: ${JSON.stringify(s)}`);
+}
+
+/** POSIX sh single-quoting: the result is one word whose value is exactly `s`. */
+export function shQuote(s: string): string {
+  refuseControl(s);
+  if (s !== '' && /^[A-Za-z0-9@%+=:,./_-]+$/.test(s)) return s;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A whole argv as one sh command line. */
+export function shJoin(argv: readonly string[]): string {
+  return argv.map(shQuote).join(' ');
+}
+
+/**
+ * Quoting for one word of a zmprov batch line (`zmprov -f`), following
+ * StringUtil.parseLine: quotes group, `\\` and `\'` are escapes, a backslash before
+ * any other character is dropped, `''` is a real empty argument.
+ */
+export function zmprovQuote(s: string): string {
+  refuseControl(s);
+  if (s !== '' && /^[A-Za-z0-9@%+=:,./_[\]-]+$/.test(s)) return s;
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** One zmprov batch line from an argv (sub-command first). */
+export function zmprovLine(argv: readonly string[]): string {
+  return argv.map(zmprovQuote).join(' ');
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { RawAnswers } from '../../src/model/validate.js';
+import { addressError, isDnsName, parseNetwork, parseTransport, validateAnswers } from '../../src/model/validate.js';
+
+const good: RawAnswers = {
+  domain: 'example.com',
+  role: 'primary',
+  zimbraHost: 'zimbra.example.com',
+  peerKind: 'postfix',
+  peerHost: 'mail.example.com',
+  peerIp: ['192.0.2.10'],
+  peerAccounts: "bob@example.com b.smith@example.com\n# a comment\n\no'brien@example.com\n",
+};
+
+function fieldsOf(raw: RawAnswers, job: 'setup' | 'cutover' | 'unsplit' = 'setup') {
+  return validateAnswers(raw, job).errors.map((e) => e.field);
+}
+
+describe('validateAnswers', () => {
+  it('accepts a good primary setup and normalises it', () => {
+    const v = validateAnswers(good);
+    expect(v.errors).toEqual([]);
+    expect(v.answers!.peer).toEqual({ kind: 'postfix', host: 'mail.example.com', port: 25, ips: ['192.0.2.10/32'] });
+    expect(v.answers!.peerAccounts).toEqual([
+      { address: 'bob@example.com', aliases: ['b.smith@example.com'] },
+      { address: "o'brien@example.com", aliases: [] },
+    ]);
+    expect(v.answers!.mailboxHost).toBe('zimbra.example.com');
+  });
+
+  it.each([
+    ['peerHost', { peerHost: 'mail;reboot' }],
+    ['peerHost', { peerHost: 'mail.example.com && rm -rf /' }],
+    ['peerHost', { peerHost: '$(reboot)' }],
+    ['peerHost', { peerHost: 'zimbra.example.com' }],
+    ['zimbraHost', { zimbraHost: 'zimbra..example.com' }],
+    ['zimbraHost', { zimbraHost: '-zimbra.example.com' }],
+    ['domain', { domain: 'example' }],
+    ['domain', { domain: 'exa mple.com' }],
+    ['domain', { domain: "example.com'" }],
+    ['role', { role: 'master' }],
+    ['peerKind', { peerKind: 'lotus' }],
+    ['peerPort', { peerPort: '0' }],
+    ['peerPort', { peerPort: '65536' }],
+    ['peerPort', { peerPort: '25;ls' }],
+    ['peerIp', { peerIp: ['0.0.0.0/0'] }],
+    ['peerIp', { peerIp: ['10.0.0.0/8'] }],
+    ['peerIp', { peerIp: ['2001:db8::/32'] }],
+    ['peerIp', { peerIp: ['10.0.0.5/24'] }],
+    ['peerIp', { peerIp: ['300.1.1.1'] }],
+    ['peerIp', { peerIp: ['192.0.2.1', '192.0.2.1/32'] }],
+    ['zimbraVersion', { zimbraVersion: 'ten' }],
+    ['mailboxHost', { mailboxHost: 'mbox example.com' }],
+    ['peerAccounts', { peerAccounts: 'bob@other.org' }],
+    ['peerAccounts', { peerAccounts: 'bob@example.com\nBOB@example.com' }],
+    ['peerAccounts', { peerAccounts: 'not-an-address' }],
+    ['peerAccounts', { peerAccounts: '"quoted"@example.com' }],
+    ['peerAccounts', { peerAccounts: 'a..b@example.com' }],
+    ['peerAccounts', { peerAccounts: 'bob@example.com bob@example.com' }],
+    ['peerAccounts', { peerAccounts: `${'x'.repeat(65)}@example.com` }],
+    ['peerHost', { peerHost: 'mail.example.com\nzmprov da admin@example.com' }],
+    ['domain', { domain: 'example.com\u0000' }],
+  ])('refuses bad %s: %j', (field, patch) => {
+    const v = validateAnswers({ ...good, ...patch } as RawAnswers);
+    expect(v.answers).toBeUndefined();
+    expect(v.errors.map((e) => e.field)).toContain(field);
+    const e = v.errors.find((x) => x.field === field)!;
+    expect(e.flag).toMatch(/^--/);
+    expect(e.message.length).toBeGreaterThan(10);
+  });
+
+  it('accepts wide networks only with the override, and never /0', () => {
+    expect(fieldsOf({ ...good, peerIp: ['10.0.0.0/16'], allowWideNetwork: true })).toEqual([]);
+    expect(fieldsOf({ ...good, peerIp: ['0.0.0.0/0'], allowWideNetwork: true })).toEqual(['peerIp']);
+    expect(fieldsOf({ ...good, peerIp: ['::/0'], allowWideNetwork: true })).toEqual(['peerIp']);
+  });
+
+  it('keeps hostile-looking but valid addresses intact', () => {
+    const v = validateAnswers({ ...good, peerAccounts: "o'brien@example.com\nx&y@example.com\n$dollar@example.com\na/b@example.com" });
+    expect(v.errors).toEqual([]);
+    expect(v.answers!.peerAccounts.map((p) => p.address)).toEqual(["o'brien@example.com", 'x&y@example.com', '$dollar@example.com', 'a/b@example.com']);
+  });
+
+  it('requires users for a cutover and checks them', () => {
+    expect(fieldsOf({ ...good, users: '' }, 'cutover')).toEqual(['users']);
+    expect(fieldsOf({ ...good, users: 'bob@example.com\nbob@example.com' }, 'cutover')).toEqual(['users']);
+    expect(fieldsOf({ ...good, users: 'bob@example.com', direction: 'sideways' }, 'cutover')).toEqual(['direction']);
+    expect(fieldsOf({ ...good, users: 'bob@example.com', wave: 'wave 1' }, 'cutover')).toEqual(['wave']);
+  });
+});
+
+describe('value checks', () => {
+  it('DNS names', () => {
+    expect(isDnsName('mail.example.com')).toBe(true);
+    expect(isDnsName('a-b.c-d.example')).toBe(true);
+    expect(isDnsName('mail_1.example.com')).toBe(false);
+    expect(isDnsName('1.2.3.4')).toBe(false);
+    expect(isDnsName(`${'a'.repeat(64)}.com`)).toBe(false);
+  });
+  it('networks', () => {
+    expect(parseNetwork('192.0.2.10', false)).toMatchObject({ text: '192.0.2.10/32' });
+    expect(parseNetwork('2001:db8::1', false)).toMatchObject({ text: '[2001:db8::1]/128' });
+    expect(parseNetwork('[2001:db8::]/64', false)).toMatchObject({ text: '[2001:db8::]/64' });
+    expect(typeof parseNetwork('2001:db8::1/64', false)).toBe('string');
+    expect(typeof parseNetwork('192.0.2.0/23', false)).toBe('string');
+  });
+  it('transports', () => {
+    expect(parseTransport('smtp:[mail.example.com]:25')).toEqual({ transport: 'smtp', host: 'mail.example.com', port: 25, bracketed: true });
+    expect(parseTransport('lmtp:zimbra.example.com:7025')).toMatchObject({ transport: 'lmtp', port: 7025, bracketed: false });
+    expect(parseTransport('smtp:[192.0.2.1]:25')).toMatchObject({ host: '192.0.2.1' });
+    for (const bad of ['smtp:[mail.example.com:25', 'esmtp:mail.example.com', 'smtp:mail.example.com:99999', 'smtp:', 'smtp:[a;b]:25']) expect(parseTransport(bad)).toBeUndefined();
+  });
+  it('addresses', () => {
+    expect(addressError('bob@example.com', ['example.com'])).toBeUndefined();
+    expect(addressError('bob@EXAMPLE.com', ['example.com'])).toBeUndefined();
+    expect(addressError('.bob@example.com', ['example.com'])).toMatch(/characters/);
+    expect(addressError('bob@example.org', ['example.com'])).toMatch(/not in example.com/);
+  });
+});

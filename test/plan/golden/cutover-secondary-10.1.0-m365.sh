@@ -1,0 +1,22 @@
+#!/bin/sh
+# zsplit cutover plan for example.com: Zimbra secondary, peer m365 mail.example.com:25, Zimbra 10.1.0
+# Run as root (zmprov runs as zimbra through su). Manual steps are comments: do them on the system named.
+# note: Wave wave-1: 1 user(s) to Zimbra.
+set -eu
+
+# [1/3] Deliver bob@example.com in Zimbra (lmtp:zimbra.example.com:7025)
+# why: Its mailbox now lives on Zimbra.
+# before: (probed at apply) -> after: lmtp:zimbra.example.com:7025
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov ma bob@example.com zimbraMailTransport lmtp:zimbra.example.com:7025'
+
+# [2/3] Unlock bob@example.com
+# why: The placeholder was locked so nobody logged in to an empty mailbox; now it is the real one.
+# before: (probed at apply) -> after: active
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov ma bob@example.com zimbraAccountStatus active'
+
+# [3/3] Represent 1 Zimbra user(s) as mail users routed to Zimbra
+# why: Microsoft 365 is authoritative: each user who lives on Zimbra needs a recipient whose mail goes to Zimbra.
+# MANUAL, on Exchange Online PowerShell:
+#   Set-MailUser -Identity "bob@example.com" -ExternalEmailAddress "SMTP:bob@zimbra.example.com"   # routing subdomain served by zimbra.example.com

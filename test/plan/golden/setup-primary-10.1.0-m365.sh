@@ -1,0 +1,66 @@
+#!/bin/sh
+# zsplit setup plan for example.com: Zimbra primary, peer m365 mail.example.com:25, Zimbra 10.1.0
+# Run as root (zmprov runs as zimbra through su). Manual steps are comments: do them on the system named.
+# note: Zimbra is primary (authoritative): it knows every address and rejects unknown ones at RCPT TO.
+# note: No catch-all on the primary: it would forward unknown addresses to the peer, which forwards them back: a mail loop.
+set -eu
+
+# [1/11] Placeholder for bob@example.com (locked)
+# why: The authoritative side must know every address; locked = no login, mail still accepted.
+# before: (probed at apply) -> after: locked
+# rollback: su - zimbra -c 'zmprov da bob@example.com'   (only if zsplit created it)
+su - zimbra -c 'zmprov ca bob@example.com '\'''\'' zimbraAccountStatus locked'
+
+# [2/11] Route bob@example.com to smtp:[mail.example.com]:25
+# why: A separate command, so the placeholder keeps its mail host and can later move to Zimbra.
+# before: (probed at apply) -> after: smtp:[mail.example.com]:25
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov ma bob@example.com zimbraMailTransport '\''smtp:[mail.example.com]:25'\'''
+
+# [3/11] Alias robert@example.com on bob@example.com
+# why: Aliases must exist on the authoritative side too, or mail to them is rejected.
+# before: (probed at apply) -> after: robert@example.com
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov aaa bob@example.com robert@example.com'
+
+# [4/11] Placeholder for o'brien@example.com (locked)
+# why: The authoritative side must know every address; locked = no login, mail still accepted.
+# before: (probed at apply) -> after: locked
+# rollback: su - zimbra -c 'zmprov da '\''o'\''\'\'''\''brien@example.com'\'''   (only if zsplit created it)
+su - zimbra -c 'zmprov ca '\''o'\''\'\'''\''brien@example.com'\'' '\'''\'' zimbraAccountStatus locked'
+
+# [5/11] Route o'brien@example.com to smtp:[mail.example.com]:25
+# why: A separate command, so the placeholder keeps its mail host and can later move to Zimbra.
+# before: (probed at apply) -> after: smtp:[mail.example.com]:25
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov ma '\''o'\''\'\'''\''brien@example.com'\'' zimbraMailTransport '\''smtp:[mail.example.com]:25'\'''
+
+# [6/11] Let 192.0.2.10/32 relay through zimbra.example.com
+# why: The peer relays its internet-bound mail through Zimbra; existing networks are kept.
+# before: (probed at apply) -> after: 192.0.2.10/32
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov ms zimbra.example.com +zimbraMtaMyNetworks 192.0.2.10/32'
+
+# [7/11] Reload the MTA (zmmtactl reload)
+# why: Relay host, DNS and mynetworks reach main.cf only through zmconfigd; one reload applies them all now.
+su - zimbra -c 'zmmtactl reload'
+
+# [8/11] Make example.com an internal relay domain in Microsoft 365
+# why: Known recipients are delivered in Microsoft 365; unknown ones are relayed to Zimbra instead of rejected (DBEB off).
+# MANUAL, on Exchange Online PowerShell:
+#   Set-AcceptedDomain -Identity example.com -DomainType InternalRelay
+
+# [9/11] Outbound connector from Microsoft 365 to Zimbra
+# why: Internal relay requires a connector that carries the unknown recipients to Zimbra.
+# MANUAL, on Exchange Online PowerShell:
+#   New-OutboundConnector -Name "zsplit to Zimbra" -ConnectorType OnPremises -RecipientDomains example.com -UseMXRecord $false -SmartHosts zimbra.example.com -TlsSettings DomainValidation -TlsDomain zimbra.example.com
+
+# [10/11] Inbound connector for mail from Zimbra
+# why: Mail Zimbra sends to Microsoft 365 users must match a connector, or Direct Send rejection drops it.
+# MANUAL, on Exchange Online PowerShell:
+#   New-InboundConnector -Name "zsplit from Zimbra" -ConnectorType OnPremises -SenderDomains example.com -SenderIPAddresses <IP of zimbra.example.com> -RestrictDomainsToIPAddresses $true
+
+# [11/11] Point the MX of example.com at zimbra.example.com (LAST)
+# why: Only after every other step is done and mail flow was tested; earlier, mail bounces.
+# MANUAL, on DNS:
+#   example.com. IN MX 10 zimbra.example.com.   ; check: dig +short MX example.com

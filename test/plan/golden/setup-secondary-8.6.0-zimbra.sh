@@ -1,0 +1,54 @@
+#!/bin/sh
+# zsplit setup plan for example.com: Zimbra secondary, peer zimbra mail.example.com:25, Zimbra 8.6.0
+# Run as root (zmprov runs as zimbra through su). Manual steps are comments: do them on the system named.
+# note: Zimbra is secondary: it delivers its own users and forwards every other address of example.com to mail.example.com, which must reject unknown users.
+set -eu
+
+# [1/9] Catch all unknown addresses of example.com
+# why: Zimbra accepts every address of the domain instead of rejecting users it does not host.
+# before: (probed at apply) -> after: @example.com
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov md example.com zimbraMailCatchAllAddress @example.com'
+
+# [2/9] Keep the address unchanged when forwarding (@example.com)
+# why: Forwarding to @samedomain keeps the recipient as it is, so the peer sees the original address.
+# before: (probed at apply) -> after: @example.com
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov md example.com zimbraMailCatchAllForwardingAddress @example.com'
+
+# [3/9] Send mail for users Zimbra does not host to smtp:[mail.example.com]:25
+# why: The domain transport routes every address without an account of its own to the authoritative peer.
+# before: (probed at apply) -> after: smtp:[mail.example.com]:25
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov md example.com zimbraMailTransport '\''smtp:[mail.example.com]:25'\'''
+
+# [4/9] Relay outgoing mail through mail.example.com (global)
+# why: As secondary, Zimbra sends everything it does not deliver itself through the authoritative peer.
+# before: (probed at apply) -> after: [mail.example.com]:25
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov mcf zimbraMtaRelayHost '\''[mail.example.com]:25'\'''
+
+# [5/9] Turn off MX lookups (zimbraMtaDnsLookupsEnabled FALSE, global)
+# why: All mail leaves through the relay host; without it this would break internet delivery, so it only applies together with the relay host.
+# before: (probed at apply) -> after: FALSE
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov mcf zimbraMtaDnsLookupsEnabled FALSE'
+
+# [6/9] Let 192.0.2.10/32 relay through zimbra.example.com
+# why: The peer relays its internet-bound mail through Zimbra; existing networks are kept.
+# before: (probed at apply) -> after: 192.0.2.10/32
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov ms zimbra.example.com +zimbraMtaMyNetworks 192.0.2.10/32'
+
+# [7/9] Restart Postfix (postfix stop; postfix start)
+# why: Relay host, DNS and mynetworks reach main.cf only through zmconfigd; one reload applies them all now.
+su - zimbra -c 'postfix stop'; su - zimbra -c 'postfix start'
+
+# [8/9] Route this Zimbra's users from the authoritative Zimbra
+# why: The other Zimbra rejects unknown users; each user who lives here needs a locked placeholder there routed here.
+# MANUAL, on the other Zimbra (as zimbra):
+
+# [9/9] Keep the MX of example.com on mail.example.com
+# why: Internet mail must enter at the authoritative side.
+# MANUAL, on DNS:
+#   example.com. IN MX 10 mail.example.com.   ; check: dig +short MX example.com

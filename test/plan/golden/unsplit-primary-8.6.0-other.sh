@@ -1,0 +1,21 @@
+#!/bin/sh
+# zsplit unsplit plan for example.com: Zimbra primary, peer other mail.example.com:25, Zimbra 8.6.0
+# Run as root (zmprov runs as zimbra through su). Manual steps are comments: do them on the system named.
+# note: Unsplit removes only what split set; each attribute goes back to the value recorded when it is applied.
+# WARNING: Not checked: accounts still routed to mail.example.com (plan against the server, or apply, to check).
+set -eu
+
+# [1/3] Stop 192.0.2.10/32 relaying through zimbra.example.com
+# why: The peer is gone; it must not stay a trusted network.
+# before: (probed at apply) -> after: (unset)
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov ms zimbra.example.com -zimbraMtaMyNetworks 192.0.2.10/32'
+
+# [2/3] Restart Postfix (postfix stop; postfix start)
+# why: Relay host, DNS and mynetworks reach main.cf only through zmconfigd; one reload applies them all now.
+su - zimbra -c 'postfix stop'; su - zimbra -c 'postfix start'
+
+# [3/3] Remove the split-domain routing
+# why: The migration is over.
+# MANUAL, on the other mail system:
+#   # remove the relay/forwarding rules for the domain

@@ -1,0 +1,204 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Answers, Job, PeerKind, Role } from '../../src/model/types.js';
+import { PEER_KINDS } from '../../src/model/types.js';
+import { plan, PlanRefused } from '../../src/plan/index.js';
+import type { Observed } from '../../src/plan/index.js';
+import type { Directory } from '../../src/plan/model.js';
+import { applyChange, applyPlanToModel, cloneDirectory, readValues } from '../../src/plan/model.js';
+import { renderSh, renderText } from '../../src/plan/render.js';
+import { entryKey } from '../../src/zimbra/commands.js';
+import { probeRequests } from '../../src/plan/index.js';
+
+function answers(role: Role, kind: PeerKind, version: string, job: Job = 'setup'): Answers {
+  return {
+    domains: ['example.com'],
+    role,
+    zimbraHosts: ['zimbra.example.com'],
+    mailboxHost: 'zimbra.example.com',
+    zimbraVersion: version,
+    peer: { kind, host: 'mail.example.com', port: 25, ips: ['192.0.2.10/32'] },
+    peerAccounts: [
+      { address: 'bob@example.com', aliases: ['robert@example.com'] },
+      { address: "o'brien@example.com", aliases: [] },
+    ],
+    cutover: job === 'cutover' ? { users: ['bob@example.com'], direction: 'to-zimbra', wave: 'wave-1' } : undefined,
+  };
+}
+
+describe('golden plans', () => {
+  const cases: [Job, Role, string, PeerKind][] = [];
+  for (const job of ['setup', 'cutover', 'unsplit'] as Job[])
+    for (const role of ['primary', 'secondary'] as Role[])
+      for (const version of ['8.6.0', '10.1.0']) for (const kind of PEER_KINDS) cases.push([job, role, version, kind]);
+
+  it.each(cases)('%s %s %s %s', async (job, role, version, kind) => {
+    const p = plan(job, answers(role, kind, version, job));
+    await expect(renderSh(p)).toMatchFileSnapshot(`golden/${job}-${role}-${version}-${kind}.sh`);
+  });
+});
+
+describe('setup secondary', () => {
+  it('uses zimbraMtaSmtpDnsSupportLevel from 8.7 and zimbraMtaDnsLookupsEnabled before', () => {
+    const modern = plan('setup', answers('secondary', 'exchange', '8.7.0'));
+    const old = plan('setup', answers('secondary', 'exchange', '8.6.0'));
+    expect(modern.steps.map((s) => s.argv?.join(' '))).toContain('mcf zimbraMtaSmtpDnsSupportLevel disabled');
+    expect(old.steps.map((s) => s.argv?.join(' '))).toContain('mcf zimbraMtaDnsLookupsEnabled FALSE');
+    expect(modern.steps.find((s) => s.kind === 'reload')!.reloadArgv).toEqual([['zmmtactl', 'reload']]);
+    expect(old.steps.find((s) => s.kind === 'reload')!.reloadArgv).toEqual([['postfix', 'stop'], ['postfix', 'start']]);
+  });
+  it('makes DNS depend on the relay host and ends with the MX step', () => {
+    const p = plan('setup', answers('secondary', 'postfix', '10.1.0'));
+    const dns = p.steps.find((s) => s.id.startsWith('mta.dns'))!;
+    expect(dns.requires).toEqual(['mta.relayhost:global']);
+    expect(p.steps.at(-1)!.id).toBe('dns.mx');
+    // the reload comes after every MTA-level change
+    const reload = p.steps.findIndex((s) => s.kind === 'reload');
+    expect(p.steps.slice(reload).some((s) => s.reload)).toBe(false);
+  });
+  it('writes relay host per server when a server-level value exists (it would hide a global one)', () => {
+    const observed: Observed = { entries: { [entryKey({ kind: 'server', name: 'zimbra.example.com' })]: { zimbraMtaRelayHost: ['old.example.com:25'] } } };
+    const p = plan('setup', answers('secondary', 'postfix', '10.1.0'), observed);
+    expect(p.steps.find((s) => s.id.startsWith('mta.relayhost'))!.argv).toEqual(['ms', 'zimbra.example.com', 'zimbraMtaRelayHost', '[mail.example.com]:25']);
+  });
+  it('copies the global mynetworks down when the server has none of its own', () => {
+    const observed: Observed = {
+      entries: {
+        [entryKey({ kind: 'server', name: 'zimbra.example.com' })]: {},
+        [entryKey({ kind: 'config', name: '' })]: { zimbraMtaMyNetworks: ['127.0.0.0/8 [::1]/128'] },
+      },
+    };
+    const p = plan('setup', answers('secondary', 'postfix', '10.1.0'), observed);
+    const step = p.steps.find((s) => s.id.startsWith('mta.mynetworks'))!;
+    expect(step.argv).toEqual(['ms', 'zimbra.example.com', 'zimbraMtaMyNetworks', '127.0.0.0/8 [::1]/128 192.0.2.10/32']);
+    expect(step.inverse).toEqual(['ms', 'zimbra.example.com', 'zimbraMtaMyNetworks', '']);
+  });
+});
+
+describe('setup primary', () => {
+  it('creates locked placeholders and routes them in a separate command, with aliases, and no catch-all', () => {
+    const p = plan('setup', answers('primary', 'exchange', '10.1.0'));
+    const argvs = p.steps.filter((s) => s.kind === 'zmprov').map((s) => s.argv);
+    expect(argvs).toContainEqual(['ca', 'bob@example.com', '', 'zimbraAccountStatus', 'locked']);
+    expect(argvs).toContainEqual(['ma', 'bob@example.com', 'zimbraMailTransport', 'smtp:[mail.example.com]:25']);
+    expect(argvs).toContainEqual(['aaa', 'bob@example.com', 'robert@example.com']);
+    expect(argvs.flat()).not.toContain('zimbraMailCatchAllAddress');
+    expect(p.notes.join(' ')).toMatch(/loop/);
+    expect(p.steps.at(-1)).toMatchObject({ id: 'dns.mx', kind: 'manual' });
+  });
+  it('previews exact inverses from observed values', () => {
+    const observed: Observed = { entries: { [entryKey({ kind: 'account', name: 'bob@example.com' })]: null } };
+    const p = plan('setup', answers('primary', 'exchange', '10.1.0'), observed);
+    expect(p.steps.find((s) => s.id === 'placeholder.create:bob@example.com')!.inverse).toEqual(['da', 'bob@example.com']);
+    expect(renderText(p)).toContain('before: (no such entry)');
+  });
+});
+
+describe('cutover and unsplit', () => {
+  it('moves users to the mail host Zimbra assigned and unlocks only locked placeholders', () => {
+    const acct = entryKey({ kind: 'account', name: 'bob@example.com' });
+    const observed: Observed = { entries: { [acct]: { zimbraMailHost: ['mbox2.example.com'], zimbraAccountStatus: ['locked'], zimbraMailTransport: ['smtp:[mail.example.com]:25'] } } };
+    const p = plan('cutover', answers('primary', 'postfix', '10.1.0', 'cutover'), observed);
+    const t = p.steps.find((s) => s.id === 'cutover.transport:bob@example.com')!;
+    expect(t.argv).toEqual(['ma', 'bob@example.com', 'zimbraMailTransport', 'lmtp:mbox2.example.com:7025']);
+    expect(t.inverse).toEqual(['ma', 'bob@example.com', 'zimbraMailTransport', 'smtp:[mail.example.com]:25']);
+    expect(p.steps.find((s) => s.id === 'cutover.status:bob@example.com')!.onlyIf).toEqual(['locked']);
+  });
+  it('refuses a cutover of a user with no account', () => {
+    const observed: Observed = { entries: { [entryKey({ kind: 'account', name: 'bob@example.com' })]: null } };
+    expect(() => plan('cutover', answers('primary', 'postfix', '10.1.0', 'cutover'), observed)).toThrow(PlanRefused);
+  });
+  it('refuses unsplit while accounts are routed to the peer, and lists them; --force overrides', () => {
+    const observed: Observed = {
+      entries: {},
+      accounts: [
+        { name: 'bob@example.com', attrs: { zimbraMailTransport: ['smtp:[mail.example.com]:25'] } },
+        { name: 'alice@example.com', attrs: { zimbraMailTransport: ['lmtp:zimbra.example.com:7025'] } },
+      ],
+    };
+    const a = answers('secondary', 'postfix', '10.1.0', 'unsplit');
+    try {
+      plan('unsplit', a, observed);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as PlanRefused).reasons.join()).toMatch(/1 account\(s\) are still routed to mail.example.com: bob@example.com/);
+    }
+    expect(plan('unsplit', { ...a, force: true }, observed).warnings.join()).toMatch(/bob@example.com/);
+  });
+});
+
+describe('probes', () => {
+  it('ask one line per entry, with every attribute the plan needs', () => {
+    const a = answers('primary', 'postfix', '10.1.0');
+    const reqs = probeRequests(plan('setup', a).steps, a, 'setup');
+    const bob = reqs.filter((r) => r.entry.name === 'bob@example.com');
+    expect(bob).toHaveLength(1);
+    expect(bob[0].attrs).toEqual(expect.arrayContaining(['zimbraAccountStatus', 'zimbraMailTransport', 'zimbraMailAlias']));
+  });
+});
+
+// --- property: applying a plan and then its inverses gives back the before-state ---
+
+const names = ['bob', 'alice', 'carol', "o'brien", 'dave'];
+const directoryArb = fc.record({
+  existing: fc.subarray(names),
+  locked: fc.subarray(names),
+  catchAll: fc.option(fc.constantFrom('@example.com', '@other.example.com'), { nil: undefined }),
+  domainTransport: fc.option(fc.constantFrom('smtp:[old.example.com]:25'), { nil: undefined }),
+  relay: fc.option(fc.constantFrom('[relay.example.com]:25'), { nil: undefined }),
+  serverNets: fc.option(fc.constantFrom('127.0.0.0/8 192.0.2.10/32', '127.0.0.0/8'), { nil: undefined }),
+  dns: fc.constantFrom('enabled', 'disabled'),
+});
+
+function buildDirectory(x: fc.infer<typeof directoryArb>): Directory {
+  const d: Directory = {
+    config: { zimbraMtaSmtpDnsSupportLevel: [x.dns], zimbraMtaMyNetworks: ['127.0.0.0/8'], ...(x.relay ? { zimbraMtaRelayHost: [x.relay] } : {}) },
+    servers: { 'zimbra.example.com': x.serverNets ? { zimbraMtaMyNetworks: [x.serverNets] } : {} },
+    domains: { 'example.com': { zimbraMailStatus: ['enabled'], ...(x.catchAll ? { zimbraMailCatchAllAddress: [x.catchAll] } : {}), ...(x.domainTransport ? { zimbraMailTransport: [x.domainTransport] } : {}) } },
+    accounts: {},
+  };
+  for (const n of x.existing) applyChange(d, { kind: 'account', name: `${n}@example.com` }, { op: 'create', attrs: [['zimbraAccountStatus', x.locked.includes(n) ? 'locked' : 'active']] });
+  return d;
+}
+
+function observe(d: Directory, p: ReturnType<typeof plan>, a: Answers, job: Job): Observed {
+  const entries: Observed['entries'] = {};
+  for (const r of probeRequests(p.steps, a, job)) {
+    const attrs: Record<string, string[]> = {};
+    let missing = false;
+    for (const attr of r.attrs) {
+      const v = readValues(d, r.entry, attr);
+      if (v === null) missing = true;
+      else if (v.length) attrs[attr] = v;
+    }
+    entries[entryKey(r.entry)] = missing ? null : attrs;
+  }
+  return { entries, accounts: Object.entries(d.accounts).map(([name, attrs]) => ({ name, attrs })) };
+}
+
+describe('inverse property', () => {
+  it('plan + inverses restores the before-state exactly, for every job and role', () => {
+    fc.assert(
+      fc.property(directoryArb, fc.constantFrom<Job>('setup', 'cutover', 'unsplit'), fc.constantFrom<Role>('primary', 'secondary'), fc.subarray(names, { minLength: 1 }), (x, job, role, users) => {
+        const before = buildDirectory(x);
+        const a: Answers = {
+          ...answers(role, 'postfix', '10.1.0', job),
+          peerAccounts: users.map((u) => ({ address: `${u}@example.com`, aliases: [`${u}.alias@example.com`] })),
+          cutover: job === 'cutover' ? { users: users.filter((u) => x.existing.includes(u)).map((u) => `${u}@example.com`), direction: 'to-zimbra', wave: 'w' } : undefined,
+          force: true,
+        };
+        if (job === 'cutover' && a.cutover!.users.length === 0) return;
+        const offline = plan(job, a);
+        const observed = observe(before, offline, a, job);
+        const p = plan(job, a, observed);
+        const { after, inverses } = applyPlanToModel(before, p.steps);
+        const restored = cloneDirectory(after);
+        for (const inv of inverses) applyChange(restored, inv.entry, inv.change);
+        expect(restored).toEqual(before);
+        // and the plan's previewed inverses are the ones the model computed
+        for (const s of p.steps) if (s.kind === 'zmprov' && s.before !== undefined && s.inverse) expect(s.inverse[0]).toMatch(/^(ma|md|ms|mcf|da|raa|aaa)$/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
