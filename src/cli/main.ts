@@ -9,6 +9,9 @@ type Command = (flags: ReturnType<typeof parseFlags>['values'], positionals: str
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   plan: async () => planCommand,
+  apply: async () => (await import('./apply.js')).applyCommand,
+  rollback: async () => (await import('./apply.js')).rollbackCommand,
+  status: async () => (await import('./apply.js')).statusCommand,
 };
 
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {

@@ -81,15 +81,19 @@ export interface FlowModel {
   peerPort: number;
   peerWording: PeerWording;
 
-  /** ldap-vam.cf exact keys (delivery address, aliases, old addresses) of mail-enabled accounts. */
-  byKey: Map<string, AccountEntry[]>;
-  /** ldap-vmm.cf / ldap-transport.cf user keys: delivery address of mail-enabled accounts. */
-  byDelivery: Map<string, AccountEntry>;
-  /** Every account, whatever its status, by each of its addresses: for explanations and LMTP. */
-  anyByAddress: Map<string, AccountEntry>;
+  /** ldap-vam.cf exact keys: the mail-enabled accounts whose delivery address, alias or old address is `address`. */
+  vam(address: string): AccountEntry[] | undefined;
+  /** ldap-vmm.cf / ldap-transport.cf user key: the mail-enabled account delivered at `address`. */
+  vmm(address: string): AccountEntry | undefined;
+  /** The account that owns `address` (primary, delivery address, alias or old address), whatever its status. */
+  account(address: string): AccountEntry | undefined;
+  /** The primary address of that account, without building an entry (fast path for scans). */
+  ownerOf(address: string): string | undefined;
+  /** The account entry for a primary address (built on first use, then cached). */
+  entry(primary: string): AccountEntry;
   domains: Map<string, DomainEntry>;
   catchAll: Map<string, CatchAll>;
-  /** Addresses claimed by more than one entry (vam returns them all). */
+  /** Addresses claimed by more than one entry (vam returns them all): address -> owners. */
   duplicates: Map<string, string[]>;
 
   /** Peer mailboxes: every address that delivers on the peer -> the mailbox's primary address. */
@@ -164,47 +168,73 @@ export function inNetworks(ip: string, networks: string[]): boolean {
   return false;
 }
 
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
 export function compileFlow(input: FlowInput): FlowModel {
   const { answers, zimbra: dir, peer } = input;
   const shared = new Set(answers.domains.map((d) => d.toLowerCase()));
   const zimbraMta = (answers.zimbraHosts[0] ?? 'zimbra').toLowerCase();
   const peerHost = answers.peer.host.toLowerCase();
+  const accounts = dir.accounts;
 
-  // --- accounts -> the maps ldap-vam.cf, ldap-vmm.cf and ldap-transport.cf answer from
-  const byKey = new Map<string, AccountEntry[]>();
-  const byDelivery = new Map<string, AccountEntry>();
-  const anyByAddress = new Map<string, AccountEntry>();
+  // --- one pass over the accounts: only the secondary keys (aliases, old and delivery addresses,
+  // catch-all mailboxes) need an index; primary addresses are looked up in `accounts` itself, and
+  // account entries are built when a lookup first needs them.
+  const owner = new Map<string, string>();
   const duplicates = new Map<string, string[]>();
-  const accountCatchAll: AccountEntry[] = [];
-
-  const claim = (key: string, e: AccountEntry): void => {
-    const list = byKey.get(key);
-    if (!list) {
-      byKey.set(key, [e]);
+  const catchAllOwners: string[] = [];
+  const claim = (key: string, primary: string): void => {
+    if (key === primary) return;
+    const first = hasOwn(accounts, key) ? key : owner.get(key);
+    if (first === undefined) {
+      owner.set(key, primary);
       return;
     }
-    if (list.includes(e)) return;
-    list.push(e);
-    duplicates.set(key, list.map((x) => x.address));
+    if (first === primary) return;
+    const list = duplicates.get(key) ?? [first];
+    if (!list.includes(primary)) list.push(primary);
+    duplicates.set(key, list);
   };
-
-  for (const address in dir.accounts) {
-    const e = accountEntry(address, dir.accounts[address]);
-    anyByAddress.set(address, e);
-    if (e.delivery !== address) anyByAddress.set(e.delivery, e);
-    for (const a of e.aliases) if (!anyByAddress.has(a)) anyByAddress.set(a, e);
-    if (!e.mailEnabled) continue;
-    if (byDelivery.has(e.delivery)) {
-      duplicates.set(e.delivery, [byDelivery.get(e.delivery)!.address, address]);
-    } else {
-      byDelivery.set(e.delivery, e);
-    }
-    claim(e.delivery, e);
-    for (const a of e.aliases) claim(a, e);
-    const old = e.attrs.zimbraOldMailAddress;
-    if (old) for (const o of old) if (o) claim(o.toLowerCase(), e);
-    if (e.catchAll.length > 0) accountCatchAll.push(e);
+  for (const primary in accounts) {
+    const attrs = accounts[primary];
+    const aliases = attrs.zimbraMailAlias;
+    const delivery = attrs.zimbraMailDeliveryAddress;
+    const old = attrs.zimbraOldMailAddress;
+    const catchAll = attrs.zimbraMailCatchAllAddress;
+    if (aliases === undefined && delivery === undefined && old === undefined && catchAll === undefined) continue;
+    if (delivery) for (const x of delivery) if (x) claim(x.toLowerCase(), primary);
+    if (aliases) for (const x of aliases) if (x) claim(x.toLowerCase(), primary);
+    if (old) for (const x of old) if (x) claim(x.toLowerCase(), primary);
+    if (catchAll && catchAll.some((x) => x !== '')) catchAllOwners.push(primary);
   }
+
+  const entries = new Map<string, AccountEntry>();
+  const entry = (primary: string): AccountEntry => {
+    let e = entries.get(primary);
+    if (!e) {
+      e = accountEntry(primary, accounts[primary]);
+      entries.set(primary, e);
+    }
+    return e;
+  };
+  const ownerOf = (address: string): string | undefined => (hasOwn(accounts, address) ? address : owner.get(address));
+  const account = (address: string): AccountEntry | undefined => {
+    const p = ownerOf(address);
+    return p === undefined ? undefined : entry(p);
+  };
+  const vam = (address: string): AccountEntry[] | undefined => {
+    const dup = duplicates.get(address);
+    if (dup) {
+      const list = dup.map(entry).filter((e) => e.mailEnabled);
+      return list.length ? list : undefined;
+    }
+    const e = account(address);
+    return e && e.mailEnabled ? [e] : undefined;
+  };
+  const vmm = (address: string): AccountEntry | undefined => {
+    const list = vam(address);
+    return list?.find((e) => e.delivery === address);
+  };
 
   // --- domains
   const domains = new Map<string, DomainEntry>();
@@ -231,7 +261,9 @@ export function compileFlow(input: FlowInput): FlowModel {
       catchAll.set(k, c);
     }
   }
-  for (const e of accountCatchAll) {
+  for (const primary of catchAllOwners) {
+    const e = entry(primary);
+    if (!e.mailEnabled) continue;
     for (const k of e.catchAll) {
       const c = catchAll.get(k) ?? { key: k, domainWithoutForward: false, accounts: [] };
       c.accounts.push(e);
@@ -303,9 +335,11 @@ export function compileFlow(input: FlowInput): FlowModel {
     peerHost,
     peerPort: answers.peer.port,
     peerWording: peerWording(answers.peer.kind, peerToZimbra),
-    byKey,
-    byDelivery,
-    anyByAddress,
+    vam,
+    vmm,
+    account,
+    ownerOf,
+    entry,
     domains,
     catchAll,
     duplicates,

@@ -30,12 +30,13 @@ export function zimbraUserAddresses(dir: ZimbraDirectory, domains?: readonly str
   const shared = domains ? new Set(domains.map((d) => d.toLowerCase())) : undefined;
   const out: string[] = [];
   for (const address in dir.accounts) {
-    if (shared && !shared.has(domainOf(address))) continue;
     const attrs = dir.accounts[address];
     const t = attrs.zimbraMailTransport?.[0];
-    if (!t || parseTransport(t).kind !== 'lmtp') continue;
+    if (!t || !t.startsWith('lmtp:') || parseTransport(t).kind !== 'lmtp') continue;
+    if (shared && !shared.has(domainOf(address))) continue;
     out.push(address);
-    for (const alias of attrs.zimbraMailAlias ?? []) if (alias) out.push(alias.toLowerCase());
+    const aliases = attrs.zimbraMailAlias;
+    if (aliases) for (const alias of aliases) if (alias) out.push(alias.toLowerCase());
   }
   return out;
 }
@@ -44,50 +45,35 @@ export function zimbraUserAddresses(dir: ZimbraDirectory, domains?: readonly str
  * The peer configuration zsplit's manual steps ask for:
  * - Zimbra primary: the peer is secondary and forwards unknown recipients to Zimbra.
  * - Zimbra secondary: the peer is authoritative; it knows its own users and routes Zimbra's to Zimbra.
- * `routesToZimbra` lists Zimbra's users (and aliases) in both cases.
+ * `routesToZimbra` lists Zimbra's users (and aliases) in both cases; an address that is also a
+ * peer mailbox stays a peer mailbox (the peer looks at its own mailboxes first).
  * A cutover wave is applied: users moved to Zimbra stop being peer mailboxes (and are routed to
  * Zimbra), users moved to the peer become peer mailboxes. Applying it is idempotent, so
  * `peerAccounts` may list the peer users before or after the wave.
  */
 export function expectedPeerBehaviour(answers: Answers, zimbraUsers: Iterable<string>): PeerBehaviour {
   const cut = answers.cutover;
-  const movedToZimbra = new Set(cut && cut.direction === 'to-zimbra' ? cut.users.map((u) => u.toLowerCase()) : []);
-  const movedToPeer = cut && cut.direction === 'to-peer' ? cut.users.map((u) => u.toLowerCase()) : [];
-
-  const users: PeerAccount[] = [];
-  const seen = new Set<string>();
-  for (const a of answers.peerAccounts) {
-    const address = a.address.toLowerCase();
-    if (movedToZimbra.has(address) || seen.has(address)) continue;
-    seen.add(address);
-    users.push({ address, aliases: a.aliases.map((x) => x.toLowerCase()) });
-  }
-  for (const address of movedToPeer) {
-    if (seen.has(address)) continue;
-    seen.add(address);
-    users.push({ address, aliases: [] });
-  }
-
-  const peerHas = new Set<string>();
-  for (const u of users) {
-    peerHas.add(u.address);
-    for (const a of u.aliases) peerHas.add(a);
-  }
-  const routes = new Set<string>();
-  // Filled for both roles: a forward-unknown peer does not consult it, and a caller who flips the
-  // mode to build a mis-configured peer gets a peer that knows Zimbra's users.
-  for (const z of zimbraUsers) {
-    const a = z.toLowerCase();
-    if (!peerHas.has(a)) routes.add(a);
-  }
-  for (const a of movedToZimbra) routes.add(a);
-  for (const a of answers.peerAccounts) {
-    if (movedToZimbra.has(a.address.toLowerCase())) for (const x of a.aliases) routes.add(x.toLowerCase());
+  const routes: string[] = [...zimbraUsers];
+  let users: PeerAccount[] = answers.peerAccounts;
+  if (cut && cut.users.length > 0) {
+    const moved = new Set(cut.users.map((u) => u.toLowerCase()));
+    if (cut.direction === 'to-zimbra') {
+      users = users.filter((a) => !moved.has(a.address.toLowerCase()));
+      for (const a of answers.peerAccounts) {
+        if (!moved.has(a.address.toLowerCase())) continue;
+        routes.push(a.address.toLowerCase(), ...a.aliases.map((x) => x.toLowerCase()));
+      }
+      for (const u of moved) routes.push(u);
+    } else {
+      const known = new Set(users.map((a) => a.address.toLowerCase()));
+      users = [...users];
+      for (const u of moved) if (!known.has(u)) users.push({ address: u, aliases: [] });
+    }
   }
   return {
     mode: answers.role === 'primary' ? 'forward-unknown' : 'authoritative',
     users,
-    routesToZimbra: [...routes],
+    routesToZimbra: routes,
     zimbraHost: answers.zimbraHosts[0],
   };
 }

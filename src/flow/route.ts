@@ -47,6 +47,8 @@ export interface Trace {
   rejectedBy?: FlowSystem;
   /** For `loop`: the repeated arrivals, first to repeat. */
   cycle?: string[];
+  /** Delivered only later: the mailbox answers 4xx (account in maintenance). */
+  deferred?: boolean;
 }
 
 /** Who talks SMTP to the MTA: it decides whether the MTA lets it relay. */
@@ -231,7 +233,7 @@ function atZimbra(w: Walk, a: Arrival): Arrival | Trace {
   }
 
   // RCPT TO: smtpd_reject_unlisted_recipient checks ldap-vam.cf then ldap-vmm.cf
-  const exact = m.byKey.get(addr);
+  const exact = m.vam(addr);
   let viaCatchAll = false;
   if (exact) {
     const acct = exact[0];
@@ -242,7 +244,7 @@ function atZimbra(w: Walk, a: Arrival): Arrival | Trace {
     w.hop('zimbra-mta', host, addr, `RCPT TO <${addr}>: virtual_alias_maps, virtual_mailbox_maps`, listed);
   } else {
     const ca = m.catchAll.get(`@${d}`);
-    const hidden = m.anyByAddress.get(addr);
+    const hidden = m.account(addr);
     const hiddenWhy = hidden
       ? `account ${hidden.address} exists but Postfix does not see it: zimbraMailStatus disabled` +
         (hidden.status === 'closed' || hidden.status === 'pending' ? ` (zimbraAccountStatus ${hidden.status} forces it)` : '')
@@ -271,7 +273,7 @@ function atZimbra(w: Walk, a: Arrival): Arrival | Trace {
 
   // virtual alias expansion (recursive in Postfix; ldap-vam.cf returns delivery address + forwards)
   for (let depth = 0; depth < MAX_ALIAS_DEPTH; depth++) {
-    const ex = m.byKey.get(addr);
+    const ex = m.vam(addr);
     if (ex) {
       const acct = ex[0];
       if (ex.length > 1) {
@@ -314,7 +316,7 @@ function atZimbra(w: Walk, a: Arrival): Arrival | Trace {
   // transport_maps: user@domain (account), then domain (domain entry); else virtual_transport=error
   const d2 = domainOf(addr);
   const dom2 = m.domains.get(d2);
-  const acct = m.byDelivery.get(addr);
+  const acct = m.vmm(addr);
   if (acct?.transport) {
     w.hop('zimbra-mta', host, addr, `transport_maps ${addr}`, `account zimbraMailTransport ${acct.transport}`);
     return applyTransport(w, host, addr, parseTransport(acct.transport), 'account');
@@ -419,7 +421,7 @@ function deliverZimbra(w: Walk, addr: string, t: ParsedTransport): Trace {
   if (!m.isMailboxHost(box)) {
     w.note(`lmtp host ${box} is neither the mailbox host ${m.answers.mailboxHost} nor a known Zimbra server: the LMTP connection would fail and mail would stay deferred`);
   }
-  const acct = m.anyByAddress.get(addr);
+  const acct = m.account(addr);
   if (!acct) {
     w.hop('zimbra-mailbox', box, addr, `LMTP RCPT TO <${addr}>`, '550 5.1.1 No such user here');
     return w.bounce('zimbra-mailbox', box, `the mailbox server has no account ${addr}`);
@@ -434,6 +436,7 @@ function deliverZimbra(w: Walk, addr: string, t: ParsedTransport): Trace {
       return w.finish(
         'delivered-zimbra',
         `delivered to Zimbra mailbox ${acct.address} on ${box} only after maintenance ends: LMTP answers 4xx and the message waits in the queue`,
+        { deferred: true },
       );
     default: {
       const status = acct.status === 'active' ? '' : ` (zimbraAccountStatus ${acct.status}: no login, mail still delivered)`;
@@ -505,10 +508,10 @@ export function routeWith(m: FlowModel, address: string, from: EntryPoint): Trac
       if (m.shared.has(d)) mx = m.input.mx;
       else if (m.domains.has(d)) mx = 'zimbra';
       if (!mx) {
-        w.hop('internet', `MX ${d}`, addr, `MX ${d}`, 'neither Zimbra nor the peer');
+        w.hop('internet', '', addr, `MX ${d}`, 'neither Zimbra nor the peer');
         return w.finish('external', `${d} is not a shared domain: the Internet delivers it to ${d}'s own MX`);
       }
-      w.hop('internet', `MX ${d}`, addr, `MX ${d}`, `-> ${mxLabel(m, mx)}`);
+      w.hop('internet', '', addr, `MX ${d}`, `-> ${mxLabel(m, mx)}`);
       next = { to: mx === 'zimbra' ? 'zimbra-mta' : 'peer-mta', host: m.mxHost(mx), address: addr, client: 'internet' };
       break;
     }

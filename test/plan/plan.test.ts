@@ -150,7 +150,7 @@ const directoryArb = fc.record({
   dns: fc.constantFrom('enabled', 'disabled'),
 });
 
-function buildDirectory(x: fc.infer<typeof directoryArb>): Directory {
+function buildDirectory(x: typeof directoryArb extends fc.Arbitrary<infer T> ? T : never): Directory {
   const d: Directory = {
     config: { zimbraMtaSmtpDnsSupportLevel: [x.dns], zimbraMtaMyNetworks: ['127.0.0.0/8'], ...(x.relay ? { zimbraMtaRelayHost: [x.relay] } : {}) },
     servers: { 'zimbra.example.com': x.serverNets ? { zimbraMtaMyNetworks: [x.serverNets] } : {} },

@@ -1,0 +1,358 @@
+/**
+ * The apply engine: probe -> decide -> (confirm) -> act -> verify -> record, for any plan
+ * (an apply, a resume or a rollback). Bulk work goes through one zmprov batch per phase;
+ * MTA reloads are collected and run once. It emits events; it never renders.
+ */
+import type { Executor, ZimbraTool } from '../exec/types.js';
+import type { Zmprov } from '../exec/zmprov.js';
+import { ZmprovError } from '../exec/zmprov.js';
+import type { JournalRecord, JournalStore, RunInfo, StepStatus } from '../journal/journal.js';
+import { HOST, Journal, now, operator, redactArgv } from '../journal/journal.js';
+import { pidAlive, TargetLock } from '../journal/lock.js';
+import { planHash, probeRequests, stepValues } from '../plan/index.js';
+import type { Observed } from '../plan/observed.js';
+import { observedValues } from '../plan/observed.js';
+import type { Before, Plan, Step } from '../plan/step.js';
+import { isSatisfied, showValues } from '../plan/step.js';
+import { entryKey } from '../zimbra/commands.js';
+
+export type Decision = 'yes' | 'skip' | 'all' | 'rollback' | 'quit';
+
+export interface Question {
+  kind: 'step' | 'group' | 'reload-after-failure';
+  steps: Step[];
+  /** Position of the first step in the plan (1-based) and the plan length. */
+  index: number;
+  total: number;
+}
+
+export type EngineEvent =
+  | { type: 'phase'; phase: 'lock' | 'probe' | 'plan' | 'apply' | 'verify' | 'reload' | 'done'; message: string }
+  | { type: 'step'; step: Step; index: number; status: StepStatus; before?: Before; after?: Before; error?: string; output?: string; carried?: boolean; recovered?: boolean }
+  | { type: 'batch'; kind: 'change' | 'verify' | 'probe'; lines: number }
+  | { type: 'stale-lock'; pid: number; host: string; started: string }
+  | { type: 'truncated-journal'; line: string };
+
+export interface Summary {
+  runId: string;
+  status: 'completed' | 'failed' | 'stopped' | 'rollback-requested';
+  counts: Record<StepStatus, number>;
+  /** Failed steps with zmprov's own error text. */
+  failures: { step: Step; error: string }[];
+  manual: Step[];
+  /** MTA-level changes were applied but no reload ran (after a failure). */
+  reloadPending: boolean;
+  zmprovStarts: number;
+  journal: string;
+}
+
+export class StalePlan extends Error {
+  constructor(public readonly diffs: { step: Step; planned: Before | undefined; now: Before }[]) {
+    super(`the server changed since the plan was made:\n${diffs.map((d) => `  ${d.step.id}: planned before ${showValues(d.planned)}, now ${showValues(d.now)}`).join('\n')}\nRe-plan (--refresh) and review the new preview.`);
+  }
+}
+
+export interface EngineOptions {
+  zmprov: Zmprov;
+  exec: Executor;
+  store: JournalStore;
+  version: string;
+  /** Asked before each change (step mode). Without it, every change is applied (--yes). */
+  confirm?: (q: Question) => Promise<Decision>;
+  onEvent?: (e: EngineEvent) => void;
+  /** Polled between steps: Ctrl+C once. */
+  shouldStop?: () => boolean;
+  /** Re-plans against what the probe found: the plan that is applied. */
+  replan: (observed: Observed) => Plan;
+  /** The plan was saved earlier: refuse if a before-value it recorded changed. */
+  checkStale?: boolean;
+  /** Read the domain's accounts too (unsplit checks who is still routed to the peer). */
+  listAccounts?: boolean;
+  kind?: 'apply' | 'rollback';
+  of?: string;
+  /** Continue this interrupted run (same journal). */
+  resume?: RunInfo;
+  /** After a failure, run the pending MTA reload without asking (headless --yes). */
+  reloadAfterFailure?: boolean;
+}
+
+const DONE: StepStatus[] = ['applied', 'unchanged', 'skipped', 'not-applicable', 'manual'];
+
+export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary> {
+  const emit = (e: EngineEvent) => o.onEvent?.(e);
+  const lock = new TargetLock(o.store.stateDir, o.exec.targetId);
+  const runId = o.resume?.runId ?? o.store.newRunId(o.kind ?? 'apply');
+  lock.acquire({ runId, operator: operator() });
+  if (lock.staleHolder) emit({ type: 'stale-lock', ...lock.staleHolder });
+  const journal = o.resume ? new Journal(o.resume.path) : o.store.open(runId);
+  try {
+    if (o.resume) {
+      if (o.resume.truncated) emit({ type: 'truncated-journal', line: o.resume.truncated });
+      // A zmprov batch started by the killed run may still be running: let it finish first.
+      for (const pid of o.resume.pids) while (pidAlive(pid)) await new Promise((r) => setTimeout(r, 100));
+    }
+    emit({ type: 'phase', phase: 'probe', message: 'Reading current values' });
+    const reqs = probeRequests(input.steps, input.answers, input.job);
+    emit({ type: 'batch', kind: 'probe', lines: reqs.length });
+    const observed = await o.zmprov.probe(reqs);
+    if (o.listAccounts) observed.accounts = (await Promise.all(input.answers.domains.map((d) => o.zmprov.listAccounts(d)))).flat();
+    emit({ type: 'phase', phase: 'plan', message: 'Planning against the current values' });
+    const p = o.replan(observed);
+    if (o.checkStale) {
+      const fresh = new Map(p.steps.map((s) => [s.id, s]));
+      const diffs = input.steps
+        .filter((s) => s.before !== undefined && fresh.get(s.id)?.before !== undefined && JSON.stringify(fresh.get(s.id)!.before) !== JSON.stringify(s.before))
+        .map((s) => ({ step: s, planned: s.before, now: fresh.get(s.id)!.before as Before }));
+      if (diffs.length) throw new StalePlan(diffs);
+    }
+    if (!o.resume)
+      journal.append({
+        t: 'run',
+        runId,
+        kind: o.kind ?? 'apply',
+        of: o.of,
+        job: p.job,
+        target: o.exec.targetId,
+        executor: o.exec.label,
+        planHash: planHash(p),
+        operator: operator(),
+        host: HOST,
+        version: o.version,
+        time: now(),
+        plan: p,
+      });
+    return await new Run(p, observed, o, journal, runId, emit).execute();
+  } finally {
+    journal.close();
+    lock.release();
+  }
+}
+
+class Run {
+  private readonly status = new Map<string, StepStatus>();
+  private readonly befores = new Map<string, Before>();
+  private readonly failures: { step: Step; error: string }[] = [];
+  private allMode: boolean;
+  private reloadNeeded = false;
+  private pending: Step[] = [];
+  private readonly index: Map<string, number>;
+
+  constructor(
+    private readonly p: Plan,
+    private readonly observed: Observed,
+    private readonly o: EngineOptions,
+    private readonly journal: Journal,
+    private readonly runId: string,
+    private readonly emit: (e: EngineEvent) => void,
+  ) {
+    this.allMode = !o.confirm;
+    this.index = new Map(p.steps.map((s, i) => [s.id, i]));
+  }
+
+  private record(step: Step, status: StepStatus, extra: Omit<Extract<JournalRecord, { t: 'result' }>, 't' | 'step' | 'status' | 'time'> = {}, carried = false): void {
+    this.status.set(step.id, status);
+    if (status === 'applied' && step.reload) this.reloadNeeded = true;
+    if (!carried) this.journal.append({ t: 'result', step: step.id, status, ...extra, time: now() });
+    if (status === 'failed') this.failures.push({ step, error: extra.error ?? 'failed' });
+    this.emit({ type: 'step', step, index: this.index.get(step.id)!, status, before: extra.before, after: extra.after, error: extra.error, output: extra.output, carried, recovered: extra.recovered });
+  }
+
+  private beforeOf(step: Step): Before {
+    return observedValues(this.observed, step.entry!, step.probe!.attr) ?? null;
+  }
+
+  async execute(): Promise<Summary> {
+    const steps = this.p.steps;
+    let outcome: Summary['status'] = 'completed';
+    const resume = this.o.resume;
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i];
+      const prev = resume?.results.get(s.id);
+      if (prev && DONE.includes(prev.status)) {
+        this.befores.set(s.id, resume!.intents.get(s.id) ?? prev.before ?? null);
+        this.record(s, prev.status, { before: prev.before, after: prev.after }, true);
+        continue;
+      }
+      if (this.o.shouldStop?.()) {
+        outcome = 'stopped';
+        break;
+      }
+      if (s.kind === 'manual') {
+        if (!(await this.flush())) return this.finish('failed');
+        this.record(s, 'manual');
+        continue;
+      }
+      if (s.kind === 'reload') {
+        if (!(await this.flush())) return this.finish('failed');
+        await this.reload(s);
+        continue;
+      }
+      const before = this.beforeOf(s);
+      const announced = resume?.intents.get(s.id);
+      const original = announced !== undefined ? announced : before;
+      this.befores.set(s.id, original);
+      if (isSatisfied(s.change!, before)) {
+        // In flight when the last run died and found done now: it happened; keep its true before-value.
+        if (announced !== undefined && !isSatisfied(s.change!, announced)) this.record(s, 'applied', { before: announced, after: before, recovered: true });
+        else this.record(s, 'unchanged', { before, after: before });
+        continue;
+      }
+      if (s.onlyIf && !(before && s.onlyIf.includes(before[0]))) {
+        this.record(s, 'not-applicable', { before, error: `only when ${s.probe!.attr} is ${s.onlyIf.join(' or ')}` });
+        continue;
+      }
+      if (s.requires?.length) {
+        if (s.requires.some((r) => this.pending.some((x) => x.id === r)) && !(await this.flush())) return this.finish('failed');
+        const missing = s.requires.filter((r) => !['applied', 'unchanged'].includes(this.status.get(r) ?? ''));
+        if (missing.length) {
+          this.record(s, 'skipped', { before, error: `requires ${missing.join(', ')}` });
+          continue;
+        }
+      }
+      let group = [s];
+      if (s.bulk) {
+        let j = i;
+        while (j + 1 < steps.length && steps[j + 1].bulk === s.bulk && !resume?.results.has(steps[j + 1].id)) j++;
+        group = steps.slice(i, j + 1);
+      }
+      const decision = this.allMode ? 'yes' : await this.o.confirm!({ kind: group.length > 1 ? 'group' : 'step', steps: group, index: i + 1, total: steps.length });
+      if (decision === 'quit') {
+        outcome = 'stopped';
+        break;
+      }
+      if (decision === 'rollback') {
+        outcome = 'rollback-requested';
+        break;
+      }
+      if (decision === 'skip') {
+        for (const g of group) this.record(g, 'skipped', { before: g === s ? before : undefined });
+        i += group.length - 1;
+        continue;
+      }
+      if (decision === 'all') this.allMode = true;
+      if (group.length > 1) {
+        // Decide each member of the group the same way as a single step.
+        for (const g of group) this.decideMember(g);
+        i += group.length - 1;
+      } else this.pending.push(s);
+      if (!this.allMode && !(await this.flush())) return this.finish('failed');
+    }
+    if (outcome === 'completed' && !(await this.flush())) return this.finish('failed');
+    return this.finish(outcome);
+  }
+
+  private decideMember(g: Step): void {
+    const before = this.beforeOf(g);
+    const announced = this.o.resume?.intents.get(g.id);
+    this.befores.set(g.id, announced !== undefined ? announced : before);
+    if (isSatisfied(g.change!, before)) {
+      if (announced !== undefined && !isSatisfied(g.change!, announced)) this.record(g, 'applied', { before: announced, after: before, recovered: true });
+      else this.record(g, 'unchanged', { before, after: before });
+    } else if (g.onlyIf && !(before && g.onlyIf.includes(before[0]))) this.record(g, 'not-applicable', { before });
+    else this.pending.push(g);
+  }
+
+  /** Runs the pending changes as one batch, then verifies them with one probe batch. */
+  private async flush(): Promise<boolean> {
+    const steps = this.pending;
+    this.pending = [];
+    if (steps.length === 0) return true;
+    this.journal.append(...steps.map((s) => ({ t: 'intent' as const, step: s.id, before: this.befores.get(s.id) ?? null, time: now() })));
+    this.emit({ type: 'phase', phase: 'apply', message: `Applying ${steps.length} change(s)` });
+    this.emit({ type: 'batch', kind: 'change', lines: steps.length });
+    let res;
+    try {
+      res = await this.o.zmprov.batch(
+        steps.map((s) => s.argv!),
+        { onSpawn: (pid) => this.journal.append({ t: 'spawn', steps: steps.map((s) => s.id), pid, time: now() }) },
+      );
+    } catch (e) {
+      for (const s of steps) this.record(s, 'failed', { before: this.befores.get(s.id), error: `could not run zmprov: ${(e as Error).message}` });
+      return false;
+    }
+    this.emit({ type: 'phase', phase: 'verify', message: `Verifying ${steps.length} change(s)` });
+    const reqs = new Map<string, { entry: Step['entry'] & object; attrs: string[] }>();
+    for (const s of steps) {
+      const k = entryKey(s.entry!);
+      const r = reqs.get(k) ?? { entry: s.entry!, attrs: [] };
+      if (!r.attrs.includes(s.probe!.attr)) r.attrs.push(s.probe!.attr);
+      reqs.set(k, r);
+    }
+    this.emit({ type: 'batch', kind: 'verify', lines: reqs.size });
+    let after: Observed;
+    try {
+      after = await this.o.zmprov.probe([...reqs.values()]);
+    } catch (e) {
+      const msg = e instanceof ZmprovError ? e.message : String(e);
+      for (const s of steps) this.record(s, 'failed', { before: this.befores.get(s.id), error: `applied, but verification could not read it back: ${msg}` });
+      return false;
+    }
+    let ok = true;
+    steps.forEach((s, i) => {
+      const line = res.lines[i];
+      const afterValues = observedValues(after, s.entry!, s.probe!.attr) ?? null;
+      const verified = isSatisfied(s.change!, afterValues);
+      const output = line.output || undefined;
+      const base = { before: this.befores.get(s.id), after: afterValues, exitCode: res.exitCode, output };
+      if (line.status === 'ok' && verified) this.record(s, 'applied', base);
+      else {
+        ok = false;
+        const error =
+          line.status === 'error'
+            ? line.error!.text
+            : line.status === 'not-run'
+              ? `not run: the batch stopped early${res.trailer ? ` (${res.trailer.split('\n')[0]})` : ''}`
+              : line.status !== 'ok'
+                ? `${line.status}: ${line.output.split('\n')[0]}`
+                : `verification failed: ${s.probe!.attr} is ${showValues(afterValues)}, expected ${s.desired}`;
+        this.record(s, 'failed', { ...base, error: `line ${i + 1} (${redactArgv(s.argv!).join(' ')}): ${error}` });
+      }
+    });
+    return ok;
+  }
+
+  private async reload(s: Step): Promise<void> {
+    if (!this.reloadNeeded) {
+      this.record(s, 'unchanged', { error: 'no MTA-level change was applied' });
+      return;
+    }
+    this.emit({ type: 'phase', phase: 'reload', message: s.title });
+    this.journal.append({ t: 'intent', step: s.id, before: null, time: now() });
+    let output = '';
+    for (const argv of s.reloadArgv!) {
+      const r = await this.o.exec.run(argv[0] as ZimbraTool, argv.slice(1), { merge: true });
+      output += r.combined;
+      if (r.exitCode !== 0) {
+        this.record(s, 'failed', { exitCode: r.exitCode, output, error: `${argv.join(' ')} exited ${r.exitCode}` });
+        return;
+      }
+    }
+    this.reloadNeeded = false;
+    this.record(s, 'applied', { output: output.trim().slice(-2000) });
+  }
+
+  private async finish(outcome: Summary['status']): Promise<Summary> {
+    if (this.reloadNeeded && outcome === 'failed') {
+      const reload = this.p.steps.find((s) => s.kind === 'reload');
+      const ask = this.o.confirm && !this.o.reloadAfterFailure ? await this.o.confirm({ kind: 'reload-after-failure', steps: reload ? [reload] : [], index: 0, total: this.p.steps.length }) : 'yes';
+      if (reload && (ask === 'yes' || ask === 'all')) await this.reload(reload);
+    }
+    const counts = { applied: 0, unchanged: 0, skipped: 0, 'not-applicable': 0, failed: 0, manual: 0 } as Record<StepStatus, number>;
+    for (const st of this.status.values()) counts[st]++;
+    const end = outcome === 'rollback-requested' ? 'stopped' : outcome;
+    this.journal.append({ t: 'end', status: end, time: now(), summary: counts });
+    this.emit({ type: 'phase', phase: 'done', message: outcome });
+    return {
+      runId: this.runId,
+      status: outcome,
+      counts,
+      failures: this.failures,
+      manual: this.p.steps.filter((s) => s.kind === 'manual'),
+      reloadPending: this.reloadNeeded,
+      zmprovStarts: this.o.zmprov.stats.starts,
+      journal: this.journal.path,
+    };
+  }
+}
+
+export { stepValues };

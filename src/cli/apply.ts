@@ -1,0 +1,210 @@
+/** `zsplit apply`, `zsplit rollback`, `zsplit status`: the engine without a terminal UI. */
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Decision, EngineEvent, Question, Summary } from '../apply/engine.js';
+import { applyPlan, StalePlan } from '../apply/engine.js';
+import type { Executor } from '../exec/types.js';
+import { Zmprov } from '../exec/zmprov.js';
+import { JournalStore, now } from '../journal/journal.js';
+import type { RunInfo } from '../journal/journal.js';
+import { Journal } from '../journal/journal.js';
+import { LockHeld } from '../journal/lock.js';
+import { RollbackRefused, rollbackPlan, rollbackReplan } from '../journal/rollback.js';
+import type { Job } from '../model/types.js';
+import { plan, PlanRefused } from '../plan/index.js';
+import type { Plan } from '../plan/index.js';
+import { PLAN_SCHEMA, renderText, stepCommand } from '../plan/render.js';
+import { showValues } from '../plan/step.js';
+import type { Flags } from './args.js';
+import { UsageError } from './args.js';
+import { VERSION } from './help.js';
+import type { CliIO } from './io.js';
+import { EXIT } from './io.js';
+import { answersFrom, jobArg } from './plan.js';
+import { detectZimbra, makeExecutor, stateDir } from './target.js';
+
+/** Loads a plan saved with --format json. */
+export function loadPlanFile(path: string): Plan {
+  let json: Plan & { format?: string };
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--plan: cannot read ${path}: ${(e as Error).message}`, '--plan');
+  }
+  if (json.format !== PLAN_SCHEMA) throw new UsageError(`--plan: ${path} is not a zsplit plan (expected "format": "${PLAN_SCHEMA}")`, '--plan');
+  return json;
+}
+
+/** Line-oriented prompts for --step without the wizard: answers read from stdin. */
+function lineConfirm(io: CliIO): (q: Question) => Promise<Decision> {
+  const rl = createInterface({ input: process.stdin });
+  const lines: string[] = [];
+  const waiters: ((l: string | undefined) => void)[] = [];
+  let closed = false;
+  rl.on('line', (l) => (waiters.length ? waiters.shift()!(l) : lines.push(l)));
+  rl.on('close', () => {
+    closed = true;
+    while (waiters.length) waiters.shift()!(undefined);
+  });
+  const next = () => (lines.length ? Promise.resolve(lines.shift()) : closed ? Promise.resolve(undefined) : new Promise<string | undefined>((r) => waiters.push(r)));
+  return async (q) => {
+    if (q.kind === 'reload-after-failure') io.err('MTA-level changes were applied before the failure. Reload the MTA now? [y/N] ');
+    else {
+      const s = q.steps[0];
+      io.err(`\n[${q.index}/${q.total}] ${q.kind === 'group' ? `${q.steps.length} commands: ${s.bulk}` : s.title}\n  $ ${stepCommand(s)}\n  before: ${showValues(s.before)} -> after: ${s.desired}\n`);
+      io.err('Apply? [y]es / [N]o, skip / [a]ll remaining / [r]oll back / [q]uit: ');
+    }
+    const answer = (await next())?.trim().toLowerCase() ?? 'q';
+    return ({ y: 'yes', yes: 'yes', a: 'all', all: 'all', r: 'rollback', q: 'quit', quit: 'quit' } as Record<string, Decision>)[answer] ?? (q.kind === 'reload-after-failure' ? 'skip' : answer === '' ? 'skip' : 'skip');
+  };
+}
+
+function reporter(flags: Flags, io: CliIO): (e: EngineEvent) => void {
+  if (flags.json) return (e) => io.out(JSON.stringify(e.type === 'step' ? { ...e, step: { id: e.step.id, title: e.step.title, argv: e.step.argv } } : e) + '\n');
+  return (e) => {
+    if (e.type === 'phase' && e.phase !== 'done') io.err(`-- ${e.message}\n`);
+    else if (e.type === 'stale-lock') io.err(`-- took over a stale lock of pid ${e.pid} (${e.host}, ${e.started}): that process is gone\n`);
+    else if (e.type === 'truncated-journal') io.err(`-- the journal's last line was cut short by the crash (ignored): ${e.line}\n`);
+    else if (e.type === 'step' && !e.carried) {
+      const mark = { applied: 'APPLIED', unchanged: 'ok (unchanged)', skipped: 'SKIPPED', 'not-applicable': 'n/a', failed: 'FAILED', manual: 'MANUAL' }[e.status];
+      const detail = e.status === 'applied' && e.before !== undefined ? `  [${showValues(e.before)} -> ${showValues(e.after)}]` : '';
+      io.out(`${mark.padEnd(15)} ${e.step.title}${detail}${e.recovered ? ' (found done after the interruption)' : ''}\n`);
+      if (e.error && e.status === 'failed') io.out(`                ${e.error}\n`);
+    }
+  };
+}
+
+function report(s: Summary, io: CliIO, rollbackHint = true): number {
+  const c = s.counts;
+  io.out(`\n${s.status.toUpperCase()}: ${c.applied} applied, ${c.unchanged} unchanged, ${c.skipped + c['not-applicable']} skipped, ${c.failed} failed, ${c.manual} manual. zmprov started ${s.zmprovStarts} time(s). Run ${s.runId}\n`);
+  for (const f of s.failures) io.out(`  failed: ${f.step.id}: ${f.error}\n`);
+  if (s.reloadPending) io.out('  MTA-level changes are not reloaded yet: run zmmtactl reload (zmconfigd also applies them within about a minute).\n');
+  if (s.manual.length && s.status === 'completed') io.out(`  ${s.manual.length} manual step(s) remain on the other system and in DNS (see the plan).\n`);
+  if (s.status === 'failed' && rollbackHint) io.out(`  Roll back with: zsplit rollback --run ${s.runId}   (or fix the cause and: zsplit apply --resume)\n`);
+  if (s.status === 'stopped') io.out('  Continue with: zsplit apply --resume\n');
+  return s.status === 'completed' ? EXIT.ok : EXIT.failure;
+}
+
+function requireApproval(flags: Flags, io: CliIO, what: string): void {
+  if (!flags.yes && !flags.step && !io.isTTY) throw new UsageError(`${what} needs approval and there is no terminal: pass --yes to apply every step, or --step to answer per step on stdin`, '--yes');
+}
+
+async function engineErrors<T>(io: CliIO, fn: () => Promise<T>): Promise<T | number> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof StalePlan || e instanceof PlanRefused || e instanceof RollbackRefused || e instanceof LockHeld) {
+      io.err(`zsplit: refused: ${e.message}\n`);
+      return EXIT.refused;
+    }
+    throw e;
+  }
+}
+
+export async function applyCommand(flags: Flags, positionals: string[], io: CliIO): Promise<number> {
+  const exec = makeExecutor(flags, io);
+  const store = new JournalStore(stateDir(flags, io));
+  const zmprov = new Zmprov(exec);
+  const common = { zmprov, exec, store, version: VERSION, onEvent: reporter(flags, io), confirm: flags.step ? lineConfirm(io) : undefined, reloadAfterFailure: Boolean(flags.yes) };
+  if (flags.resume) {
+    const run = store.interrupted(exec.targetId);
+    if (!run) {
+      io.err(`zsplit: no interrupted run on ${exec.label}; zsplit status lists the runs\n`);
+      return EXIT.failure;
+    }
+    requireApproval(flags, io, 'resuming');
+    io.err(`-- resuming run ${run.runId} (${run.header.job}, started ${run.header.time}); in flight: ${run.inFlight.join(', ') || 'none'}\n`);
+    const p = run.header.plan;
+    const r = await engineErrors(io, () => applyPlan(p, { ...common, resume: run, listAccounts: p.job === 'unsplit', replan: (o) => plan(p.job, p.answers, o) }));
+    return typeof r === 'number' ? r : report(r, io);
+  }
+  let p: Plan;
+  let saved = false;
+  if (flags.plan) {
+    p = loadPlanFile(flags.plan);
+    saved = true;
+  } else {
+    const job = jobArg(positionals[0]);
+    const detected = flags['zimbra-version'] && flags['zimbra-host'] ? {} : await detectZimbra(exec);
+    const withDefaults = { ...flags, 'zimbra-version': flags['zimbra-version'] ?? detected.version, 'zimbra-host': flags['zimbra-host'] ?? (detected.hostname ? [detected.hostname] : undefined) };
+    const answers = answersFrom(withDefaults, job, io);
+    if (!answers) return EXIT.invalid;
+    try {
+      p = plan(job as Job, answers);
+    } catch (e) {
+      if (e instanceof PlanRefused) return engineErrors(io, () => Promise.reject(e)) as Promise<number>;
+      throw e;
+    }
+  }
+  requireApproval(flags, io, 'apply');
+  io.err(`-- ${p.job} of ${p.answers.domains.join(', ')} on ${exec.label}\n`);
+  const r = await engineErrors(io, () =>
+    applyPlan(p, { ...common, checkStale: saved && !flags.refresh, listAccounts: p.job === 'unsplit', replan: (o) => plan(p.job, p.answers, o) }),
+  );
+  return typeof r === 'number' ? r : report(r, io);
+}
+
+function pickRun(store: JournalStore, flags: Flags, target: string): RunInfo {
+  if (flags.run) {
+    const r = store.run(flags.run);
+    if (!r) throw new UsageError(`--run: no run ${flags.run}; zsplit status lists them`, '--run');
+    if (r.header.kind !== 'apply') throw new UsageError(`--run: ${flags.run} is a rollback, not an apply run`, '--run');
+    return r;
+  }
+  const r = store
+    .runs()
+    .filter((x) => x.header.target === target && x.header.kind === 'apply' && x.status !== 'rolled-back' && [...x.results.values()].some((v) => v.status === 'applied'))
+    .at(-1);
+  if (!r) throw new UsageError('nothing to roll back on this target: no apply run with applied steps (see zsplit status)', '--run');
+  return r;
+}
+
+export async function rollbackCommand(flags: Flags, _positionals: string[], io: CliIO): Promise<number> {
+  const exec: Executor = makeExecutor(flags, io);
+  const store = new JournalStore(stateDir(flags, io));
+  const run = pickRun(store, flags, exec.targetId);
+  const base = await engineErrors(io, async () => rollbackPlan(run, flags.to));
+  if (typeof base === 'number') return base;
+  if (base.steps.length === 0) {
+    io.err(`zsplit: run ${run.runId} changed nothing that needs undoing\n`);
+    return EXIT.ok;
+  }
+  io.out(renderText(base));
+  if (!flags.yes && !flags.step) {
+    if (!io.isTTY) throw new UsageError('the rollback above needs approval and there is no terminal: pass --yes to apply it', '--yes');
+  }
+  const r = await engineErrors(io, () =>
+    applyPlan(base, {
+      zmprov: new Zmprov(exec),
+      exec,
+      store,
+      version: VERSION,
+      kind: 'rollback',
+      of: run.runId,
+      onEvent: reporter(flags, io),
+      confirm: flags.step ? lineConfirm(io) : undefined,
+      reloadAfterFailure: true,
+      replan: (o) => rollbackReplan(run, base, o, Boolean(flags.force)),
+    }),
+  );
+  if (typeof r === 'number') return r;
+  if (r.status === 'completed' && !flags.to) new Journal(run.path).append({ t: 'end', status: 'rolled-back', time: now() });
+  return report(r, io, false);
+}
+
+export async function statusCommand(flags: Flags, _positionals: string[], io: CliIO): Promise<number> {
+  const store = new JournalStore(stateDir(flags, io));
+  const runs = store.runs();
+  if (flags.json) {
+    io.out(JSON.stringify(runs.map((r) => ({ runId: r.runId, kind: r.header.kind, of: r.header.of, job: r.header.job, target: r.header.target, operator: r.header.operator, time: r.header.time, status: r.status, counts: r.end?.summary, inFlight: r.inFlight, truncated: Boolean(r.truncated) })), null, 2) + '\n');
+    return EXIT.ok;
+  }
+  if (runs.length === 0) io.out(`no runs in ${store.runsDir}\n`);
+  for (const r of runs) {
+    const c = r.end?.summary;
+    io.out(`${r.runId}  ${r.header.kind}${r.header.of ? ` of ${r.header.of}` : ''}  ${r.header.job}  ${r.header.target}  ${r.status.toUpperCase()}  by ${r.header.operator}${c ? `  (${c.applied} applied, ${c.unchanged} unchanged, ${c.failed} failed)` : ''}\n`);
+    if (r.inFlight.length) io.out(`    in flight when it stopped: ${r.inFlight.join(', ')}  -> zsplit apply --resume\n`);
+    if (r.truncated) io.out('    its journal ends with a line cut short by a crash\n');
+  }
+  return EXIT.ok;
+}

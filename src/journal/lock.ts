@@ -1,0 +1,74 @@
+/** One run per target at a time: an O_EXCL lock file that names its holder. */
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+export interface LockHolder {
+  pid: number;
+  host: string;
+  started: string;
+  runId?: string;
+  operator?: string;
+}
+
+export class LockHeld extends Error {
+  constructor(public readonly holder: LockHolder, public readonly path: string) {
+    super(`another zsplit run holds the lock for this target: pid ${holder.pid} on ${holder.host}, started ${holder.started}${holder.runId ? `, run ${holder.runId}` : ''}${holder.operator ? ` by ${holder.operator}` : ''}. If that process is gone from another host, remove ${path}.`);
+  }
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class TargetLock {
+  readonly path: string;
+  /** Set when a stale lock (its process gone) was taken over. */
+  staleHolder?: LockHolder;
+
+  constructor(stateDir: string, target: string) {
+    const dir = join(stateDir, 'locks');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.path = join(dir, `${target.replace(/[^A-Za-z0-9@._-]/g, '_')}.lock`);
+  }
+
+  acquire(info: Omit<LockHolder, 'pid' | 'host' | 'started'>): void {
+    const me: LockHolder = { pid: process.pid, host: hostname(), started: new Date().toISOString(), ...info };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = openSync(this.path, 'wx', 0o600);
+        writeSync(fd, JSON.stringify(me));
+        closeSync(fd);
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const holder = this.holder();
+        // A lock from this host whose process is gone is stale: a crash or kill -9.
+        if (holder && holder.host === hostname() && !pidAlive(holder.pid) && attempt === 0) {
+          this.staleHolder = holder;
+          rmSync(this.path, { force: true });
+          continue;
+        }
+        throw new LockHeld(holder ?? { pid: 0, host: 'unknown', started: 'unknown' }, this.path);
+      }
+    }
+  }
+
+  holder(): LockHolder | undefined {
+    try {
+      return JSON.parse(readFileSync(this.path, 'utf8')) as LockHolder;
+    } catch {
+      return undefined;
+    }
+  }
+
+  release(): void {
+    const h = this.holder();
+    if (h && h.pid === process.pid) rmSync(this.path, { force: true });
+  }
+}
