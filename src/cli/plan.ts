@@ -45,6 +45,17 @@ export function makePlan(job: Job, answers: Answers, io: CliIO, observed?: Obser
   }
 }
 
+/** Reads the current values the plan needs from the server (one zmprov batch; gaa for unsplit). */
+async function observe(flags: Flags, job: Job, answers: Answers, io: CliIO): Promise<Observed> {
+  const { makeExecutor } = await import('./target.js');
+  const { Zmprov } = await import('../exec/zmprov.js');
+  const { probeRequests } = await import('../plan/index.js');
+  const zmprov = new Zmprov(makeExecutor(flags, io));
+  const observed = await zmprov.probe(probeRequests(plan(job, answers).steps, answers, job));
+  if (job !== 'setup' || answers.role === 'secondary') observed.accounts = (await Promise.all(answers.domains.map((d) => zmprov.listAccounts(d)))).flat();
+  return observed;
+}
+
 export async function planCommand(flags: Flags, positionals: string[], io: CliIO): Promise<number> {
   const job = jobArg(positionals[0]);
   const format = flags.format ?? (flags.json ? 'json' : 'text');
@@ -52,7 +63,8 @@ export async function planCommand(flags: Flags, positionals: string[], io: CliIO
   const runAs = runAsFlag(flags);
   const answers = answersFrom(flags, job, io);
   if (!answers) return EXIT.invalid;
-  const p = makePlan(job, answers, io);
+  const observed = flags.connect ? await observe(flags, job, answers, io) : undefined;
+  const p = makePlan(job, answers, io, observed);
   if (!p) return EXIT.refused;
   const text = renderPlan(p, format, { runAs });
   if (flags.out) {

@@ -163,7 +163,7 @@ function judge(cls: AddressClass, t: Trace): Verdict | undefined {
     switch (o) {
       case 'bounced':
         return t.from === 'internet'
-          ? { severity: 'warning', code: 'backscatter', what: 'is accepted from the Internet, then bounced (backscatter) instead of rejected at RCPT' }
+          ? { severity: 'warning', code: 'backscatter', what: 'is accepted, then bounced (backscatter) instead of rejected at RCPT,' }
           : undefined;
       case 'delivered-zimbra':
       case 'delivered-peer':
@@ -204,7 +204,10 @@ function hintFor(m: FlowModel, code: FindingCode, cls: AddressClass, address: st
       if (t.reason.includes('virtual_transport = error')) return `set the domain transport: zmprov md ${d} zimbraMailTransport ${smtp}`;
       return undefined;
     case 'backscatter':
-      return 'the side the MX points at should be authoritative (reject unknown recipients at RCPT), or add reject_unverified_recipient to zimbraMtaRestriction';
+      if (t.acceptedBy === 'zimbra-mta') {
+        return 'let Zimbra check the next hop before accepting: zmprov mcf +zimbraMtaRestriction reject_unverified_recipient (or point the MX at the authoritative side)';
+      }
+      return 'point the MX at the authoritative side (it rejects unknown recipients at RCPT); until then the peer accepts them';
     default:
       return undefined;
   }
@@ -332,37 +335,43 @@ export function checkModel(m: FlowModel, options: CheckOptions = {}): PlanCheck 
     const t = transportOf(attrs);
     return t !== undefined && parsed(t).kind === 'lmtp';
   };
-  const livesOnZimbra = (address: string): boolean => {
+  /** The account owning `address` (primary first: one lookup), or undefined. */
+  let ownerPrimary = '';
+  const ownerAttrs = (address: string): Attrs | undefined => {
+    const direct = accounts[address];
+    if (direct !== undefined) {
+      ownerPrimary = address;
+      return direct;
+    }
     const p = m.ownerOf(address);
-    return p !== undefined && isLmtp(accounts[p]);
+    if (p === undefined) return undefined;
+    ownerPrimary = p;
+    return accounts[p];
   };
   const peerMark = (a: string): number => {
     const box = m.peerLocal.get(a);
     if (box !== undefined) return box === a ? 1 : 2;
     return m.peerRoutes.has(a) ? 3 : 0;
   };
-  // routing profile of an account: (mail enabled, status, transport) -> small integer
-  const profiles = new Map<string, Map<string, number>>();
-  let profileCount = 0;
+  // routing profile of an account: (transport, mail enabled, status) -> small integer
+  const profiles = new Map<string, number>();
   let lastT = '';
   let lastS = '';
+  let lastE = false;
   let lastProfile = -1;
-  const profileOf = (attrs: Attrs): number => {
+  const profileOf = (attrs: Attrs, enabled: boolean): number => {
     const t = transportOf(attrs) ?? '';
-    const s = `${accountMailEnabled(attrs) ? '' : '!'}${accountStatus(attrs)}`;
-    if (t === lastT && s === lastS && lastProfile >= 0) return lastProfile;
-    let byStatus = profiles.get(t);
-    if (!byStatus) {
-      byStatus = new Map();
-      profiles.set(t, byStatus);
-    }
-    let id = byStatus.get(s);
+    const st = attrs.zimbraAccountStatus?.[0] ?? '';
+    if (lastProfile >= 0 && t === lastT && st === lastS && enabled === lastE) return lastProfile;
+    const k = `${enabled ? 'E' : 'D'}${accountStatus(attrs)}|${t}`;
+    let id = profiles.get(k);
     if (id === undefined) {
-      id = profileCount++;
-      byStatus.set(s, id);
+      id = profiles.size;
+      profiles.set(k, id);
     }
     lastT = t;
-    lastS = s;
+    lastS = st;
+    lastE = enabled;
     lastProfile = id;
     return id;
   };
@@ -372,31 +381,36 @@ export function checkModel(m: FlowModel, options: CheckOptions = {}): PlanCheck 
     return !!(ca && ca.domainForward && ca.domainForward !== `@${d}`);
   });
   const D = sharedList.length + 1;
+  const hasDuplicates = m.duplicates.size > 0;
 
   // ------------------------------------------------------------ routing groups
   const groups = new Map<number | string, Group>();
-  const place = (addr: string, c: AddressClass): void => {
+  /**
+   * Puts `addr` in its routing group. `attrs`/`primary`: its account, when the caller already
+   * looked it up (undefined attrs: no account). The key encodes every fact `route` decides on.
+   */
+  const place = (addr: string, c: AddressClass, attrs: Attrs | undefined, primary: string): void => {
     let key: number | string;
     const di = sharedIndex(addr);
-    if (options.exhaustive || di < 0 || m.duplicates.has(addr)) {
+    if (options.exhaustive || di < 0 || (hasDuplicates && m.duplicates.has(addr))) {
       key = `!${addr}`;
     } else {
-      const primary = m.ownerOf(addr);
       const ci = CLASS_INDEX[c];
-      if (primary === undefined) {
+      if (attrs === undefined) {
         // kind 0: unknown to Zimbra (catch-all or reject)
         key = rewritingCatchAll[di] ? `!${addr}` : ((peerMark(addr) * D + di) * 16 + ci) * 4;
       } else {
-        const attrs = accounts[primary];
-        const profile = profileOf(attrs);
-        const delivery = attrs.zimbraMailDeliveryAddress?.[0]?.toLowerCase() || primary;
-        if (!accountMailEnabled(attrs)) {
+        const enabled = accountMailEnabled(attrs);
+        const profile = profileOf(attrs, enabled);
+        const dl = attrs.zimbraMailDeliveryAddress;
+        const delivery = dl && dl.length > 0 && dl[0] ? dl[0].toLowerCase() : primary;
+        if (!enabled) {
           // kind 1: Postfix does not see the account (catch-all or reject; LMTP by status)
-          key = (((profile * 4 + peerMark(addr)) * D + di) * 16 + ci) * 4 + 1;
+          key = rewritingCatchAll[di] ? `!${addr}` : (((profile * 4 + peerMark(addr)) * D + di) * 16 + ci) * 4 + 1;
         } else if (delivery === addr) {
           // kind 2: the account itself
           key = (((profile * 4 + peerMark(addr)) * D + di) * 16 + ci) * 4 + 2;
-        } else if (m.duplicates.has(delivery)) {
+        } else if (hasDuplicates && m.duplicates.has(delivery)) {
           key = `!${addr}`;
         } else {
           // kind 3: an alias, rewritten to the delivery address
@@ -413,30 +427,34 @@ export function checkModel(m: FlowModel, options: CheckOptions = {}): PlanCheck 
       groups.set(key, { cls: c, rep: addr, count: 1, examples: [addr] });
     }
   };
+  const placeResolved = (addr: string, zimbraClass: AddressClass | undefined, c: AddressClass): void => {
+    const attrs = ownerAttrs(addr);
+    const lmtp = attrs !== undefined && isLmtp(attrs);
+    place(addr, lmtp && zimbraClass ? zimbraClass : c, attrs, ownerPrimary);
+  };
 
   // ------------------------------------------------------------ classes: cutover, then peer accounts, then Zimbra accounts
+  // `placed` grows by one per new address: `size` tells a first sighting without a second lookup.
   const placed = new Set<string>();
+  const firstSighting = (a: string): boolean => {
+    const n = placed.size;
+    placed.add(a);
+    return placed.size !== n;
+  };
   const cut = answers.cutover;
   if (cut) {
     const c: AddressClass = cut.direction === 'to-zimbra' ? 'cutover-to-zimbra' : 'cutover-to-peer';
     for (const u of cut.users) {
       const a = u.toLowerCase();
-      if (placed.has(a)) continue;
-      placed.add(a);
-      place(a, c);
+      if (firstSighting(a)) placeResolved(a, undefined, c);
     }
   }
   for (const p of answers.peerAccounts) {
     const a = p.address.toLowerCase();
-    if (!placed.has(a)) {
-      placed.add(a);
-      place(a, livesOnZimbra(a) ? 'both-sides' : 'peer-user');
-    }
+    if (firstSighting(a)) placeResolved(a, 'both-sides', 'peer-user');
     for (const x of p.aliases) {
       const al = x.toLowerCase();
-      if (placed.has(al)) continue;
-      placed.add(al);
-      place(al, livesOnZimbra(al) ? 'both-sides' : 'peer-alias');
+      if (firstSighting(al)) placeResolved(al, 'both-sides', 'peer-alias');
     }
   }
 
@@ -466,7 +484,7 @@ export function checkModel(m: FlowModel, options: CheckOptions = {}): PlanCheck 
     const raw = transportOf(attrs);
     if (raw !== undefined) checkTransport(address, raw);
     const lmtp = raw !== undefined && parsed(raw).kind === 'lmtp';
-    if (!placed.has(address)) place(address, lmtp ? 'zimbra-user' : 'other-account');
+    if (!placed.has(address)) place(address, lmtp ? 'zimbra-user' : 'other-account', attrs, address);
     const aliases = attrs.zimbraMailAlias;
     if (aliases) {
       for (const x of aliases) {
@@ -474,7 +492,7 @@ export function checkModel(m: FlowModel, options: CheckOptions = {}): PlanCheck 
         const al = x.toLowerCase();
         if (placed.has(al) || m.ownerOf(al) !== address) continue; // its owner places it
         if (m.duplicates.has(al)) placed.add(al); // claimed by several: place it once
-        place(al, lmtp ? 'zimbra-alias' : 'other-account');
+        place(al, lmtp ? 'zimbra-alias' : 'other-account', attrs, address);
       }
     }
     const catchAll = attrs.zimbraMailCatchAllAddress;
@@ -490,7 +508,7 @@ export function checkModel(m: FlowModel, options: CheckOptions = {}): PlanCheck 
     const dom = m.domains.get(d);
     if (!dom) flag('domain-missing', 'error', `@${d}`, d);
     else if (dom.transport) checkTransport(`@${d}`, dom.transport);
-    place(unknownAddress(m, d), 'unknown');
+    place(unknownAddress(m, d), 'unknown', undefined, '');
   });
   for (const [addr, owners] of m.duplicates) {
     if (sharedIndex(addr) >= 0) flag('duplicate-address', 'warning', addr, owners.join(', '));

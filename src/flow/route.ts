@@ -411,7 +411,7 @@ function relayRoute(w: Walk, host: string, addr: string): Arrival | Trace {
     }
     return { to: 'peer-mta', host: m.peerHost, address: addr, client: 'zimbra' };
   }
-  w.hop('zimbra-mta', host, addr, `transport_maps ${addr}: no entry; DNS MX ${d}`, 'deliver to the Internet');
+  w.hop('zimbra-mta', host, addr, `transport_maps ${addr}: no entry; no relayhost; DNS MX ${d}`, 'deliver to the Internet (DNS lookups enabled)');
   return w.finish('external', `${d} is not a shared domain: Zimbra delivers it to ${d}'s own MX`);
 }
 

@@ -17,7 +17,7 @@
  * Output goes to the real descriptors as it is produced and the state is saved after every
  * mutating command, so a process killed mid-batch leaves the completed lines applied.
  */
-import { existsSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, readSync, writeSync } from 'node:fs';
 import {
   appendSidecar,
   defaultState,
@@ -53,15 +53,40 @@ function writeAll(fd: number, text: string): void {
   }
 }
 
+/** All of stdin, tolerating a non-blocking descriptor (EAGAIN) and a closed one. */
+function readStdin(): string {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.alloc(65536);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        sleepSync(5);
+        continue;
+      }
+      if (code === 'EOF') break;
+      break; // EBADF and the like: no stdin
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 function injectionFromEnv(env: NodeJS.ProcessEnv, statePath: string): Injection | undefined {
   if (!env.ZSPLIT_SIM_FAIL) return undefined;
   const once = env.ZSPLIT_SIM_FAIL_ONCE === '1';
+  const match = new RegExp(env.ZSPLIT_SIM_FAIL);
   return {
-    match: new RegExp(env.ZSPLIT_SIM_FAIL),
+    match,
     code: env.ZSPLIT_SIM_FAIL_CODE || undefined,
     nth: intEnv(env, 'ZSPLIT_SIM_FAIL_NTH') || undefined,
     once,
-    firedBefore: once ? readSidecar(statePath).filter((r) => r.type === 'inject').length : 0,
+    // Earlier firings of the same pattern, by any process on this state.
+    firedBefore: once ? readSidecar(statePath).filter((r) => r.type === 'inject' && r.match === match.source).length : 0,
   };
 }
 
@@ -87,13 +112,7 @@ export function main(tool: string, argv: string[], env: NodeJS.ProcessEnv = proc
 
   const result = runTool(state, tool, argv, {
     // Only read when zmprov actually needs stdin (interactive mode, the -l da prompt).
-    stdin: () => {
-      try {
-        return readFileSync(0, 'utf8');
-      } catch {
-        return '';
-      }
-    },
+    stdin: readStdin,
     inject: injectionFromEnv(env, statePath),
     soapDown: env.ZSPLIT_SIM_SOAP_DOWN === '1',
     startDelayMs: tool === 'zmprov' ? intEnv(env, 'ZSPLIT_SIM_START_MS') : 0,

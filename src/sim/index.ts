@@ -126,6 +126,12 @@ export function zmprovMode(argv: string[]): 'single' | 'file' | 'stdin' {
       i += 2;
       continue;
     }
+    // A burst like -vf takes the next word as the file.
+    if (/^-[a-zA-Z]*f$/.test(a) && !a.startsWith('--')) {
+      file = true;
+      i += 2;
+      continue;
+    }
     if (/^-[a-zA-Z]*f/.test(a) && !a.startsWith('--') && a !== '-fd') file = true;
     i++;
   }

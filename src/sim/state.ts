@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isModernMta, lmtpTransport } from '../zimbra/attrs.js';
+import { compareVersions } from './schema.js';
 
 export type Attrs = Record<string, string[]>;
 
@@ -126,8 +127,8 @@ export function defaultState(opts: DefaultStateOptions = {}): SimState {
     zimbraMtaHopcountLimit: ['50'],
     zimbraMtaMyNetworks: ['127.0.0.0/8 [::1]/128'],
     zimbraMtaRestriction: ['reject_invalid_helo_hostname', 'reject_non_fqdn_sender'],
-    zimbraMtaUnverifiedRecipientDeferCode: ['250'],
   };
+  if (compareVersions(version, '8.5.0') >= 0) config.zimbraMtaUnverifiedRecipientDeferCode = ['250'];
   if (modern) config.zimbraMtaSmtpDnsSupportLevel = ['enabled'];
   else config.zimbraMtaDnsLookupsEnabled = ['TRUE'];
 
@@ -249,7 +250,7 @@ export type SimLogRecord =
   /** `zmprov fc`: a cache flush on mailboxd. */
   | { type: 'flush'; cacheType: string; entries: string[]; allServers: boolean; time: string }
   /** A failure injection fired (lets `once` work across processes). */
-  | { type: 'inject'; line: string; time: string };
+  | { type: 'inject'; match: string; line: string; time: string };
 
 export function sidecarPath(statePath: string): string {
   return `${statePath}.log`;

@@ -528,7 +528,7 @@ class ProvUtil {
     if (inj.nth !== undefined && this.injectMatches !== inj.nth) return;
     if (inj.once && (inj.firedBefore ?? 0) + this.injectFired > 0) return;
     this.injectFired++;
-    this.log({ type: 'inject', line, time: this.now().toISOString() });
+    this.log({ type: 'inject', match: re.source, line, time: this.now().toISOString() });
     let code = 'service.FAILURE';
     let message: string | undefined;
     if (inj.code) {

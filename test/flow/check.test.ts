@@ -143,6 +143,15 @@ describe('checkPlan refuses', () => {
     expect(r.ok).toBe(true);
     expect(codes(r.warnings)).toEqual(['backscatter:unknown']);
     expect(r.warnings[0].from).toEqual(['internet']);
+    expect(r.warnings[0].hint).toContain('point the MX at the authoritative side');
+  });
+
+  it('MX at a Zimbra secondary: the catch-all accepts unknown mail and the peer refuses it later (warning)', () => {
+    const r = checkPlan(secondaryInput({ mx: 'zimbra' }));
+    expect(r.ok).toBe(true);
+    expect(codes(r.warnings)).toEqual(['backscatter:unknown']);
+    expect(r.warnings[0].trace.acceptedBy).toBe('zimbra-mta');
+    expect(r.warnings[0].hint).toContain('reject_unverified_recipient');
   });
 
   it('a Zimbra mailbox that is also listed as a peer account is an error', () => {
@@ -257,7 +266,7 @@ describe('grouping and scanning', () => {
 
 // ------------------------------------------------------------------ grouping is sound
 /** `mail-disabled`: active, with zimbraMailStatus disabled stored. */
-const STATUSES = ['active', 'locked', 'closed', 'maintenance', 'mail-disabled'] as const;
+const STATUSES = ['active', 'maintenance', 'locked', 'closed', 'mail-disabled'] as const;
 const ZENTRY = ['none', 'lmtp', 'smtp-peer', 'smtp-bare', 'no-transport', 'error'] as const;
 
 const userArb = fc.record({

@@ -104,5 +104,6 @@ describe('zmprovMode', () => {
     expect(zmprovMode(['-v', '-f', 'f.zmp'])).toBe('file');
     expect(zmprovMode(['-l', '-v'])).toBe('stdin');
     expect(zmprovMode(['-s', 'host', 'ga', 'x'])).toBe('single');
+    expect(zmprovMode(['-vf', 'f.zmp'])).toBe('file');
   });
 });

@@ -1,0 +1,62 @@
+// 20 kill -9 at random moments of an apply, each followed by --resume.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { accountLines, primaryAnswers, simWorld } from '../helpers/sim.js';
+
+const TRIALS = 20;
+
+function journalRecords(stateDir: string) {
+  const dir = join(stateDir, 'runs');
+  return readdirSync(dir).flatMap((f) =>
+    readFileSync(join(dir, f), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l)];
+        } catch {
+          return [];
+        }
+      }),
+  );
+}
+
+describe('kill -9 and resume', () => {
+  it(`${TRIALS} random kills each followed by --resume end in the desired state, every change applied once`, async () => {
+    const seen = new Set<string>();
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const w = simWorld({ ZSPLIT_SIM_CMD_MS: '3' });
+      w.zmprov('gacf', 'zimbraMtaRelayHost');
+      const accounts = w.file('a.txt', accountLines(30, 't'));
+      const args = ['apply', 'setup', ...primaryAnswers(accounts), '--yes'];
+      const child = w.spawnZsplit(args);
+      // Kill anywhere from start-up to the end of the change batch (~0.2 s of commands).
+      const delay = 80 + Math.floor(Math.random() * 500);
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.on('exit', r));
+      const resumed = w.zsplit(['apply', '--resume', '--yes']);
+      let final = resumed;
+      if (resumed.code !== 0) {
+        // Killed before the journal's run header: nothing to resume, so apply again.
+        expect(resumed.err).toMatch(/no interrupted run/);
+        seen.add('before-header');
+        final = w.zsplit(args);
+      } else seen.add(/found done after the interruption/.test(resumed.out) ? 'recovered-in-flight' : 'resumed');
+      expect(final.code, final.err + final.out).toBe(0);
+      const s = w.json();
+      for (let i = 0; i < 30; i++) expect(s.accounts[`t${i}@example.com`]).toMatchObject({ zimbraAccountStatus: ['locked'], zimbraMailTransport: ['smtp:[mail.example.com]:25'] });
+      expect(s.servers['zimbra.example.com'].zimbraMtaMyNetworks.join(' ').split(' ').filter((x) => x === '192.0.2.10/32')).toHaveLength(1);
+      // Each change has exactly one 'applied' result over all attempts, and no attempt failed.
+      const results = journalRecords(w.stateDir).filter((r) => r.t === 'result');
+      expect(results.filter((r) => r.status === 'failed')).toEqual([]);
+      const applied = new Map<string, number>();
+      for (const r of results) if (r.status === 'applied') applied.set(r.step, (applied.get(r.step) ?? 0) + 1);
+      for (const [step, n] of applied) expect(n, step).toBe(1);
+      expect([...applied.keys()].filter((k) => k.startsWith('placeholder.'))).toHaveLength(60);
+    }
+    // the kills landed at different moments
+    expect(seen.size).toBeGreaterThanOrEqual(2);
+  }, 240_000);
+});
