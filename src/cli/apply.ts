@@ -20,7 +20,7 @@ import { UsageError } from './args.js';
 import { VERSION } from './help.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './io.js';
-import { answersFrom, jobArg } from './plan.js';
+import { answersFrom, flowChecked, jobArg } from './plan.js';
 import { detectZimbra, makeExecutor, stateDir } from './target.js';
 
 /** Loads a plan saved with --format json. */
@@ -115,7 +115,7 @@ export async function applyCommand(flags: Flags, positionals: string[], io: CliI
     requireApproval(flags, io, 'resuming');
     io.err(`-- resuming run ${run.runId} (${run.header.job}, started ${run.header.time}); in flight: ${run.inFlight.join(', ') || 'none'}\n`);
     const p = run.header.plan;
-    const r = await engineErrors(io, () => applyPlan(p, { ...common, resume: run, listAccounts: p.job === 'unsplit', replan: (o) => plan(p.job, p.answers, o) }));
+    const r = await engineErrors(io, () => applyPlan(p, { ...common, resume: run, listAccounts: p.job === 'unsplit', replan: (o) => flowChecked(plan(p.job, p.answers, o), flags, o) }));
     return typeof r === 'number' ? r : report(r, io);
   }
   let p: Plan;
@@ -139,7 +139,7 @@ export async function applyCommand(flags: Flags, positionals: string[], io: CliI
   requireApproval(flags, io, 'apply');
   io.err(`-- ${p.job} of ${p.answers.domains.join(', ')} on ${exec.label}\n`);
   const r = await engineErrors(io, () =>
-    applyPlan(p, { ...common, checkStale: saved && !flags.refresh, listAccounts: p.job === 'unsplit', replan: (o) => plan(p.job, p.answers, o) }),
+    applyPlan(p, { ...common, checkStale: saved && !flags.refresh, listAccounts: p.job !== 'setup' || p.answers.role === 'secondary', replan: (o) => flowChecked(plan(p.job, p.answers, o), flags, o) }),
   );
   return typeof r === 'number' ? r : report(r, io);
 }

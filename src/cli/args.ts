@@ -28,6 +28,8 @@ export const OPTIONS = {
   wave: { type: 'string' },
   'allow-wide-network': { type: 'boolean' },
   force: { type: 'boolean' },
+  'peer-mode': { type: 'string' },
+  'no-flow-check': { type: 'boolean' },
   format: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },

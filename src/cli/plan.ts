@@ -7,6 +7,9 @@ import { validateAnswers } from '../model/validate.js';
 import { PlanRefused, plan } from '../plan/index.js';
 import type { Observed, Plan } from '../plan/index.js';
 import type { RunAs } from '../plan/render.js';
+import { planFlowCheck } from '../plan/flowcheck.js';
+import type { Finding, PeerMode } from '../flow/index.js';
+import { formatTrace } from '../flow/index.js';
 import { renderPlan } from '../plan/render.js';
 import type { Flags } from './args.js';
 import { UsageError, rawAnswers } from './args.js';
@@ -35,9 +38,27 @@ export function runAsFlag(flags: Flags): RunAs {
   return r;
 }
 
-export function makePlan(job: Job, answers: Answers, io: CliIO, observed?: Observed): Plan | undefined {
+export function peerModeFlag(flags: Flags): PeerMode | undefined {
+  const m = flags['peer-mode'];
+  if (m === undefined) return undefined;
+  if (m !== 'authoritative' && m !== 'forward-unknown') throw new UsageError(`--peer-mode: "${m}" must be authoritative or forward-unknown`, '--peer-mode');
+  return m;
+}
+
+/** Refuses a plan that loops or loses mail, with the traces that show it (PlanRefused). */
+export function flowChecked(p: Plan, flags: Flags, observed?: Observed, io?: CliIO): Plan {
+  if (flags['no-flow-check']) return p;
+  const check = planFlowCheck(p, observed, { peerMode: peerModeFlag(flags) });
+  const explain = (f: Finding) => [`${f.message}${f.count > 1 ? ` (${f.count} addresses, e.g. ${f.examples.join(', ')})` : ''}`, ...(f.hint ? [`  fix: ${f.hint}`] : []), ...formatTrace(f.trace).map((l) => `  ${l}`)].join('\n');
+  if (!check.ok) throw new PlanRefused([...check.errors.map(explain), 'The plan would lose or loop mail; nothing was applied. (--no-flow-check skips this check.)']);
+  for (const w of check.warnings) io?.err(`warning: ${explain(w)}\n`);
+  return { ...p, warnings: [...p.warnings, ...check.warnings.map((w) => w.message)] };
+}
+
+export function makePlan(job: Job, answers: Answers, io: CliIO, observed?: Observed, flags?: Flags): Plan | undefined {
   try {
-    return plan(job, answers, observed);
+    const p = plan(job, answers, observed);
+    return flags ? flowChecked(p, flags, observed, io) : p;
   } catch (e) {
     if (!(e instanceof PlanRefused)) throw e;
     for (const r of e.reasons) io.err(`zsplit: refused: ${r}\n`);
@@ -64,7 +85,7 @@ export async function planCommand(flags: Flags, positionals: string[], io: CliIO
   const answers = answersFrom(flags, job, io);
   if (!answers) return EXIT.invalid;
   const observed = flags.connect ? await observe(flags, job, answers, io) : undefined;
-  const p = makePlan(job, answers, io, observed);
+  const p = makePlan(job, answers, io, observed, flags);
   if (!p) return EXIT.refused;
   const text = renderPlan(p, format, { runAs });
   if (flags.out) {

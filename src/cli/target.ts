@@ -25,7 +25,7 @@ export function makeExecutor(flags: Flags, io: CliIO): Executor {
   if (runAs !== 'zimbra' && runAs !== 'current') throw new UsageError(`--run-as: "${runAs}" must be zimbra or current`, '--run-as');
   const paths = { zmprov: flags.zmprov ?? io.env.ZSPLIT_ZMPROV, binDir: io.env.ZSPLIT_ZIMBRA_BIN };
   const target = flags.target ?? 'local';
-  if (flags.rehearsal) return new RehearsalExecutor(rehearsalStatePath(flags, io), { startDelayMs: simDelay(io) });
+  if (flags.rehearsal) return new RehearsalExecutor(rehearsalStatePath(flags, io), { startDelayMs: simDelay(io), env: io.env });
   if (target.startsWith('ssh://')) {
     const t = parseSshTarget(target);
     if (!t) throw new UsageError(`--target: "${target}" is not ssh://user@host[:port]`, '--target');
@@ -35,7 +35,7 @@ export function makeExecutor(flags: Flags, io: CliIO): Executor {
   if (!existsSync(toolPath('zmprov', paths))) {
     if (flags.zmprov || io.env.ZSPLIT_ZMPROV) throw new UsageError(`--zmprov: ${toolPath('zmprov', paths)} does not exist`, '--zmprov');
     io.err(`zsplit: no Zimbra on this host (${toolPath('zmprov', paths)} not found): REHEARSAL on the simulated Zimbra, nothing real is changed.\n`);
-    return new RehearsalExecutor(rehearsalStatePath(flags, io), { startDelayMs: simDelay(io) });
+    return new RehearsalExecutor(rehearsalStatePath(flags, io), { startDelayMs: simDelay(io), env: io.env });
   }
   return new LocalExecutor({ ...paths, runAs, env: io.env });
 }

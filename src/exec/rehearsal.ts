@@ -1,7 +1,9 @@
 /** Rehearsal: the simulated Zimbra, in-process, with its state in a JSON file. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { injectionFromEnv } from '../sim/cli.js';
 import { SimZimbra } from '../sim/index.js';
+import type { Injection } from '../sim/index.js';
 import type { Executor, RunOptions, RunResult, ZimbraTool } from './types.js';
 import { FILE_ARG } from './types.js';
 
@@ -10,9 +12,13 @@ export class RehearsalExecutor implements Executor {
   readonly targetId = 'rehearsal';
   readonly sim: SimZimbra;
 
-  constructor(readonly statePath: string, private readonly opts: { startDelayMs?: number } = {}) {
+  /**
+   * `inject` fails matching zmprov commands; without it, the ZSPLIT_SIM_FAIL* variables of `env`
+   * (as for the simulator's executables) are honoured, so a rehearsal can rehearse a failure.
+   */
+  constructor(readonly statePath: string, private readonly opts: { startDelayMs?: number; inject?: Injection; env?: NodeJS.ProcessEnv } = {}) {
     if (!existsSync(dirname(statePath))) mkdirSync(dirname(statePath), { recursive: true });
-    this.sim = SimZimbra.open(statePath, { startDelayMs: opts.startDelayMs ?? 0 });
+    this.sim = SimZimbra.open(statePath, { startDelayMs: opts.startDelayMs ?? 0, inject: opts.inject ?? injectionFromEnv(opts.env ?? process.env, statePath) });
   }
 
   get label(): string {

@@ -76,7 +76,8 @@ function readStdin(): string {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function injectionFromEnv(env: NodeJS.ProcessEnv, statePath: string): Injection | undefined {
+/** The failure injection asked for by ZSPLIT_SIM_FAIL* (also honoured by the in-process rehearsal executor). */
+export function injectionFromEnv(env: NodeJS.ProcessEnv, statePath: string): Injection | undefined {
   if (!env.ZSPLIT_SIM_FAIL) return undefined;
   const once = env.ZSPLIT_SIM_FAIL_ONCE === '1';
   const match = new RegExp(env.ZSPLIT_SIM_FAIL);
@@ -108,6 +109,7 @@ export function main(tool: string, argv: string[], env: NodeJS.ProcessEnv = proc
     saveState(statePath, state);
   }
   const mode = tool === 'zmprov' ? zmprovMode(argv) : 'tool';
+  let mutated = false;
   appendSidecar(statePath, { type: 'start', tool, argv, mode, time: new Date().toISOString(), pid: process.pid });
 
   const result = runTool(state, tool, argv, {
@@ -121,8 +123,12 @@ export function main(tool: string, argv: string[], env: NodeJS.ProcessEnv = proc
     onOutput: (fd, text) => writeAll(fd, text),
     onLog: (rec) => appendSidecar(statePath, rec),
     onCommand: (ev) => {
-      if (ev.mutated) saveState(statePath, state);
+      if (ev.mutated) {
+        mutated = true;
+        saveState(statePath, state, { fsync: false });
+      }
     },
   });
+  if (mutated) saveState(statePath, state);
   process.exit(result.exitCode);
 }

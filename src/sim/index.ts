@@ -88,6 +88,16 @@ export class SimZimbra {
   }
 
   private exec(tool: string, argv: string[], extras: RunExtras, onCommand: () => void): RunResult {
+    let mutated = false;
+    const result = this.execInner(tool, argv, extras, onCommand, () => {
+      mutated = true;
+    });
+    // Per-command saves skip fsync; the last one of the run is durable.
+    if (mutated && this.opts.statePath) saveState(this.opts.statePath, this.state);
+    return result;
+  }
+
+  private execInner(tool: string, argv: string[], extras: RunExtras, onCommand: () => void, onMutated: () => void): RunResult {
     const now = this.opts.now ?? (() => new Date());
     const mode = tool !== 'zmprov' ? 'tool' : zmprovMode(argv);
     this.record({ type: 'start', tool, argv, mode, time: now().toISOString() });
@@ -109,7 +119,10 @@ export class SimZimbra {
       },
       onCommand: (ev) => {
         onCommand();
-        if (ev.mutated && this.opts.statePath) saveState(this.opts.statePath, this.state);
+        if (ev.mutated) {
+          onMutated();
+          if (this.opts.statePath) saveState(this.opts.statePath, this.state, { fsync: false });
+        }
       },
     });
   }

@@ -1,5 +1,5 @@
 // 20 kill -9 at random moments of an apply, each followed by --resume.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accountLines, primaryAnswers, simWorld } from '../helpers/sim.js';
@@ -31,9 +31,15 @@ describe('kill -9 and resume', () => {
       const accounts = w.file('a.txt', accountLines(30, 't'));
       const args = ['apply', 'setup', ...primaryAnswers(accounts), '--yes'];
       const child = w.spawnZsplit(args);
-      // Kill anywhere from start-up to the end of the change batch (~0.2 s of commands).
-      const delay = 80 + Math.floor(Math.random() * 500);
-      await new Promise((r) => setTimeout(r, delay));
+      // A quarter of the kills land early (start-up, probe); the rest at a random moment after
+      // the journal's run header exists (change batch, verification, reload, end).
+      if (trial % 4 === 0) await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 300)));
+      else {
+        const runs = join(w.stateDir, 'runs');
+        const t0 = Date.now();
+        while (Date.now() - t0 < 20_000 && !(existsSync(runs) && readdirSync(runs).length > 0)) await new Promise((r) => setTimeout(r, 5));
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 400)));
+      }
       child.kill('SIGKILL');
       await new Promise((r) => child.on('exit', r));
       const resumed = w.zsplit(['apply', '--resume', '--yes']);

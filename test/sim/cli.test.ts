@@ -1,9 +1,10 @@
 /**
  * bin/sim/* as real child processes (what rehearsal through ZSPLIT_ZIMBRA_BIN and the engine
- * tests spawn). Builds dist/sim.mjs from src/sim/cli.ts first, as the lead's build will.
+ * tests spawn). dist/sim.mjs comes from the global setup (scripts/build.mjs); it is built here
+ * only when missing, into a temp file renamed into place, so no other test reads half a file.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -16,14 +17,11 @@ const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'bin/sim');
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [join(ROOT, 'src/sim/cli.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile: join(ROOT, 'dist/sim.mjs'),
-    logLevel: 'silent',
-  });
+  const out = join(ROOT, 'dist/sim.mjs');
+  if (existsSync(out)) return;
+  const tmp = `${out}.${process.pid}.tmp.mjs`;
+  await build({ entryPoints: [join(ROOT, 'src/sim/cli.ts')], bundle: true, platform: 'node', format: 'esm', outfile: tmp, logLevel: 'silent' });
+  renameSync(tmp, out);
 }, 30_000);
 
 function env(statePath: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -107,3 +107,4 @@ describe('zmprovMode', () => {
     expect(zmprovMode(['-vf', 'f.zmp'])).toBe('file');
   });
 });
+
