@@ -12,7 +12,7 @@ import { LockHeld } from '../journal/lock.js';
 import { RollbackRefused, rollbackPlan, rollbackReplan } from '../journal/rollback.js';
 import type { Job } from '../model/types.js';
 import { plan, PlanRefused } from '../plan/index.js';
-import type { Plan } from '../plan/index.js';
+import type { Observed, Plan } from '../plan/index.js';
 import { PLAN_SCHEMA, renderText, stepCommand } from '../plan/render.js';
 import { showValues } from '../plan/step.js';
 import type { Flags } from './args.js';
@@ -20,7 +20,7 @@ import { UsageError } from './args.js';
 import { VERSION } from './help.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './io.js';
-import { answersFrom, flowChecked, jobArg } from './plan.js';
+import { answersFrom, flowChecked, jobArg, needsAccountList } from './plan.js';
 import { detectZimbra, makeExecutor, stateDir } from './target.js';
 
 /** Loads a plan saved with --format json. */
@@ -115,7 +115,7 @@ export async function applyCommand(flags: Flags, positionals: string[], io: CliI
     requireApproval(flags, io, 'resuming');
     io.err(`-- resuming run ${run.runId} (${run.header.job}, started ${run.header.time}); in flight: ${run.inFlight.join(', ') || 'none'}\n`);
     const p = run.header.plan;
-    const r = await engineErrors(io, () => applyPlan(p, { ...common, resume: run, listAccounts: p.job === 'unsplit', replan: (o) => flowChecked(plan(p.job, p.answers, o), flags, o) }));
+    const r = await engineErrors(io, () => applyPlan(p, { ...common, resume: run, listAccounts: p.job === 'unsplit', replan: replanFor(p, flags) }));
     return typeof r === 'number' ? r : report(r, io);
   }
   let p: Plan;
@@ -139,9 +139,24 @@ export async function applyCommand(flags: Flags, positionals: string[], io: CliI
   requireApproval(flags, io, 'apply');
   io.err(`-- ${p.job} of ${p.answers.domains.join(', ')} on ${exec.label}\n`);
   const r = await engineErrors(io, () =>
-    applyPlan(p, { ...common, checkStale: saved && !flags.refresh, listAccounts: p.job !== 'setup' || p.answers.role === 'secondary', replan: (o) => flowChecked(plan(p.job, p.answers, o), flags, o) }),
+    applyPlan(p, { ...common, checkStale: saved && !flags.refresh, listAccounts: needsAccountList(p.job, p.answers), replan: replanFor(p, flags) }),
   );
   return typeof r === 'number' ? r : report(r, io);
+}
+
+/** The plan the engine applies: re-planned against what it probed, with the mail-flow check. */
+export function replanFor(p: Plan, flags: Flags): (o: Observed) => Plan {
+  return (o) => flowChecked(plan(p.job, p.answers, o), flags, o);
+}
+
+/** Apply runs on this target that changed something and were not rolled back, oldest first. */
+export function rollbackableRuns(store: JournalStore, target: string): RunInfo[] {
+  return store.runs().filter((x) => x.header.target === target && x.header.kind === 'apply' && x.status !== 'rolled-back' && [...x.results.values()].some((v) => v.status === 'applied'));
+}
+
+/** After a rollback: a complete rollback of the whole run marks the run rolled back in its journal. */
+export function finishRollback(run: RunInfo, s: Summary, to?: string): void {
+  if (s.status === 'completed' && !to) new Journal(run.path).append({ t: 'end', status: 'rolled-back', time: now() });
 }
 
 function pickRun(store: JournalStore, flags: Flags, target: string): RunInfo {
@@ -151,10 +166,7 @@ function pickRun(store: JournalStore, flags: Flags, target: string): RunInfo {
     if (r.header.kind !== 'apply') throw new UsageError(`--run: ${flags.run} is a rollback, not an apply run`, '--run');
     return r;
   }
-  const r = store
-    .runs()
-    .filter((x) => x.header.target === target && x.header.kind === 'apply' && x.status !== 'rolled-back' && [...x.results.values()].some((v) => v.status === 'applied'))
-    .at(-1);
+  const r = rollbackableRuns(store, target).at(-1);
   if (!r) throw new UsageError('nothing to roll back on this target: no apply run with applied steps (see zsplit status)', '--run');
   return r;
 }
@@ -188,7 +200,7 @@ export async function rollbackCommand(flags: Flags, _positionals: string[], io: 
     }),
   );
   if (typeof r === 'number') return r;
-  if (r.status === 'completed' && !flags.to) new Journal(run.path).append({ t: 'end', status: 'rolled-back', time: now() });
+  finishRollback(run, r, flags.to);
   return report(r, io, false);
 }
 

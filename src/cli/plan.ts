@@ -4,7 +4,8 @@ import type { Job } from '../model/types.js';
 import { JOBS } from '../model/types.js';
 import type { Answers } from '../model/types.js';
 import { validateAnswers } from '../model/validate.js';
-import { PlanRefused, plan } from '../plan/index.js';
+import { PlanRefused, plan, probeRequests } from '../plan/index.js';
+import type { Zmprov } from '../exec/zmprov.js';
 import type { Observed, Plan } from '../plan/index.js';
 import type { RunAs } from '../plan/render.js';
 import { planFlowCheck } from '../plan/flowcheck.js';
@@ -66,15 +67,22 @@ export function makePlan(job: Job, answers: Answers, io: CliIO, observed?: Obser
   }
 }
 
-/** Reads the current values the plan needs from the server (one zmprov batch; gaa for unsplit). */
+/** Whether planning and applying read the domain's accounts too (one `zmprov -l gaa` per domain). */
+export function needsAccountList(job: Job, answers: Answers): boolean {
+  return job !== 'setup' || answers.role === 'secondary';
+}
+
+/** Reads the current values the plan needs from the server (one zmprov batch; gaa when needsAccountList). */
+export async function observeWith(zmprov: Zmprov, job: Job, answers: Answers): Promise<Observed> {
+  const observed = await zmprov.probe(probeRequests(plan(job, answers).steps, answers, job));
+  if (needsAccountList(job, answers)) observed.accounts = (await Promise.all(answers.domains.map((d) => zmprov.listAccounts(d)))).flat();
+  return observed;
+}
+
 async function observe(flags: Flags, job: Job, answers: Answers, io: CliIO): Promise<Observed> {
   const { makeExecutor } = await import('./target.js');
   const { Zmprov } = await import('../exec/zmprov.js');
-  const { probeRequests } = await import('../plan/index.js');
-  const zmprov = new Zmprov(makeExecutor(flags, io));
-  const observed = await zmprov.probe(probeRequests(plan(job, answers).steps, answers, job));
-  if (job !== 'setup' || answers.role === 'secondary') observed.accounts = (await Promise.all(answers.domains.map((d) => zmprov.listAccounts(d)))).flat();
-  return observed;
+  return observeWith(new Zmprov(makeExecutor(flags, io)), job, answers);
 }
 
 export async function planCommand(flags: Flags, positionals: string[], io: CliIO): Promise<number> {

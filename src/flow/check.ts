@@ -389,7 +389,8 @@ export function checkModel(m: FlowModel, options: CheckOptions = {}): PlanCheck 
    * Puts `addr` in its routing group. `attrs`/`primary`: its account, when the caller already
    * looked it up (undefined attrs: no account). The key encodes every fact `route` decides on.
    */
-  const place = (addr: string, c: AddressClass, attrs: Attrs | undefined, primary: string): void => {
+  const place = (addr: string, c: AddressClass, attrs: Attrs | undefined, primary: string, mark?: number): void => {
+    const pm = mark ?? peerMark(addr);
     let key: number | string;
     const di = sharedIndex(addr);
     if (options.exhaustive || di < 0 || (hasDuplicates && m.duplicates.has(addr))) {
@@ -398,7 +399,7 @@ export function checkModel(m: FlowModel, options: CheckOptions = {}): PlanCheck 
       const ci = CLASS_INDEX[c];
       if (attrs === undefined) {
         // kind 0: unknown to Zimbra (catch-all or reject)
-        key = rewritingCatchAll[di] ? `!${addr}` : ((peerMark(addr) * D + di) * 16 + ci) * 4;
+        key = rewritingCatchAll[di] ? `!${addr}` : ((pm * D + di) * 16 + ci) * 4;
       } else {
         const enabled = accountMailEnabled(attrs);
         const profile = profileOf(attrs, enabled);
@@ -406,16 +407,16 @@ export function checkModel(m: FlowModel, options: CheckOptions = {}): PlanCheck 
         const delivery = dl && dl.length > 0 && dl[0] ? dl[0].toLowerCase() : primary;
         if (!enabled) {
           // kind 1: Postfix does not see the account (catch-all or reject; LMTP by status)
-          key = rewritingCatchAll[di] ? `!${addr}` : (((profile * 4 + peerMark(addr)) * D + di) * 16 + ci) * 4 + 1;
+          key = rewritingCatchAll[di] ? `!${addr}` : (((profile * 4 + pm) * D + di) * 16 + ci) * 4 + 1;
         } else if (delivery === addr) {
           // kind 2: the account itself
-          key = (((profile * 4 + peerMark(addr)) * D + di) * 16 + ci) * 4 + 2;
+          key = (((profile * 4 + pm) * D + di) * 16 + ci) * 4 + 2;
         } else if (hasDuplicates && m.duplicates.has(delivery)) {
           key = `!${addr}`;
         } else {
           // kind 3: an alias, rewritten to the delivery address
           const dd = sharedIndex(delivery) + 1;
-          key = (((((profile * 4 + peerMark(delivery)) * (D + 1) + dd) * 4 + peerMark(addr)) * D + di) * 16 + ci) * 4 + 3;
+          key = (((((profile * 4 + peerMark(delivery)) * (D + 1) + dd) * 4 + pm) * D + di) * 16 + ci) * 4 + 3;
         }
       }
     }
@@ -427,10 +428,10 @@ export function checkModel(m: FlowModel, options: CheckOptions = {}): PlanCheck 
       groups.set(key, { cls: c, rep: addr, count: 1, examples: [addr] });
     }
   };
-  const placeResolved = (addr: string, zimbraClass: AddressClass | undefined, c: AddressClass): void => {
+  const placeResolved = (addr: string, zimbraClass: AddressClass | undefined, c: AddressClass, mark?: number): void => {
     const attrs = ownerAttrs(addr);
     const lmtp = attrs !== undefined && isLmtp(attrs);
-    place(addr, lmtp && zimbraClass ? zimbraClass : c, attrs, ownerPrimary);
+    place(addr, lmtp && zimbraClass ? zimbraClass : c, attrs, ownerPrimary, mark);
   };
 
   // ------------------------------------------------------------ classes: cutover, then peer accounts, then Zimbra accounts
@@ -449,14 +450,26 @@ export function checkModel(m: FlowModel, options: CheckOptions = {}): PlanCheck 
       if (firstSighting(a)) placeResolved(a, undefined, c);
     }
   }
+  const cutCount = placed.size;
+  // Fast path: the peer hosts exactly the peer accounts (zsplit's expected peer), each address once.
+  // Then "listed as a peer account" is "a peer mailbox", which the model already indexes, and a
+  // listed primary address is a peer mailbox of its own: no second set, no second lookup.
+  const samePeer = m.input.peer.users === answers.peerAccounts && m.peerDuplicates.size === 0;
   for (const p of answers.peerAccounts) {
     const a = p.address.toLowerCase();
-    if (firstSighting(a)) placeResolved(a, 'both-sides', 'peer-user');
+    if (samePeer) {
+      if (cutCount === 0 || !placed.has(a)) placeResolved(a, 'both-sides', 'peer-user', m.peerLocal.get(a) === a ? 1 : undefined);
+    } else if (firstSighting(a)) {
+      placeResolved(a, 'both-sides', 'peer-user');
+    }
     for (const x of p.aliases) {
       const al = x.toLowerCase();
-      if (firstSighting(al)) placeResolved(al, 'both-sides', 'peer-alias');
+      if (samePeer ? cutCount === 0 || !placed.has(al) : firstSighting(al)) placeResolved(al, 'both-sides', 'peer-alias');
     }
   }
+  const isPlaced = samePeer
+    ? (a: string): boolean => m.peerLocal.has(a) || (cutCount > 0 && placed.has(a))
+    : (a: string): boolean => placed.has(a);
 
   // one pass over the accounts: the Zimbra side's classes, and well-formedness
   const scan = new Map<FindingCode, ScanGroup>();
@@ -478,19 +491,21 @@ export function checkModel(m: FlowModel, options: CheckOptions = {}): PlanCheck 
     } else if (t.kind === 'lmtp' && !m.isMailboxHost(t.host)) flag('lmtp-unknown-host', 'warning', owner, raw);
   };
 
-  for (const address in accounts) {
+  const keys = m.accountKeys;
+  for (let i = 0; i < keys.length; i++) {
+    const address = keys[i];
     if (sharedIndex(address) < 0) continue;
     const attrs = accounts[address];
     const raw = transportOf(attrs);
     if (raw !== undefined) checkTransport(address, raw);
     const lmtp = raw !== undefined && parsed(raw).kind === 'lmtp';
-    if (!placed.has(address)) place(address, lmtp ? 'zimbra-user' : 'other-account', attrs, address);
+    if (!isPlaced(address)) place(address, lmtp ? 'zimbra-user' : 'other-account', attrs, address);
     const aliases = attrs.zimbraMailAlias;
     if (aliases) {
       for (const x of aliases) {
         if (!x) continue;
         const al = x.toLowerCase();
-        if (placed.has(al) || m.ownerOf(al) !== address) continue; // its owner places it
+        if (isPlaced(al) || m.ownerOf(al) !== address) continue; // its owner places it
         if (m.duplicates.has(al)) placed.add(al); // claimed by several: place it once
         place(al, lmtp ? 'zimbra-alias' : 'other-account', attrs, address);
       }

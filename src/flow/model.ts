@@ -96,8 +96,13 @@ export interface FlowModel {
   /** Addresses claimed by more than one entry (vam returns them all): address -> owners. */
   duplicates: Map<string, string[]>;
 
+  /** The account keys (primary addresses), enumerated once. */
+  accountKeys: string[];
+
   /** Peer mailboxes: every address that delivers on the peer -> the mailbox's primary address. */
   peerLocal: Map<string, string>;
+  /** Addresses listed more than once among the peer's mailboxes and aliases. */
+  peerDuplicates: Set<string>;
   peerRoutes: Set<string>;
 
   relayHost?: string;
@@ -195,7 +200,9 @@ export function compileFlow(input: FlowInput): FlowModel {
     if (!list.includes(primary)) list.push(primary);
     duplicates.set(key, list);
   };
-  for (const primary in accounts) {
+  const accountKeys = Object.keys(accounts);
+  for (let i = 0; i < accountKeys.length; i++) {
+    const primary = accountKeys[i];
     const attrs = accounts[primary];
     const aliases = attrs.zimbraMailAlias;
     const delivery = attrs.zimbraMailDeliveryAddress;
@@ -273,12 +280,17 @@ export function compileFlow(input: FlowInput): FlowModel {
 
   // --- the peer
   const peerLocal = new Map<string, string>();
+  const peerDuplicates = new Set<string>();
   for (const u of peer.users) {
     const a = u.address.toLowerCase();
+    let n = peerLocal.size;
     peerLocal.set(a, a);
+    if (peerLocal.size === n) peerDuplicates.add(a);
     for (const x of u.aliases) {
       const al = x.toLowerCase();
-      if (!peerLocal.has(al)) peerLocal.set(al, a);
+      n = peerLocal.size;
+      if (peerLocal.get(al) === undefined) peerLocal.set(al, a);
+      if (peerLocal.size === n) peerDuplicates.add(al);
     }
   }
   const peerRoutes = new Set<string>();
@@ -343,7 +355,9 @@ export function compileFlow(input: FlowInput): FlowModel {
     domains,
     catchAll,
     duplicates,
+    accountKeys,
     peerLocal,
+    peerDuplicates,
     peerRoutes,
     relayHost,
     dnsDisabled,

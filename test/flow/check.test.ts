@@ -307,6 +307,8 @@ const setupArb = fc.record({
     .array(fc.tuple(userArb, fc.array(fc.constantFrom(...FIELDS), { maxLength: 4 })), { maxLength: 5 })
     .map((xs) => xs.flatMap(([u, fields]) => [u, ...fields.map((f) => variant(u, f))])),
   copies: fc.integer({ min: 1, max: 2 }),
+  /** The peer hosts exactly the peer accounts (the same array, as expectedPeerBehaviour returns it). */
+  samePeer: fc.boolean(),
 });
 
 type Setup = typeof setupArb extends fc.Arbitrary<infer T> ? T : never;
@@ -347,6 +349,7 @@ function build(s: Setup): FlowInput {
       }
     }
   });
+  if (s.samePeer) peer.users = a.peerAccounts;
   return { answers: a, zimbra: dir, peer, mx: s.mx as 'zimbra' | 'peer' };
 }
 
@@ -368,6 +371,9 @@ describe('routing groups are sound', () => {
         const each = checkPlan(input, { exhaustive: true });
         expect([...tally(grouped)].sort()).toEqual([...tally(each)].sort());
         expect(grouped.ok).toBe(each.ok);
+        // the fast path (peer users === peer accounts) classifies like the general one
+        const copied = checkPlan({ ...input, peer: { ...input.peer, users: [...input.peer.users] } });
+        expect([...tally(copied)].sort()).toEqual([...tally(grouped)].sort());
       }),
       { numRuns: 300 },
     );
