@@ -3,11 +3,9 @@
 import { existsSync } from 'node:fs';
 
 const dist = new URL('../dist/zsplit.mjs', import.meta.url);
-let mod;
-if (existsSync(dist)) mod = await import(dist.href);
+if (existsSync(dist)) await import(dist.href);
 else {
   const { register } = await import('tsx/esm/api');
   register();
-  mod = await import(new URL('../src/cli/main.ts', import.meta.url).href);
+  await import(new URL('../src/cli/entry.ts', import.meta.url).href);
 }
-process.exitCode = await mod.run(process.argv.slice(2));

@@ -17,7 +17,7 @@ const common = {
 };
 
 const targets = [
-  ['src/cli/main.ts', 'dist/zsplit.mjs'],
+  ['src/cli/entry.ts', 'dist/zsplit.mjs'],
   ['src/sim/cli.ts', 'dist/sim.mjs'],
 ].filter(([entry]) => existsSync(entry));
 await Promise.all(targets.map(([entry, outfile]) => build({ ...common, entryPoints: [entry], outfile })));
