@@ -29,6 +29,7 @@ import {
 import { runTool, isSimTool } from './tools.js';
 import type { Injection } from './zmprov.js';
 import { zmprovMode } from './index.js';
+import { syncLdapFromEnv } from './ldap.js';
 
 function sleepSync(ms: number): void {
   if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -39,7 +40,15 @@ function intEnv(env: NodeJS.ProcessEnv, name: string): number {
   return Number.isFinite(n) && n > 0 ? n : 0;
 }
 
+const broken = new Set<number>();
+
+/**
+ * Writes everything, synchronously, in order. Like Java's PrintStream (which never throws, it
+ * only sets an error flag), a closed reader does not stop the process: if the parent dies and the
+ * pipe breaks, the batch still runs to the end, as a real zmprov would.
+ */
 function writeAll(fd: number, text: string): void {
+  if (broken.has(fd)) return;
   const buf = Buffer.from(text, 'utf8');
   let off = 0;
   while (off < buf.length) {
@@ -48,7 +57,10 @@ function writeAll(fd: number, text: string): void {
     } catch (e) {
       // A non-blocking pipe that is momentarily full: wait a little and retry.
       if ((e as NodeJS.ErrnoException).code === 'EAGAIN') sleepSync(1);
-      else throw e;
+      else {
+        broken.add(fd);
+        return;
+      }
     }
   }
 }
@@ -130,5 +142,7 @@ export function main(tool: string, argv: string[], env: NodeJS.ProcessEnv = proc
     },
   });
   if (mutated) saveState(statePath, state);
-  process.exit(result.exitCode);
+  // LDAP-backed mode (src/sim/ldap.ts, ZSPLIT_SIM_LDAP): what changed lands in slapd too.
+  const ldapExit = mutated ? syncLdapFromEnv(statePath, state, env, (t) => writeAll(2, t)) : 0;
+  process.exit(result.exitCode || ldapExit);
 }

@@ -5,7 +5,7 @@
  * (validation, callbacks, +/- semantics) of zimbra.md §1–§5. Mutates the state in place.
  */
 import { readFileSync } from 'node:fs';
-import { isModernMta, lmtpTransport } from '../zimbra/attrs.js';
+import { lmtpTransport } from '../zimbra/attrs.js';
 import { ArgError, ExitSignal, JvmCrash, ServiceError } from './errors.js';
 import { FilterSyntaxError, matchFilter, parseFilter } from './ldapfilter.js';
 import { Output, type Fd, type RunResult } from './output.js';
@@ -1565,9 +1565,4 @@ class ProvUtil {
 /** Runs one zmprov invocation (a single command, `-f file`, or commands on stdin) against `state`. */
 export function runZmprov(state: SimState, argv: string[], io: ZmprovIO = {}): RunResult {
   return new ProvUtil(state, io).run(argv);
-}
-
-/** Whether this version's zmconfigd still maps zimbraMtaDnsLookupsEnabled (≤ 8.6). */
-export function mapsDnsLookups(version: string): boolean {
-  return !isModernMta(version);
 }

@@ -17,6 +17,7 @@ export function parseEntries(stdout: string): ParsedEntry[] {
   let current: ParsedEntry | undefined;
   for (const raw of stdout.split('\n')) {
     const line = raw.replace(/\r$/, '');
+    if (line.startsWith('Warn: ')) continue; // deprecation notices print on stdout
     const header = /^# name (.*)$/.exec(line);
     if (header) {
       current = { name: header[1].trim(), attrs: {} };
@@ -88,39 +89,61 @@ export interface BatchResult {
 
 /**
  * Splits the interleaved output (stdout and stderr on one descriptor) of
- * `zmprov -v -f FILE` into one result per line. Each line's block starts after a
- * `prov> ` prompt with the echoed command (-v). A line whose block never appeared
- * was not run (the batch aborted). Exit code 0 alone never means success.
+ * `zmprov -v -f FILE` into one result per line. Each line's block is found by its
+ * echo (`prov> ` + the line, thanks to -v), in order, so a value that happens to
+ * contain "prov> " cannot shift the results. A line whose echo never appeared was not
+ * run (the batch aborted). Exit code 0 alone never means success.
  */
 export function parseBatchOutput(combined: string, lines: string[], exitCode: number): BatchResult {
-  const blocks = combined.split('prov> ');
-  const preamble = blocks.shift() ?? '';
+  const echoAt = (line: string, from: number): number => {
+    let i = combined.indexOf(`prov> ${line}\n`, from);
+    if (i === -1 && combined.endsWith(`prov> ${line}`) && combined.length - line.length - 6 >= from) i = combined.length - line.length - 6;
+    return i;
+  };
+  /** Where a block ends when the next echo is missing: the next prompt at a line start. */
+  const nextPrompt = (from: number): number => {
+    for (let i = combined.indexOf('prov> ', from); i !== -1; i = combined.indexOf('prov> ', i + 1)) if (i === 0 || combined[i - 1] === '\n') return i;
+    return combined.length;
+  };
   const results: BatchLineResult[] = [];
-  let b = 0;
+  let at = echoAt(lines[0] ?? 'exit', 0);
+  const preamble = at === -1 ? combined.slice(0, nextPrompt(0)) : combined.slice(0, at);
+  let tailFrom = at === -1 ? nextPrompt(0) : at;
   for (let i = 0; i < lines.length; i++) {
-    const block = blocks[b];
-    if (block === undefined) {
+    if (at === -1) {
       results.push({ index: i, line: lines[i], status: 'not-run', output: '' });
       continue;
     }
-    b++;
-    const nl = block.indexOf('\n');
-    const body = nl === -1 ? '' : block.slice(nl + 1);
-    const error = parseError(body);
-    let status: LineStatus = 'ok';
-    if (error) status = 'error';
-    else if (/^usage: /m.test(body)) status = 'usage';
-    else if (/^Unknown command\. /m.test(body)) status = 'unknown-command';
-    const output = body
-      .split('\n')
-      .filter((l) => !/^ERROR: /.test(l))
-      .join('\n')
-      .replace(/\n+$/, '');
-    results.push({ index: i, line: lines[i], status, output, error });
+    const bodyStart = Math.min(combined.length, at + 6 + lines[i].length + 1);
+    const nextLine = i + 1 < lines.length ? lines[i + 1] : 'exit';
+    const next = echoAt(nextLine, bodyStart);
+    const bodyEnd = next === -1 ? nextPrompt(bodyStart) : next;
+    const body = combined.slice(bodyStart, bodyEnd);
+    results.push(lineResult(i, lines[i], body));
+    tailFrom = bodyEnd;
+    at = i + 1 < lines.length ? next : -1;
   }
   // What follows the last command's block: the `exit` line and anything unexpected.
-  const trailer = [preamble.trim(), ...blocks.slice(b).map((x) => x.replace(/^(exit|quit)\s*\n?/, ''))]
-    .join('')
-    .trim();
+  const after = combined.slice(tailFrom).replace(/^prov> (exit|quit)\s*\n?/, '').replace(/(^|\n)prov> $/, '');
+  const trailer = [preamble.trim(), after.trim()].filter(Boolean).join('\n');
   return { exitCode, lines: results, trailer };
+}
+
+function lineResult(index: number, line: string, body: string): BatchLineResult {
+  let error = parseError(body);
+  let status: LineStatus = 'ok';
+  const crash = /^Exception in thread .*$/m.exec(body);
+  if (error) status = 'error';
+  else if (crash) {
+    // The JVM died on this line: nothing after it ran.
+    status = 'error';
+    error = { code: 'zmprov.CRASH', message: crash[0], text: crash[0] };
+  } else if (/^usage: /m.test(body) || /can only be used with /m.test(body)) status = 'usage';
+  else if (/^Unknown command\. /m.test(body)) status = 'unknown-command';
+  const output = body
+    .split('\n')
+    .filter((l) => !/^ERROR: /.test(l))
+    .join('\n')
+    .replace(/\n+$/, '');
+  return { index, line, status, output, error };
 }

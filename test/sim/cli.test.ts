@@ -161,6 +161,21 @@ describe('bin/sim/zmprov as a process', () => {
   }, 30_000);
 });
 
+describe('bin/sim/zmprov when its reader goes away', () => {
+  it('keeps running the batch after stdout breaks, like a JVM whose PrintStream only flags the error', async () => {
+    const st = newState();
+    const file = join(st, '..', 'b.zmp');
+    writeFileSync(file, [...['a', 'b', 'c', 'd'].map((n) => `ma bob@example.com +zimbraMailForwardingAddress ${n}@example.net`), 'exit', ''].join('\n'));
+    const child = spawn(join(BIN, 'zmprov'), ['-v', '-f', file], { env: env(st, { ZSPLIT_SIM_CMD_MS: '100' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise((r) => child.stdout.once('data', r));
+    child.stdout.destroy();
+    child.stderr.destroy();
+    const code = await new Promise((r) => child.on('exit', r));
+    expect(code).toBe(0);
+    expect(loadState(st).accounts['bob@example.com'].zimbraMailForwardingAddress).toHaveLength(4);
+  }, 30_000);
+});
+
 describe('the other launchers', () => {
   it('zmcontrol -v, zmhostname, postconf -h, postmap -q', () => {
     const st = newState();

@@ -65,9 +65,8 @@ describe('parseBatchOutput reads the simulator', () => {
     expect(parsed.lines[1].error).toMatchObject({ code: 'service.INVALID_REQUEST', message: 'invalid request: injected' });
   });
 
-  // Bugs found in src/zimbra/parse.ts. Each test states the correct behaviour and is expected to
-  // FAIL until parse.ts is fixed (vitest `it.fails`); then drop the `.fails`.
-  it.fails('KNOWN BUG parse.ts: a JVM crash during a line is reported as status "ok"', () => {
+  // Bugs the simulator found in src/zimbra/parse.ts, now fixed.
+  it('a JVM crash during a line is not reported as ok', () => {
     const { parsed, r } = engineBatch([
       ['ma', 'bob@example.com', '', 'x'],
       ['ma', 'bob@example.com', 'displayName', 'Y'],
@@ -76,13 +75,13 @@ describe('parseBatchOutput reads the simulator', () => {
     expect(parsed.lines[0].status).not.toBe('ok');
   });
 
-  it.fails('KNOWN BUG parse.ts: a Via violation (gaa without -l) is reported as status "ok"', () => {
+  it('a Via violation (gaa without -l) is not reported as ok', () => {
     const { parsed } = engineBatch([['gaa', '-v']]);
     expect(parsed.lines[0].output).toBe('getAllAccounts can only be used with  "zmprov -l/--ldap"');
     expect(parsed.lines[0].status).not.toBe('ok');
   });
 
-  it.fails('KNOWN BUG parse.ts: a value containing "prov> " shifts every later result by one line', () => {
+  it('a value containing "prov> " does not shift later results', () => {
     const { parsed } = engineBatch([
       ['ma', 'bob@example.com', 'displayName', 'prov> x'],
       ['ga', 'nobody@example.com'],
