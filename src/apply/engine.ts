@@ -7,7 +7,7 @@ import type { Executor, ZimbraTool } from '../exec/types.js';
 import type { Zmprov } from '../exec/zmprov.js';
 import { ZmprovError } from '../exec/zmprov.js';
 import type { JournalRecord, JournalStore, RunInfo, StepStatus } from '../journal/journal.js';
-import { HOST, Journal, now, operator, redactArgv } from '../journal/journal.js';
+import { HOST, Journal, now, operator, redactArgv, redactPlan } from '../journal/journal.js';
 import { pidAlive, TargetLock } from '../journal/lock.js';
 import { planHash, probeRequests, stepValues } from '../plan/index.js';
 import type { Observed } from '../plan/observed.js';
@@ -47,8 +47,8 @@ export interface Summary {
 }
 
 export class StalePlan extends Error {
-  constructor(public readonly diffs: { step: Step; planned: Before | undefined; now: Before }[]) {
-    super(`the server changed since the plan was made:\n${diffs.map((d) => `  ${d.step.id}: planned before ${showValues(d.planned)}, now ${showValues(d.now)}`).join('\n')}\nRe-plan (--refresh) and review the new preview.`);
+  constructor(public readonly diffs: { step: Step; planned: Before | undefined; now: Before }[], message?: string) {
+    super(message ?? `the server changed since the plan was made:\n${diffs.map((d) => `  ${d.step.id}: planned before ${showValues(d.planned)}, now ${showValues(d.now)}`).join('\n')}\nRe-plan (--refresh) and review the new preview.`);
   }
 }
 
@@ -100,6 +100,13 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
     const p = o.replan(observed);
     if (o.checkStale) {
       const fresh = new Map(p.steps.map((s) => [s.id, s]));
+      // A saved plan is applied only as it was reviewed: its commands must be the ones its
+      // answers produce (an edited file, or one from another zsplit version, is refused).
+      const cmds = (s: Step | undefined) => JSON.stringify(s && (s.argv ?? s.reloadArgv ?? s.manual?.commands));
+      const edited = input.steps.filter((s) => fresh.has(s.id) && cmds(s) !== cmds(fresh.get(s.id))).map((s) => s.id);
+      const missing = input.steps.filter((s) => !fresh.has(s.id)).map((s) => s.id);
+      if (edited.length || missing.length)
+        throw new StalePlan([], `the plan file's commands differ from what its answers produce (edited by hand, or made by another zsplit version): ${[...edited, ...missing].slice(0, 10).join(', ')}. Plan again and review the new preview.`);
       const diffs = input.steps
         .filter((s) => s.before !== undefined && fresh.get(s.id)?.before !== undefined && JSON.stringify(fresh.get(s.id)!.before) !== JSON.stringify(s.before))
         .map((s) => ({ step: s, planned: s.before, now: fresh.get(s.id)!.before as Before }));
@@ -119,7 +126,7 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
         host: HOST,
         version: o.version,
         time: now(),
-        plan: p,
+        plan: redactPlan(p),
       });
     return await new Run(p, observed, o, journal, runId, emit).execute();
   } finally {

@@ -5,7 +5,7 @@ import type { Decision, EngineEvent, Question, Summary } from '../apply/engine.j
 import { applyPlan, StalePlan } from '../apply/engine.js';
 import type { Executor } from '../exec/types.js';
 import { Zmprov } from '../exec/zmprov.js';
-import { JournalStore, now } from '../journal/journal.js';
+import { JournalStore, now, redactArgv } from '../journal/journal.js';
 import type { RunInfo } from '../journal/journal.js';
 import { Journal } from '../journal/journal.js';
 import { LockHeld } from '../journal/lock.js';
@@ -60,7 +60,7 @@ function lineConfirm(io: CliIO): (q: Question) => Promise<Decision> {
 }
 
 function reporter(flags: Flags, io: CliIO): (e: EngineEvent) => void {
-  if (flags.json) return (e) => io.out(JSON.stringify(e.type === 'step' ? { ...e, step: { id: e.step.id, title: e.step.title, argv: e.step.argv } } : e) + '\n');
+  if (flags.json) return (e) => io.out(JSON.stringify(e.type === 'step' ? { ...e, step: { id: e.step.id, title: e.step.title, argv: e.step.argv && redactArgv(e.step.argv) } } : e) + '\n');
   return (e) => {
     if (e.type === 'phase' && e.phase !== 'done') io.err(`-- ${e.message}\n`);
     else if (e.type === 'stale-lock') io.err(`-- took over a stale lock of pid ${e.pid} (${e.host}, ${e.started}): that process is gone\n`);

@@ -48,6 +48,11 @@ export function redactArgv(argv: string[]): string[] {
   return out;
 }
 
+/** The plan as the journal keeps it: every argv with its secrets masked. */
+export function redactPlan(p: Plan): Plan {
+  return { ...p, steps: p.steps.map((s) => ({ ...s, argv: s.argv && redactArgv(s.argv), inverse: s.inverse && redactArgv(s.inverse) })) };
+}
+
 export function redactText(text: string, secrets: string[]): string {
   let t = text;
   for (const s of secrets) if (s.length >= 3) t = t.split(s).join('*****');
