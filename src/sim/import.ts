@@ -51,7 +51,7 @@ export function importSnapshot(snap: SnapshotText): SimState {
     if (!e.name) continue;
     const attrs: Attrs = {};
     for (const [k, v] of Object.entries(e.attrs)) {
-      if (k === 'userPassword' && v.every((x) => x === 'VALUE-BLOCKED')) continue; // not the real hash
+      if (k === 'userPassword' || k === 'zimbraPasswordHistory') continue; // secrets never enter the simulator's state
       if (strip && sameValues(v, cos[k])) continue;
       attrs[k] = v;
     }

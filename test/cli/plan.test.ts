@@ -81,3 +81,25 @@ describe('zsplit plan (headless)', () => {
     expect(w.err).toMatch(/no terminal/);
   });
 });
+
+describe('zsplit sim import', () => {
+  it('seeds the rehearsal state from captured zmprov output, without password hashes', async () => {
+    const { SimZimbra } = await import('../../src/sim/index.js');
+    const source = SimZimbra.open(join(dir, 'source.json'), { startDelayMs: 0 });
+    await source.run('zmprov', ['ca', 'pat@example.com', 'Secret-Pass-123', 'displayName', 'Pat']);
+    const gaa = (await source.run('zmprov', ['-l', 'gaa', '-v', 'example.com'])).stdout.replace(/^(# name pat@example.com\n)/m, '$1userPassword: {SSHA512}c2VjcmV0aGFzaA==\n');
+    const gd = (await source.run('zmprov', ['gd', 'example.com'])).stdout;
+    const gacf = (await source.run('zmprov', ['gacf'])).stdout;
+    const files = Object.fromEntries(Object.entries({ gaa, gd, gacf }).map(([k, v]) => [k, join(dir, `${k}.txt`)]));
+    for (const [k, v] of Object.entries({ gaa, gd, gacf })) writeFileSync(files[k], v);
+    const target = join(dir, 'imported.json');
+    const r = await cli(['sim', 'import', '--gaa', files.gaa, '--gd', files.gd, '--gacf', files.gacf, '--sim-state', target]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/imported 4 account\(s\), 1 domain\(s\)/);
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(target, 'utf8');
+    expect(JSON.parse(text).accounts['pat@example.com'].displayName).toEqual(['Pat']);
+    expect(text).not.toContain('SSHA512');
+    expect((await cli(['sim', 'import', '--gd', files.gd])).err).toMatch(/--gaa: required/);
+  });
+});
