@@ -795,12 +795,18 @@ class ProvUtil {
     return a;
   }
 
-  private findDomain(key: string): [string, Attrs] | undefined {
+  /** A domain or server by name or zimbraId, as zmprov accepts either. */
+  private findNamed(table: Record<string, Attrs>, key: string): [string, Attrs] | undefined {
     const byId = isUuid(key);
-    for (const [name, attrs] of Object.entries(this.state.domains)) {
-      if (byId ? first(attrs, 'zimbraId')?.toLowerCase() === key.toLowerCase() : name.toLowerCase() === key.toLowerCase()) return [name, attrs];
+    const k = key.toLowerCase();
+    for (const [name, attrs] of Object.entries(table)) {
+      if (byId ? first(attrs, 'zimbraId')?.toLowerCase() === k : name.toLowerCase() === k) return [name, attrs];
     }
     return undefined;
+  }
+
+  private findDomain(key: string): [string, Attrs] | undefined {
+    return this.findNamed(this.state.domains, key);
   }
 
   private lookupDomain(key: string): [string, Attrs] {
@@ -810,11 +816,7 @@ class ProvUtil {
   }
 
   private findServer(key: string): [string, Attrs] | undefined {
-    const byId = isUuid(key);
-    for (const [name, attrs] of Object.entries(this.state.servers)) {
-      if (byId ? first(attrs, 'zimbraId')?.toLowerCase() === key.toLowerCase() : name.toLowerCase() === key.toLowerCase()) return [name, attrs];
-    }
-    return undefined;
+    return this.findNamed(this.state.servers, key);
   }
 
   private lookupServer(key: string): [string, Attrs] {
