@@ -9,8 +9,9 @@ Usage:
   zsplit apply --resume          continue an interrupted run
   zsplit rollback [--run ID] [--to STEP] [--yes]
   zsplit status [--json]         runs, their states, interrupted steps
-  zsplit trace ADDRESS [--from internet|zimbra|peer] [answers]
-  zsplit verify --pre|--post [answers]
+  zsplit trace [JOB] ADDRESS [--from internet|zimbra|peer] [--connect] [--json] [answers]
+  zsplit verify --pre|--post [JOB] [answers] [--address A] [--zimbra-smtp-port P]
+                [--dns-server IP[:PORT]] [--timeout SECONDS] [--json]
   zsplit sim import --gaa FILE --gd FILE --gacf FILE [--gs FILE] [--sim-state FILE]
 
 Answers (or --config FILE with the same names in camelCase):

@@ -12,6 +12,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   apply: async () => (await import('./apply.js')).applyCommand,
   rollback: async () => (await import('./apply.js')).rollbackCommand,
   status: async () => (await import('./apply.js')).statusCommand,
+  sim: async () => (await import('./sim.js')).simCommand,
+  trace: async () => (await import('./trace.js')).traceCommand,
+  verify: async () => (await import('./verify.js')).verifyCommand,
 };
 
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {

@@ -256,8 +256,9 @@ function atZimbra(w: Walk, a: Arrival): Arrival | Trace {
         (ca?.domainWithoutForward
           ? `no account or alias ${addr}, and catch-all @${d} has no zimbraMailCatchAllForwardingAddress, so it lists nothing`
           : `no account, alias or catch-all @${d} lists ${addr}`);
-      const table = dom.type === 'alias' ? 'virtual alias table' : 'virtual mailbox table';
-      return w.reject('zimbra-mta', host, addr, `550 5.1.1 <${addr}>: Recipient address rejected: User unknown in ${table}`, why);
+      // With virtual_transport=error, Postfix names the domain (what Zimbra's NDRs and the lab show).
+      const text = dom.type === 'alias' ? 'User unknown in virtual alias table' : d;
+      return w.reject('zimbra-mta', host, addr, `550 5.1.1 <${addr}>: Recipient address rejected: ${text}`, why);
     }
     viaCatchAll = true;
     const target = listedBy.domainForward ?? listedBy.accounts[0].delivery;

@@ -3,12 +3,16 @@ import type { Observed } from './observed.js';
 import type { Step } from './step.js';
 import { manualStep } from './step.js';
 
-/** Users living on Zimbra (an lmtp transport), when the server was read. */
+/**
+ * Addresses living on Zimbra (accounts with an lmtp transport, and their aliases), when the
+ * server was read: an authoritative peer must know every one of them.
+ */
 export function zimbraUsersOf(a: Answers, observed?: Observed): string[] {
   const domains = new Set(a.domains);
+  const inDomain = (x: string) => domains.has(x.split('@')[1]?.toLowerCase() ?? '');
   return (observed?.accounts ?? [])
-    .filter((acc) => domains.has(acc.name.split('@')[1]?.toLowerCase() ?? '') && (acc.attrs.zimbraMailTransport ?? []).some((t) => t.startsWith('lmtp:')))
-    .map((acc) => acc.name);
+    .filter((acc) => inDomain(acc.name) && (acc.attrs.zimbraMailTransport ?? []).some((t) => t.startsWith('lmtp:')))
+    .flatMap((acc) => [acc.name, ...(acc.attrs.zimbraMailAlias ?? []).filter(inDomain)]);
 }
 
 /** The MX change: always the last step, and done by hand after mail flow was tested (seed 000). */

@@ -2,7 +2,9 @@
  * A plan's effect on mail flow: the planned after-state (observed state + the plan's
  * changes) routed through the flow model for every address class. Pure.
  */
-import type { Answers } from '../model/types.js';
+import type { Answers, Job } from '../model/types.js';
+import { lmtpTransport, smtpTransport } from '../zimbra/attrs.js';
+import { plan } from './index.js';
 import type { PeerMode, PlanCheck } from '../flow/index.js';
 import { checkPlan, expectedPeerBehaviour, zimbraUserAddresses } from '../flow/index.js';
 import { entryKey } from '../zimbra/commands.js';
@@ -35,11 +37,52 @@ export interface FlowCheckOptions {
 }
 
 export function planFlowCheck(p: Plan, observed?: Observed, opts: FlowCheckOptions = {}): PlanCheck {
-  const before = directoryFromObserved(p.answers, observed);
+  const before = directoryFromObserved(p.answers, observed ?? offlineObserved(p.job, p.answers));
   const { after } = applyPlanToModel(before, p.steps);
   const peer = expectedPeerBehaviour(p.answers, zimbraUserAddresses(after, p.answers.domains));
   if (opts.peerMode) peer.mode = opts.peerMode;
   // Cutover and unsplit run with the MX where setup left it: on the authoritative side.
   const mx = p.job === 'unsplit' ? 'zimbra' : p.answers.role === 'primary' ? 'zimbra' : 'peer';
   return checkPlan({ answers: p.answers, zimbra: after, peer, mx });
+}
+
+/**
+ * Offline (nothing read from Zimbra): an "empty-ish" directory standing in for the server. The
+ * shared domains exist; for a cutover or an unsplit the split is assumed in place (the setup plan
+ * of the same role applied), and the cutover's users exist on the side they leave (a Zimbra
+ * mailbox for `to-peer`, a locked placeholder routed to the peer for `to-zimbra`). Zimbra's own
+ * users are unknown offline: an address that is neither a peer account nor a cutover user is
+ * traced as an unknown address.
+ */
+export function offlineObserved(job: Job, answers: Answers): Observed {
+  let d: Directory = directoryFromObserved(answers, undefined);
+  for (const dom of answers.domains) d.domains[dom] = { zimbraDomainName: [dom], zimbraDomainType: ['local'], ...d.domains[dom] };
+  if (job !== 'setup' && answers.role) {
+    const setupAnswers: Answers = { ...answers, cutover: undefined };
+    const setup = plan('setup', setupAnswers);
+    d = applyPlanToModel(d, setup.steps).after;
+  }
+  const cut = answers.cutover;
+  if (job === 'cutover' && cut) {
+    for (const u of cut.users) {
+      const name = u.toLowerCase();
+      if (d.accounts[name]) continue;
+      if (cut.direction === 'to-peer') {
+        d.accounts[name] = { zimbraMailDeliveryAddress: [name], zimbraMailHost: [answers.mailboxHost], zimbraMailStatus: ['enabled'], zimbraAccountStatus: ['active'], zimbraMailTransport: [lmtpTransport(answers.mailboxHost)] };
+      } else {
+        d.accounts[name] = { zimbraMailDeliveryAddress: [name], zimbraMailHost: [answers.mailboxHost], zimbraMailStatus: ['enabled'], zimbraAccountStatus: ['locked'], zimbraMailTransport: [smtpTransport(answers.peer.host, answers.peer.port)] };
+      }
+    }
+  }
+  return observedOf(d, answers);
+}
+
+/** A directory in the shape zsplit reads from a server (probed entries + the gaa listing). */
+export function observedOf(d: Directory, answers: Answers): Observed {
+  const entries: Observed['entries'] = {};
+  entries[entryKey({ kind: 'config', name: '' })] = structuredClone(d.config);
+  for (const h of answers.zimbraHosts) entries[entryKey({ kind: 'server', name: h })] = structuredClone(d.servers[h] ?? {});
+  for (const [name, attrs] of Object.entries(d.domains)) entries[entryKey({ kind: 'domain', name })] = structuredClone(attrs);
+  for (const [name, attrs] of Object.entries(d.accounts)) entries[entryKey({ kind: 'account', name })] = structuredClone(attrs);
+  return { entries, accounts: Object.entries(d.accounts).map(([name, attrs]) => ({ name, attrs: structuredClone(attrs) })) };
 }

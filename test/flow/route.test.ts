@@ -95,7 +95,7 @@ describe('Zimbra primary done right', () => {
     const t = route(input, UNKNOWN, 'internet');
     expect(t.outcome).toBe('rejected');
     expect(t.rejectedBy).toBe('zimbra-mta');
-    expect(t.hops.at(-1)?.decision).toBe(`rejected: 550 5.1.1 <${UNKNOWN}>: Recipient address rejected: User unknown in virtual mailbox table`);
+    expect(t.hops.at(-1)?.decision).toBe(`rejected: 550 5.1.1 <${UNKNOWN}>: Recipient address rejected: example.com`);
   });
 
   it.each(ENTRY_POINTS)('peer user (locked placeholder) is delivered on the peer from %s', (from) => {
