@@ -1,7 +1,10 @@
 /**
  * The apply engine: probe -> decide -> (confirm) -> act -> verify -> record, for any plan
- * (an apply, a resume or a rollback). Bulk work goes through one zmprov batch per phase;
- * MTA reloads are collected and run once. It emits events; it never renders.
+ * (an apply, a resume or a rollback). When the executor can hold a session, the probe, every
+ * change and every verification go through ONE `zmprov -l` kept open on stdin (one JVM start for
+ * the whole run); otherwise bulk work goes through one `zmprov -f` batch per phase. A plan that
+ * deletes accounts (a rollback) always uses the batches: `-l da` would ask for confirmation on
+ * stdin. MTA reloads are collected and run once. It emits events; it never renders.
  */
 import type { Executor, ZimbraTool } from '../exec/types.js';
 import type { Zmprov } from '../exec/zmprov.js';
@@ -44,6 +47,8 @@ export interface Summary {
   reloadPending: boolean;
   zmprovStarts: number;
   journal: string;
+  /** Accounts whose status changed through LDAP (-l): mailboxd's cache was flushed for them (`zmprov fc -a account`). */
+  cacheFlush?: { accounts: number; ok: boolean; error?: string };
 }
 
 export class StalePlan extends Error {
@@ -85,6 +90,7 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
   lock.acquire({ runId, operator: operator() });
   if (lock.staleHolder) emit({ type: 'stale-lock', ...lock.staleHolder });
   const journal = o.resume ? new Journal(o.resume.path) : o.store.open(runId);
+  let opened = false;
   try {
     if (o.resume) {
       if (o.resume.truncated) emit({ type: 'truncated-journal', line: o.resume.truncated });
@@ -92,6 +98,11 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
       for (const pid of o.resume.pids) while (pidAlive(pid)) await new Promise((r) => setTimeout(r, 100));
     }
     emit({ type: 'phase', phase: 'probe', message: 'Reading current values' });
+    let sessionPid: number | undefined;
+    if (o.exec.openSession && !hasDelete(input) && !o.zmprov.inSession) {
+      opened = await o.zmprov.begin({ onSpawn: (pid) => (sessionPid = pid) });
+      if (!opened && o.zmprov.sessionFailure) emit({ type: 'phase', phase: 'probe', message: `zmprov session unavailable (${o.zmprov.sessionFailure}): using zmprov -f batches` });
+    }
     const reqs = probeRequests(input.steps, input.answers, input.job);
     emit({ type: 'batch', kind: 'probe', lines: reqs.length });
     const observed = await o.zmprov.probe(reqs);
@@ -128,11 +139,28 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
         time: now(),
         plan: redactPlan(p),
       });
+    // The session's process, for a resumed run to wait for (it finishes its line, then sees end of input).
+    if (sessionPid !== undefined) journal.append({ t: 'spawn', steps: [], pid: sessionPid, time: now() });
+    if (opened && hasDelete(p)) {
+      await o.zmprov.end();
+      opened = false;
+    }
     return await new Run(p, observed, o, journal, runId, emit).execute();
   } finally {
+    if (opened) await o.zmprov.end().catch(() => undefined);
     journal.close();
     lock.release();
   }
+}
+
+/** `da` in a session would be `-l da`: a confirmation prompt on stdin, and only the LDAP entry deleted. */
+function hasDelete(p: Plan): boolean {
+  return p.steps.some((s) => s.change?.op === 'delete');
+}
+
+/** A change of an existing account's status, which mailboxd caches (zimbra.md §1.3). */
+function changesCachedStatus(s: Step): boolean {
+  return s.entry?.kind === 'account' && s.change?.op === 'set' && s.change.attr.toLowerCase() === 'zimbraaccountstatus';
 }
 
 class Run {
@@ -143,6 +171,10 @@ class Run {
   private reloadNeeded = false;
   private pending: Step[] = [];
   private readonly index: Map<string, number>;
+  /** Result records and their events held back so that one write and one fsync carries a whole batch's results. */
+  private deferred: { records: JournalRecord[]; events: EngineEvent[] } | undefined;
+  /** Accounts whose status was changed through the -l session. */
+  private readonly statusChanged = new Set<string>();
 
   constructor(
     private readonly p: Plan,
@@ -159,9 +191,24 @@ class Run {
   private record(step: Step, status: StepStatus, extra: Omit<Extract<JournalRecord, { t: 'result' }>, 't' | 'step' | 'status' | 'time'> = {}, carried = false): void {
     this.status.set(step.id, status);
     if (status === 'applied' && step.reload) this.reloadNeeded = true;
-    if (!carried) this.journal.append({ t: 'result', step: step.id, status, ...extra, time: now() });
+    const event: EngineEvent = { type: 'step', step, index: this.index.get(step.id)!, status, before: extra.before, after: extra.after, error: extra.error, output: extra.output, carried, recovered: extra.recovered };
     if (status === 'failed') this.failures.push({ step, error: extra.error ?? 'failed' });
-    this.emit({ type: 'step', step, index: this.index.get(step.id)!, status, before: extra.before, after: extra.after, error: extra.error, output: extra.output, carried, recovered: extra.recovered });
+    if (this.deferred && !carried) {
+      this.deferred.records.push({ t: 'result', step: step.id, status, ...extra, time: now() });
+      this.deferred.events.push(event);
+      return;
+    }
+    if (!carried) this.journal.append({ t: 'result', step: step.id, status, ...extra, time: now() });
+    this.emit(event);
+  }
+
+  /** Journals the held-back results (one write, one fsync: still one result record per line), then reports them. */
+  private commitDeferred(): void {
+    const d = this.deferred;
+    this.deferred = undefined;
+    if (!d) return;
+    this.journal.append(...d.records);
+    for (const e of d.events) this.emit(e);
   }
 
   private beforeOf(step: Step): Before {
@@ -267,6 +314,8 @@ class Run {
     this.journal.append(...steps.map((s) => ({ t: 'intent' as const, step: s.id, before: this.befores.get(s.id) ?? null, time: now() })));
     this.emit({ type: 'phase', phase: 'apply', message: `Applying ${steps.length} change(s)` });
     this.emit({ type: 'batch', kind: 'change', lines: steps.length });
+    // Changes through the session run under -l: mailboxd's caches are not told (see flushCache).
+    const viaSession = this.o.zmprov.inSession;
     let res;
     try {
       res = await this.o.zmprov.batch(
@@ -295,8 +344,10 @@ class Run {
       return false;
     }
     let ok = true;
+    this.deferred = { records: [], events: [] };
     steps.forEach((s, i) => {
       const line = res.lines[i];
+      if (viaSession && line.status === 'ok' && changesCachedStatus(s)) this.statusChanged.add(s.entry!.name);
       const afterValues = observedValues(after, s.entry!, s.probe!.attr) ?? null;
       const verified = isSatisfied(s.change!, afterValues);
       const output = line.output || undefined;
@@ -315,6 +366,7 @@ class Run {
         this.record(s, 'failed', { ...base, error: `line ${i + 1} (${redactArgv(s.argv!).join(' ')}): ${error}` });
       }
     });
+    this.commitDeferred();
     return ok;
   }
 
@@ -338,7 +390,23 @@ class Run {
     this.record(s, 'applied', { output: output.trim().slice(-2000) });
   }
 
+  /** One SOAP `zmprov fc -a account NAME...` for the accounts whose status changed through LDAP. */
+  private async flushCache(): Promise<Summary['cacheFlush']> {
+    const names = [...this.statusChanged];
+    if (names.length === 0) return undefined;
+    this.emit({ type: 'phase', phase: 'apply', message: `Flushing mailboxd's cache of ${names.length} account(s) changed through LDAP (zmprov fc -a account ...)` });
+    const r = await this.o.zmprov.flushAccountCache(names).catch((e: Error) => ({ ok: false, error: e.message }));
+    if (!r.ok)
+      this.emit({
+        type: 'phase',
+        phase: 'apply',
+        message: `the cache flush failed (${r.error}); mailboxd sees the new status when its account cache expires, or run: zmprov fc -a account ${names.slice(0, 3).join(' ')}${names.length > 3 ? ' ...' : ''}`,
+      });
+    return { accounts: names.length, ok: r.ok, error: r.error };
+  }
+
   private async finish(outcome: Summary['status']): Promise<Summary> {
+    const cacheFlush = await this.flushCache();
     if (this.reloadNeeded && outcome === 'failed') {
       const reload = this.p.steps.find((s) => s.kind === 'reload');
       const ask = this.o.confirm && !this.o.reloadAfterFailure ? await this.o.confirm({ kind: 'reload-after-failure', steps: reload ? [reload] : [], index: 0, total: this.p.steps.length }) : 'yes';
@@ -358,6 +426,7 @@ class Run {
       reloadPending: this.reloadNeeded,
       zmprovStarts: this.o.zmprov.stats.starts,
       journal: this.journal.path,
+      ...(cacheFlush ? { cacheFlush } : {}),
     };
   }
 }

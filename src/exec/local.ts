@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { shJoin } from '../zimbra/quote.js';
 import type { ToolPaths } from './paths.js';
 import { toolPath } from './paths.js';
+import { MERGE_WRAPPER, ProcessSession } from './session.js';
 import { spawnCapture } from './spawn.js';
-import type { Executor, RunOptions, RunResult, ZimbraTool } from './types.js';
+import type { Executor, RunOptions, RunResult, Session, SessionOptions, ZimbraTool } from './types.js';
 import { FILE_ARG } from './types.js';
 
 export type SwitchUser = 'su' | 'runuser' | 'none';
@@ -31,6 +32,16 @@ export function asZimbra(argv: string[], how: SwitchUser): string[] {
   return ['su', '-', 'zimbra', '-c', shJoin(argv)];
 }
 
+/**
+ * The argv of a session: `argv` with its stderr merged into stdout, as zimbra. The tool and its
+ * arguments are positional parameters of a fixed `sh -c` string (never interpolated); through
+ * `su -c`, whose one shell string is unavoidable, every word is quoted by shJoin.
+ */
+export function mergedAsZimbra(argv: string[], how: SwitchUser): string[] {
+  if (how === 'su') return ['su', '-', 'zimbra', '-c', `exec ${shJoin(argv)} 2>&1`];
+  return asZimbra(['sh', '-c', MERGE_WRAPPER, ...argv], how);
+}
+
 export class LocalExecutor implements Executor {
   readonly rehearsal = false;
   readonly targetId = 'local';
@@ -46,6 +57,10 @@ export class LocalExecutor implements Executor {
 
   run(tool: ZimbraTool, args: string[], opts: RunOptions = {}): Promise<RunResult> {
     return spawnCapture(asZimbra([toolPath(tool, this.opts), ...args], this.how), { ...opts, env: this.opts.env });
+  }
+
+  openSession(tool: ZimbraTool, args: string[], opts: SessionOptions): Promise<Session> {
+    return ProcessSession.open(mergedAsZimbra([toolPath(tool, this.opts), ...args], this.how), { ...opts, env: this.opts.env });
   }
 
   async runWithFile(tool: ZimbraTool, args: string[], content: string, opts: RunOptions = {}): Promise<RunResult> {

@@ -3,9 +3,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { injectionFromEnv } from '../sim/cli.js';
 import { SimZimbra } from '../sim/index.js';
-import type { Injection } from '../sim/index.js';
-import type { Executor, RunOptions, RunResult, ZimbraTool } from './types.js';
-import { FILE_ARG } from './types.js';
+import type { Injection, SimSession } from '../sim/index.js';
+import { answerText, cleanTerminal } from './session.js';
+import type { Executor, RunOptions, RunResult, Session, SessionAnswer, SessionOptions, ZimbraTool } from './types.js';
+import { FILE_ARG, SessionEnded } from './types.js';
 
 export class RehearsalExecutor implements Executor {
   readonly rehearsal = true;
@@ -16,9 +17,16 @@ export class RehearsalExecutor implements Executor {
    * `inject` fails matching zmprov commands; without it, the ZSPLIT_SIM_FAIL* variables of `env`
    * (as for the simulator's executables) are honoured, so a rehearsal can rehearse a failure.
    */
-  constructor(readonly statePath: string, private readonly opts: { startDelayMs?: number; inject?: Injection; env?: NodeJS.ProcessEnv } = {}) {
+  constructor(readonly statePath: string, private readonly opts: { startDelayMs?: number; cmdDelayMs?: number; inject?: Injection; env?: NodeJS.ProcessEnv } = {}) {
     if (!existsSync(dirname(statePath))) mkdirSync(dirname(statePath), { recursive: true });
-    this.sim = SimZimbra.open(statePath, { startDelayMs: opts.startDelayMs ?? 0, inject: opts.inject ?? injectionFromEnv(opts.env ?? process.env, statePath) });
+    this.sim = SimZimbra.open(statePath, { startDelayMs: opts.startDelayMs ?? 0, cmdDelayMs: opts.cmdDelayMs, inject: opts.inject ?? injectionFromEnv(opts.env ?? process.env, statePath) });
+  }
+
+  /** The simulated interactive zmprov, in-process: the JVM start is paid once, here. */
+  async openSession(tool: ZimbraTool, args: string[], opts: SessionOptions): Promise<Session> {
+    if (tool !== 'zmprov') throw new Error(`no session for ${tool}`);
+    const sim = await this.sim.session(args, { lineEditing: (this.opts.env ?? process.env).ZSPLIT_SIM_JLINE === 'tty' ? 'tty' : undefined });
+    return new RehearsalSession(sim, opts.prompt);
   }
 
   get label(): string {
@@ -38,5 +46,50 @@ export class RehearsalExecutor implements Executor {
     const started = performance.now();
     const r = await this.sim.run(tool, args, { files });
     return { exitCode: r.exitCode, stdout: opts.merge ? r.combined : r.stdout, stderr: opts.merge ? '' : r.stderr, combined: r.combined, durationMs: performance.now() - started };
+  }
+}
+
+class RehearsalSession implements Session {
+  readonly pid = undefined;
+  readonly greeting: string;
+  private killed = false;
+
+  constructor(private readonly sim: SimSession, private readonly prompt: string) {
+    const g = cleanTerminal(sim.greeting);
+    this.greeting = g.endsWith(prompt) ? g.slice(0, g.length - prompt.length) : g;
+  }
+
+  get ended(): boolean {
+    return this.killed || this.sim.exitCode() !== undefined;
+  }
+
+  /** Lines sent ahead wait their turn, as in a pipe. */
+  private turn: Promise<unknown> = Promise.resolve();
+
+  send(line: string): Promise<SessionAnswer> {
+    const mine = this.turn.then(() => this.answer(line));
+    this.turn = mine.catch(() => undefined);
+    return mine;
+  }
+
+  private async answer(line: string): Promise<SessionAnswer> {
+    const started = performance.now();
+    if (this.ended) throw new SessionEnded(`the tool has ended (exit ${this.sim.exitCode() ?? 137})`, '', this.sim.exitCode(), false, true);
+    const out = answerText(cleanTerminal(await this.sim.send(line)), line, this.prompt);
+    const code = this.sim.exitCode();
+    if (code !== undefined) throw new SessionEnded(`the tool ended on: ${line} (exit ${code})`, out, code, false);
+    return { output: out, durationMs: performance.now() - started };
+  }
+
+  async close(opts: { lastLine?: string } = {}): Promise<{ exitCode: number; output: string }> {
+    let output = '';
+    if (!this.ended && opts.lastLine !== undefined) output = answerText(cleanTerminal(await this.sim.send(opts.lastLine)), opts.lastLine, this.prompt);
+    const exitCode = this.killed ? 137 : (this.sim.exitCode() ?? this.sim.close());
+    return { exitCode, output };
+  }
+
+  kill(): void {
+    if (!this.ended) this.sim.close();
+    this.killed = true;
   }
 }

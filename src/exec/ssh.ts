@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { shJoin, shQuote } from '../zimbra/quote.js';
 import type { ToolPaths } from './paths.js';
 import { toolPath } from './paths.js';
+import { ProcessSession } from './session.js';
 import { spawnCapture } from './spawn.js';
-import type { Executor, RunOptions, RunResult, ZimbraTool } from './types.js';
+import type { Executor, RunOptions, RunResult, Session, SessionOptions, ZimbraTool } from './types.js';
 import { FILE_ARG } from './types.js';
 
 export interface SshTarget {
@@ -49,6 +50,18 @@ export class SshExecutor implements Executor {
     // Ordering of stdout/stderr survives only if the remote side merges them.
     if (opts.merge) remote = `{ ${remote} ; } 2>&1`;
     return spawnCapture(this.sshArgv(remote), opts);
+  }
+
+  /**
+   * One remote zmprov held open over one ssh connection (no -t: stdin stays a pipe), stderr
+   * merged into stdout on the remote side so its order survives.
+   */
+  sessionRemote(tool: ZimbraTool, args: string[]): string {
+    return `exec 2>&1; ${this.remoteCommand([toolPath(tool, this.opts), ...args])}`;
+  }
+
+  openSession(tool: ZimbraTool, args: string[], opts: SessionOptions): Promise<Session> {
+    return ProcessSession.open(this.sshArgv(this.sessionRemote(tool, args)), opts);
   }
 
   runWithFile(tool: ZimbraTool, args: string[], content: string, opts: RunOptions = {}): Promise<RunResult> {

@@ -1,12 +1,16 @@
-/** zmprov over an executor: single commands, `-f` batches with a result per line, probes. */
+/**
+ * zmprov over an executor: single commands, `-f` batches with a result per line, probes, and a
+ * session (one `zmprov -l` kept open for a whole run, fed one line at a time on stdin) when the
+ * executor can hold one open.
+ */
 import type { ProbeRequest } from '../plan/index.js';
 import type { Observed } from '../plan/observed.js';
 import { entryKey, probeArgv } from '../zimbra/commands.js';
-import type { Attrs, BatchResult } from '../zimbra/parse.js';
+import type { Attrs, BatchLineResult, BatchResult } from '../zimbra/parse.js';
 import { NOT_FOUND_CODES, parseBatchOutput, parseEntries, parseError } from '../zimbra/parse.js';
 import { zmprovLine } from '../zimbra/quote.js';
-import type { Executor, RunOptions, RunResult } from './types.js';
-import { FILE_ARG } from './types.js';
+import type { Executor, RunOptions, RunResult, Session } from './types.js';
+import { FILE_ARG, SessionEnded } from './types.js';
 
 export class ZmprovError extends Error {
   constructor(message: string, public readonly result: RunResult) {
@@ -17,39 +21,189 @@ export class ZmprovError extends Error {
 export interface ZmprovStats {
   /** zmprov processes started: each one is a JVM start on a real server. */
   starts: number;
+  /** Lines answered by a session. */
+  sessionLines: number;
 }
 
-export class Zmprov {
-  readonly stats: ZmprovStats = { starts: 0 };
+export interface ZmprovOptions {
+  /** A session line with no answer after this long is a hang: the process is killed. Default 5 min. */
+  lineTimeoutMs?: number;
+  /** The same for a `gaa -v` listing (100,000 accounts take a while). Default 30 min. */
+  listTimeoutMs?: number;
+  /** From this many accounts of one domain on, a probe reads them with one `gaa -v -e DOMAIN`. */
+  gaaThreshold?: number;
+  /** Session lines written ahead of their answers (1: strictly one line, one answer). Default 32. */
+  window?: number;
+}
 
-  constructor(readonly exec: Executor) {}
+export const PROMPT = 'prov> ';
+export const GAA_THRESHOLD = 20;
+
+/** Commands that ask "Continue? [Y]es, [N]o" under -l and would swallow the next line of a session (zimbra.md §2.1). */
+const CONFIRMING = new Set(['da', 'deleteaccount', 'ra', 'renameaccount']);
+
+export class Zmprov {
+  readonly stats: ZmprovStats = { starts: 0, sessionLines: 0 };
+  private session: Session | undefined;
+  private sessionError: string | undefined;
+  private readonly lineTimeoutMs: number;
+  private readonly listTimeoutMs: number;
+  private readonly gaaThreshold: number;
+  private readonly window: number;
+
+  constructor(
+    readonly exec: Executor,
+    opts: ZmprovOptions = {},
+  ) {
+    this.lineTimeoutMs = opts.lineTimeoutMs ?? 300_000;
+    this.listTimeoutMs = opts.listTimeoutMs ?? 1_800_000;
+    this.gaaThreshold = opts.gaaThreshold ?? GAA_THRESHOLD;
+    this.window = Math.max(1, opts.window ?? 32);
+  }
+
+  /** A session is open and alive: batches, probes and listings go through it, in LDAP mode (-l). */
+  get inSession(): boolean {
+    return this.session !== undefined && !this.session.ended;
+  }
+
+  /** Why the last session ended early (a hang, a crash), if it did. */
+  get sessionFailure(): string | undefined {
+    return this.sessionError;
+  }
+
+  /**
+   * Opens one `zmprov -l` held open on stdin for what follows, when the executor can (false
+   * otherwise, and when it fails to start: the `-f` batches are the fallback).
+   */
+  async begin(opts: { onSpawn?: (pid: number) => void; startTimeoutMs?: number } = {}): Promise<boolean> {
+    if (this.inSession) return true;
+    if (!this.exec.openSession) return false;
+    this.stats.starts++;
+    try {
+      this.session = await this.exec.openSession('zmprov', ['-l'], { prompt: PROMPT, startTimeoutMs: opts.startTimeoutMs ?? 60_000, onSpawn: opts.onSpawn });
+      this.sessionError = undefined;
+      return true;
+    } catch (e) {
+      this.sessionError = e instanceof SessionEnded ? `${e.message}${e.output.trim() ? `: ${e.output.trim().split('\n').slice(-3).join(' / ')}` : ''}` : (e as Error).message;
+      this.session = undefined;
+      return false;
+    }
+  }
+
+  /** Ends the session with `exit` (its exit code tells whether any line raised a ServiceException). */
+  async end(): Promise<{ exitCode: number; output: string } | undefined> {
+    const s = this.session;
+    this.session = undefined;
+    if (!s) return undefined;
+    if (s.ended) return s.close();
+    return s.close({ lastLine: 'exit', timeoutMs: 60_000 });
+  }
 
   async single(args: string[], opts: RunOptions = {}): Promise<RunResult> {
     this.stats.starts++;
     return this.exec.run('zmprov', args, opts);
   }
 
+  /** The line zmprov will run for `argv`, refused when it cannot safely go through a session. */
+  private sessionText(argv: string[]): string {
+    const text = zmprovLine(argv);
+    if (text === '' || text.startsWith('#') || text.endsWith('\\')) throw new Error(`refusing to send a line zmprov would not run as one command: ${JSON.stringify(text)}`);
+    if (CONFIRMING.has(argv[0]?.toLowerCase() ?? '')) throw new Error(`refusing to send ${argv[0]} through a zmprov -l session: it asks for confirmation on stdin (use a -f batch)`);
+    return text;
+  }
+
+  /** Sends a line; never rejects (so lines written ahead cannot leave an unhandled rejection). */
+  private sendText(text: string, timeoutMs: number): Promise<{ output: string } | { ended: SessionEnded }> {
+    const s = this.session;
+    if (!s || s.ended) return Promise.resolve({ ended: new SessionEnded('no zmprov session', '', undefined, false, true) });
+    return s.send(text, { timeoutMs }).then(
+      (a) => ({ output: a.output }),
+      (e: unknown) => {
+        if (e instanceof SessionEnded) return { ended: e };
+        return { ended: new SessionEnded((e as Error).message, '', undefined, false, false) };
+      },
+    );
+  }
+
   /**
-   * One `zmprov -v -f FILE` for all lines, ending with `exit` so the exit code reports
-   * errors; each line's result is read from its block of the interleaved output.
+   * A line's result, parsed like a line of a `-v -f` batch. A session that ends on the line
+   * (crash, abort) or hangs (killed after the timeout) makes it an error and the lines behind it
+   * not-run; every later call falls back to `-f` batches.
+   */
+  private sessionResult(text: string, outcome: { output: string } | { ended: SessionEnded }): BatchLineResult {
+    if ('output' in outcome) {
+      this.stats.sessionLines++;
+      return oneLine(text, outcome.output);
+    }
+    const e = outcome.ended;
+    if (this.session) {
+      // Dead or killed: whatever follows goes through -f batches.
+      this.sessionError = e.message;
+      this.session.kill();
+      this.session = undefined;
+    }
+    if (e.notRun) return { index: 0, line: text, status: 'not-run', output: '' };
+    const r = oneLine(text, e.output);
+    if (r.status === 'error' || r.status === 'usage') return r;
+    const code = e.timedOut ? 'zsplit.TIMEOUT' : 'zmprov.EXITED';
+    return { ...r, status: 'error', error: { code, message: e.message, text: `ERROR: ${code} (${e.message})` } };
+  }
+
+  private async sessionLine(argv: string[], timeoutMs = this.lineTimeoutMs): Promise<BatchLineResult> {
+    const text = this.sessionText(argv);
+    return this.sessionResult(text, await this.sendText(text, timeoutMs));
+  }
+
+  /**
+   * Every line with a result per line: through the session when one is open, else one
+   * `zmprov -v -f FILE` ending with `exit` so the exit code reports errors, each line's result
+   * read from its block of the interleaved output.
    */
   async batch(lines: string[][], opts: RunOptions & { ldap?: boolean } = {}): Promise<BatchResult & { raw: RunResult }> {
+    if (this.inSession) return this.sessionBatch(lines);
     const text = lines.map(zmprovLine);
     this.stats.starts++;
     const raw = await this.exec.runWithFile('zmprov', [...(opts.ldap ? ['-l'] : []), '-v', '-f', FILE_ARG], [...text, 'exit', ''].join('\n'), { ...opts, merge: true });
     return { ...parseBatchOutput(raw.combined, text, raw.exitCode), raw };
   }
 
-  /** Reads every requested attribute in one batch. Missing entries come back as null. */
+  /**
+   * The lines through the session, up to `window` of them written ahead of their answers (the
+   * round trip per line is not paid; zmprov still reads and answers them one by one, in order).
+   */
+  private async sessionBatch(lines: string[][]): Promise<BatchResult & { raw: RunResult }> {
+    const started = performance.now();
+    const texts = lines.map((l) => this.sessionText(l)); // refuse before anything is sent
+    const inflight: (Promise<{ output: string } | { ended: SessionEnded }> | undefined)[] = [];
+    const results: BatchLineResult[] = [];
+    let combined = '';
+    let next = 0;
+    for (let i = 0; i < lines.length; i++) {
+      while (next < lines.length && next - i < this.window && this.inSession) inflight[next] = this.sendText(texts[next], this.lineTimeoutMs), next++;
+      const sent = inflight[i];
+      const r: BatchLineResult = sent ? this.sessionResult(texts[i], await sent) : { index: i, line: texts[i], status: 'not-run', output: '' };
+      results.push({ ...r, index: i });
+      if (r.status !== 'not-run') combined += `${PROMPT}${r.line}\n${r.error ? `${r.error.text}\n` : ''}${r.output ? `${r.output}\n` : ''}`;
+    }
+    const failed = results.some((r) => r.status === 'error');
+    const exitCode = this.inSession ? (failed ? 2 : 0) : 1;
+    const trailer = this.inSession ? '' : (this.sessionError ?? '');
+    return { exitCode, lines: results, trailer, raw: { exitCode, stdout: combined, stderr: '', combined, durationMs: performance.now() - started } };
+  }
+
+  /** Reads every requested attribute in one batch (or one session pass). Missing entries come back as null. */
   async probe(requests: ProbeRequest[], opts: RunOptions = {}): Promise<Observed> {
     const entries: Observed['entries'] = {};
     if (requests.length === 0) return { entries };
+    let rest = requests;
+    if (this.inSession) rest = await this.probeByListing(requests, entries);
+    if (rest.length === 0) return { entries };
     const res = await this.batch(
-      requests.map((r) => probeArgv(r.entry, r.attrs)),
+      rest.map((r) => probeArgv(r.entry, r.attrs)),
       opts,
     );
     res.lines.forEach((line, i) => {
-      const req = requests[i];
+      const req = rest[i];
       if (line.status === 'error' && line.error && NOT_FOUND_CODES.has(line.error.code)) entries[entryKey(req.entry)] = null;
       else if (line.status !== 'ok') throw new ZmprovError(`probe failed: ${line.line}: ${line.error?.text ?? line.status}${res.trailer ? `\n${res.trailer}` : ''}`, res.raw);
       else entries[entryKey(req.entry)] = onlyAttrs(parseEntries(line.output)[0]?.attrs ?? {}, req.attrs);
@@ -57,12 +211,95 @@ export class Zmprov {
     return { entries };
   }
 
-  /** `zmprov -l gaa -v DOMAIN`: every account with all its attributes, one JVM. */
+  /**
+   * Accounts of a domain probed in numbers: one `gaa -v -e DOMAIN` line (LDAP mode, so only in a
+   * session) instead of one `ga -e` line each. An account is found by its primary name or by one
+   * of its addresses (zimbraMailAlias, mail), as `ga` resolves an alias; an address the listing
+   * does not hold is treated as absent. (An alias pointing at an account of ANOTHER domain is
+   * missed that way; creating that address then fails with account.ACCOUNT_EXISTS, reported.)
+   * Returns the requests left for single lines.
+   */
+  private async probeByListing(requests: ProbeRequest[], entries: Observed['entries']): Promise<ProbeRequest[]> {
+    const byDomain = new Map<string, ProbeRequest[]>();
+    for (const r of requests) {
+      if (r.entry.kind !== 'account' || !r.entry.name.includes('@')) continue;
+      const d = r.entry.name.slice(r.entry.name.lastIndexOf('@') + 1).toLowerCase();
+      byDomain.set(d, [...(byDomain.get(d) ?? []), r]);
+    }
+    const listed = new Set<ProbeRequest>();
+    for (const [domain, reqs] of byDomain) {
+      if (reqs.length < this.gaaThreshold) continue;
+      const line = await this.sessionLine(['gaa', '-v', '-e', domain], this.listTimeoutMs);
+      if (line.status === 'error' && line.error?.code === 'account.NO_SUCH_DOMAIN') {
+        for (const r of reqs) entries[entryKey(r.entry)] = null;
+      } else if (line.status !== 'ok') {
+        throw new ZmprovError(`probe failed: ${line.line}: ${line.error?.text ?? line.status}${this.sessionError ? `\n${this.sessionError}` : ''}`, asRun(line));
+      } else {
+        const index = accountIndex(parseEntries(line.output));
+        for (const r of reqs) {
+          const found = index.get(r.entry.name.toLowerCase());
+          entries[entryKey(r.entry)] = found ? onlyAttrs(found, r.attrs) : null;
+        }
+      }
+      for (const r of reqs) listed.add(r);
+    }
+    return requests.filter((r) => !listed.has(r));
+  }
+
+  /** `zmprov -l gaa -v DOMAIN`: every account with all its attributes, one JVM (or one session line). */
   async listAccounts(domain: string): Promise<{ name: string; attrs: Attrs }[]> {
+    if (this.inSession) {
+      const line = await this.sessionLine(['gaa', '-v', domain], this.listTimeoutMs);
+      if (line.status !== 'ok') throw new ZmprovError(`zmprov -l gaa -v ${domain} failed: ${line.error?.text ?? line.output.trim()}`, asRun(line));
+      return parseEntries(line.output).map((e) => ({ name: e.name.toLowerCase(), attrs: e.attrs }));
+    }
     const r = await this.single(['-l', 'gaa', '-v', domain]);
     if (r.exitCode !== 0) throw new ZmprovError(`zmprov -l gaa -v ${domain} failed: ${parseError(r.stderr)?.text ?? r.stderr.trim() ?? r.stdout.trim()}`, r);
     return parseEntries(r.stdout).map((e) => ({ name: e.name.toLowerCase(), attrs: e.attrs }));
   }
+
+  /**
+   * `zmprov fc -a account NAME...` in SOAP mode (its own process: fc cannot run under -l):
+   * mailboxd forgets what it cached of accounts changed through LDAP (zimbra.md §1.3).
+   */
+  async flushAccountCache(names: string[]): Promise<{ ok: boolean; error?: string }> {
+    if (names.length === 0) return { ok: true };
+    const CHUNK = 500;
+    const lines: string[][] = [];
+    for (let i = 0; i < names.length; i += CHUNK) lines.push(['fc', '-a', 'account', ...names.slice(i, i + CHUNK)]);
+    if (lines.length === 1) {
+      const r = await this.single(lines[0], { merge: true });
+      return r.exitCode === 0 ? { ok: true } : { ok: false, error: parseError(r.combined)?.text ?? (r.combined.trim() || `exit ${r.exitCode}`) };
+    }
+    const text = lines.map(zmprovLine);
+    this.stats.starts++;
+    const raw = await this.exec.runWithFile('zmprov', ['-v', '-f', FILE_ARG], [...text, 'exit', ''].join('\n'), { merge: true });
+    const res = parseBatchOutput(raw.combined, text, raw.exitCode);
+    const bad = res.lines.find((l) => l.status !== 'ok');
+    return bad ? { ok: false, error: bad.error?.text ?? `${bad.status}: ${bad.line}` } : { ok: true };
+  }
+}
+
+/** The result of one session line, parsed exactly like a line of a `-v -f` batch. */
+function oneLine(text: string, output: string): BatchLineResult {
+  return parseBatchOutput(`${PROMPT}${text}\n${output}`, [text], 0).lines[0];
+}
+
+function asRun(line: BatchLineResult): RunResult {
+  const combined = `${line.error ? `${line.error.text}\n` : ''}${line.output}`;
+  return { exitCode: line.status === 'ok' ? 0 : 2, stdout: combined, stderr: '', combined, durationMs: 0 };
+}
+
+/** Accounts of a `gaa -v` listing by primary name and by every address they answer to. */
+function accountIndex(list: { name: string; attrs: Attrs }[]): Map<string, Attrs> {
+  const index = new Map<string, Attrs>();
+  const attrsOf = (attrs: Attrs, name: string) => Object.entries(attrs).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1] ?? [];
+  for (const e of list) {
+    for (const a of [...attrsOf(e.attrs, 'zimbraMailAlias'), ...attrsOf(e.attrs, 'mail')]) if (!index.has(a.toLowerCase())) index.set(a.toLowerCase(), e.attrs);
+  }
+  // Primary names win over any alias spelling.
+  for (const e of list) index.set(e.name.toLowerCase(), e.attrs);
+  return index;
 }
 
 function onlyAttrs(attrs: Attrs, wanted: string[]): Attrs {

@@ -2,7 +2,7 @@
  * Rollback planning from a run's journal: the inverse of every applied step, newest first,
  * restoring the exact before-value recorded in the journal. Pure over a RunInfo.
  */
-import { changedAttr, entryLabel } from '../zimbra/commands.js';
+import { changedAttr, entryKey, entryLabel } from '../zimbra/commands.js';
 import { reloadStep } from '../plan/mta.js';
 import type { Observed } from '../plan/observed.js';
 import { observedValues } from '../plan/observed.js';
@@ -35,9 +35,14 @@ export function appliedSteps(run: RunInfo, to?: string): { step: Step; before: B
 export function rollbackPlan(run: RunInfo, to?: string): Plan {
   const p = run.header.plan;
   const steps: Step[] = [];
-  for (const { step, before } of appliedSteps(run, to)) {
+  const undone = appliedSteps(run, to);
+  // An entry the rollback deletes (zsplit created it) takes its attributes and aliases with it:
+  // undoing them separately would verify against an entry that is gone.
+  const deleted = new Set(undone.filter(({ step, before }) => inverseChange(step.change!, before)?.op === 'delete').map(({ step }) => entryKey(step.entry!)));
+  for (const { step, before } of undone) {
     const inv = inverseChange(step.change!, before);
     if (!inv) continue;
+    if (inv.op !== 'delete' && deleted.has(entryKey(step.entry!))) continue;
     const attr = changedAttr(step.change!);
     const undo = zmprovStep(
       {

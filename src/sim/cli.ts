@@ -13,13 +13,23 @@
  *   ZSPLIT_SIM_FAIL_NTH   only the Nth match of each process fails
  *   ZSPLIT_SIM_FAIL_ONCE  1: only the first match ever fails (counted in the sidecar log)
  *   ZSPLIT_SIM_SOAP_DOWN  1: mailboxd is down, zmprov without -l fails with zclient.IO_ERROR
+ *   ZSPLIT_SIM_JLINE      tty: zmprov's JLine line editing found a controlling terminal, so in
+ *                         stdin mode it echoes each line read and emits terminal escape
+ *                         sequences into stdout (an emulation: see jlineEcho in zmprov.ts)
  *
- * Output goes to the real descriptors as it is produced and the state is saved after every
- * mutating command, so a process killed mid-batch leaves the completed lines applied.
+ * Output goes to the real descriptors as it is produced. Each mutating command appends what it
+ * changed to the state's write-ahead log (state.ts) and the process's last save rewrites the
+ * state file, so a process killed mid-batch leaves the completed lines applied.
+ *
+ * Stdin mode (`zmprov [options]` with no command and no -f) reads its pipe as lines arrive, with
+ * blocking reads on fd 0, and answers each line (output, then the next `prov> ` prompt) before it
+ * reads the next one, as the real interactive zmprov does: a client can hold it open as a session.
  */
 import { existsSync, readSync, writeSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import {
   appendSidecar,
+  appendWal,
   defaultState,
   loadState,
   readSidecar,
@@ -27,6 +37,7 @@ import {
   type SimState,
 } from './state.js';
 import { runTool, isSimTool } from './tools.js';
+import type { LineSource } from './tokenize.js';
 import type { Injection } from './zmprov.js';
 import { zmprovMode } from './index.js';
 import { syncLdapFromEnv } from './ldap.js';
@@ -65,27 +76,67 @@ function writeAll(fd: number, text: string): void {
   }
 }
 
-/** All of stdin, tolerating a non-blocking descriptor (EAGAIN) and a closed one. */
-function readStdin(): string {
-  const chunks: Buffer[] = [];
-  const buf = Buffer.alloc(65536);
-  for (;;) {
-    let n: number;
-    try {
-      n = readSync(0, buf, 0, buf.length, null);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') {
-        sleepSync(5);
-        continue;
+/**
+ * stdin as lines, read as they arrive: a blocking read on fd 0 only when no whole line is
+ * buffered, so a line is answered before the next one is even read (java.io.BufferedReader over
+ * System.in). \n, \r and \r\n end a line. Tolerates a non-blocking descriptor (EAGAIN) and a
+ * closed one (end of input).
+ */
+export class FdLineReader implements LineSource {
+  private text = '';
+  private eof = false;
+  private skipLf = false;
+  private readonly decoder = new StringDecoder('utf8');
+  private readonly buf = Buffer.alloc(65536);
+
+  constructor(private readonly fd = 0) {}
+
+  private fill(): boolean {
+    if (this.eof) return false;
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(this.fd, this.buf, 0, this.buf.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+          sleepSync(2);
+          continue;
+        }
+        n = 0; // EOF, EBADF and the like: no more input
       }
-      if (code === 'EOF') break;
-      break; // EBADF and the like: no stdin
+      if (n === 0) {
+        this.eof = true;
+        this.text += this.decoder.end();
+        return false;
+      }
+      this.text += this.decoder.write(this.buf.subarray(0, n));
+      return true;
     }
-    if (n === 0) break;
-    chunks.push(Buffer.from(buf.subarray(0, n)));
   }
-  return Buffer.concat(chunks).toString('utf8');
+
+  readLine(): string | null {
+    for (;;) {
+      if (this.skipLf && this.text.length > 0) {
+        if (this.text[0] === '\n') this.text = this.text.slice(1);
+        this.skipLf = false;
+      }
+      const i = this.text.search(/[\r\n]/);
+      if (i !== -1) {
+        const line = this.text.slice(0, i);
+        // A CR may be followed by an LF that has not arrived yet: drop it when it does, never wait for it.
+        if (this.text[i] === '\r') this.skipLf = true;
+        this.text = this.text.slice(i + 1);
+        return line;
+      }
+      if (!this.fill()) {
+        if (this.skipLf && this.text[0] === '\n') this.text = this.text.slice(1);
+        if (this.text.length === 0) return null;
+        const rest = this.text;
+        this.text = '';
+        return rest;
+      }
+    }
+  }
 }
 
 /** The failure injection asked for by ZSPLIT_SIM_FAIL* (also honoured by the in-process rehearsal executor). */
@@ -125,8 +176,9 @@ export function main(tool: string, argv: string[], env: NodeJS.ProcessEnv = proc
   appendSidecar(statePath, { type: 'start', tool, argv, mode, time: new Date().toISOString(), pid: process.pid });
 
   const result = runTool(state, tool, argv, {
-    // Only read when zmprov actually needs stdin (interactive mode, the -l da prompt).
-    stdin: readStdin,
+    // Only read when zmprov actually needs stdin (interactive mode, the -l da prompt), a line at a time.
+    stdin: new FdLineReader(0),
+    lineEditing: env.ZSPLIT_SIM_JLINE === 'tty' ? 'tty' : undefined,
     inject: injectionFromEnv(env, statePath),
     soapDown: env.ZSPLIT_SIM_SOAP_DOWN === '1',
     startDelayMs: tool === 'zmprov' ? intEnv(env, 'ZSPLIT_SIM_START_MS') : 0,
@@ -137,7 +189,8 @@ export function main(tool: string, argv: string[], env: NodeJS.ProcessEnv = proc
     onCommand: (ev) => {
       if (ev.mutated) {
         mutated = true;
-        saveState(statePath, state, { fsync: false });
+        if (ev.touched?.length) appendWal(statePath, state, ev.touched);
+        else saveState(statePath, state, { fsync: false });
       }
     },
   });

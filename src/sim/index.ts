@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { RunResult } from './output.js';
 import {
   appendSidecar,
+  appendWal,
   defaultState,
   loadState,
   saveState,
@@ -15,11 +16,11 @@ import {
   type SimState,
 } from './state.js';
 import { runTool, type SimTool } from './tools.js';
-import type { Injection } from './zmprov.js';
+import { ZmprovSession, type Injection, type ZmprovIO } from './zmprov.js';
 
 export * from './state.js';
 export { parseLine, readLogicalLine, LineReader, isJavaWhitespace } from './tokenize.js';
-export { runZmprov, lookupCommand, type Injection, type ZmprovIO, type CommandEvent } from './zmprov.js';
+export { runZmprov, lookupCommand, ZmprovSession, jlineEcho, type Injection, type ZmprovIO, type CommandEvent } from './zmprov.js';
 export { runTool, postconfValues, ldapLookup, zmcontrolVersion, SIM_TOOLS, isSimTool, type SimTool, type ToolIO } from './tools.js';
 export { importSnapshot, type SnapshotText } from './import.js';
 export type { RunResult } from './output.js';
@@ -97,13 +98,55 @@ export class SimZimbra {
     return result;
   }
 
+  /**
+   * An interactive `zmprov [options]` held open and fed one line at a time: what the rehearsal
+   * executor's session runs. One process start (one 'start' record, one simulated JVM start,
+   * awaited here); each line then costs its commands' time only.
+   */
+  async session(argv: string[], opts: { lineEditing?: 'tty' } = {}): Promise<SimSession> {
+    let mutated = false;
+    let commands = 0;
+    const io = this.toolIO('zmprov', argv, {}, () => commands++, () => (mutated = true));
+    const zs = new ZmprovSession(this.state, argv, { ...io, lineEditing: opts.lineEditing });
+    const wait = (ms: number) => (ms > 0 ? new Promise((res) => setTimeout(res, ms)) : Promise.resolve());
+    await wait(this.opts.startDelayMs ?? 0);
+    let saved = false;
+    const finalSave = () => {
+      if (saved || zs.exitCode === undefined) return;
+      saved = true;
+      if (mutated && this.opts.statePath) saveState(this.opts.statePath, this.state);
+    };
+    finalSave();
+    return {
+      greeting: zs.greeting,
+      exitCode: () => zs.exitCode,
+      send: async (line: string) => {
+        commands = 0;
+        const out = zs.send(line);
+        await wait(commands * (this.opts.cmdDelayMs ?? 0));
+        finalSave();
+        return out;
+      },
+      close: () => {
+        const code = zs.close();
+        finalSave();
+        return code;
+      },
+    };
+  }
+
   private execInner(tool: string, argv: string[], extras: RunExtras, onCommand: () => void, onMutated: () => void): RunResult {
+    return runTool(this.state, tool, argv, this.toolIO(tool, argv, extras, onCommand, onMutated));
+  }
+
+  /** Records the process start and builds the tool's I/O: files, injection, log, per-command persistence. */
+  private toolIO(tool: string, argv: string[], extras: RunExtras, onCommand: () => void, onMutated: () => void): ZmprovIO {
     const now = this.opts.now ?? (() => new Date());
     const mode = tool !== 'zmprov' ? 'tool' : zmprovMode(argv);
     this.record({ type: 'start', tool, argv, mode, time: now().toISOString() });
     const files = extras.files ?? {};
     const inject = this.opts.inject ? { ...this.opts.inject, firedBefore: (this.opts.inject.firedBefore ?? 0) + this.injectFired } : undefined;
-    return runTool(this.state, tool, argv, {
+    return {
       stdin: extras.stdin ?? '',
       readFile: (p) => {
         if (p in files) return files[p];
@@ -121,11 +164,26 @@ export class SimZimbra {
         onCommand();
         if (ev.mutated) {
           onMutated();
-          if (this.opts.statePath) saveState(this.opts.statePath, this.state, { fsync: false });
+          if (this.opts.statePath) {
+            if (ev.touched?.length) appendWal(this.opts.statePath, this.state, ev.touched);
+            else saveState(this.opts.statePath, this.state, { fsync: false });
+          }
         }
       },
-    });
+    };
   }
+}
+
+/** An in-process interactive zmprov (SimZimbra.session). */
+export interface SimSession {
+  /** Output before the first prompt, and the prompt. */
+  readonly greeting: string;
+  /** The exit code once the process has ended (exit, crash, abort, end of input). */
+  exitCode(): number | undefined;
+  /** One line in; all output up to the next prompt (or to the exit) out. */
+  send(line: string): Promise<string>;
+  /** Closes stdin: the process ends (0 at end of input). */
+  close(): number;
 }
 
 /** How a zmprov argv runs: one command, a `-f` batch, or commands read from stdin. */

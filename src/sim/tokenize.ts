@@ -101,8 +101,14 @@ export function parseLine(line: string): string[] {
   return result;
 }
 
+/** Where interactive zmprov reads its lines from: a string, a pipe read as it arrives, a queue. */
+export interface LineSource {
+  /** The next physical line without its terminator; null at end of input. May block. */
+  readLine(): string | null;
+}
+
 /** java.io.BufferedReader.readLine over a string: \n, \r and \r\n end a line; null at EOF. */
-export class LineReader {
+export class LineReader implements LineSource {
   private pos = 0;
   constructor(private readonly text: string) {}
 
@@ -126,7 +132,7 @@ export class LineReader {
  * StringUtil.readLine: a physical line ending in `\` continues on the next one (the backslash
  * is removed); an empty line ends the logical line; null only at EOF with nothing read.
  */
-export function readLogicalLine(reader: LineReader): string | null {
+export function readLogicalLine(reader: LineSource): string | null {
   let sb: string | null = null;
   let line: string | null;
   while ((line = reader.readLine()) !== null) {

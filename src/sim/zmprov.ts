@@ -32,10 +32,12 @@ import {
   type Attrs,
   type SimLogRecord,
   type SimState,
+  type Touched,
 } from './state.js';
-import { LineReader, parseLine, readLogicalLine } from './tokenize.js';
+import { LineReader, parseLine, readLogicalLine, type LineSource } from './tokenize.js';
 
 export type { RunResult } from './output.js';
+export type { Touched } from './state.js';
 
 /** Make matching command lines fail, to test how the engine reports a failed line. */
 export interface Injection {
@@ -57,14 +59,25 @@ export interface CommandEvent {
   argv: string[];
   /** The command changed the state (save it now). */
   mutated: boolean;
+  /** Which entries it changed, so a save can write only those (state.ts: the write-ahead log). */
+  touched?: Touched[];
   ok: boolean;
 }
 
 export interface ZmprovIO {
   /** Reads the `-f` file; defaults to the real file system. */
   readFile?(path: string): string;
-  /** What stdin would deliver (interactive mode, and the `-l da` confirmation). Lazy form allowed. */
-  stdin?: string | (() => string);
+  /**
+   * What stdin delivers (interactive mode, and the `-l da` confirmation): the whole text, a lazy
+   * form of it, or a line source read as lines arrive (the executable reads its pipe that way).
+   */
+  stdin?: string | (() => string) | LineSource;
+  /**
+   * JLine line editing on stdin (localconfig command_line_editing_enabled, true by default) when
+   * JLine finds a controlling terminal although stdin is a pipe: 'tty' emulates what then leaks
+   * into the output (see jlineEcho). Unset: JLine falls back to plain reads, nothing leaks.
+   */
+  lineEditing?: 'tty';
   inject?: Injection;
   /** mailboxd is down: SOAP mode fails before doing anything (zclient.IO_ERROR). */
   soapDown?: boolean;
@@ -417,8 +430,11 @@ class ProvUtil {
   private batchMode = false;
   private errorOccurred = false;
   private command: CommandSpec | undefined;
-  private reader: LineReader | undefined;
+  private reader: LineSource | undefined;
   private stdinText: string | undefined;
+  private stdinLines: LineSource | undefined;
+  private touched: Touched[] = [];
+  private index: { byName: Map<string, string>; byAlias: Map<string, string>; aliases: Map<string, string[]> } | undefined;
   private injectMatches = 0;
   private injectFired = 0;
   private mutated = false;
@@ -451,9 +467,26 @@ class ProvUtil {
   private stdin(): string {
     if (this.stdinText === undefined) {
       const s = this.io.stdin;
-      this.stdinText = typeof s === 'function' ? s() : (s ?? '');
+      this.stdinText = typeof s === 'function' ? s() : typeof s === 'object' ? '' : (s ?? '');
     }
     return this.stdinText;
+  }
+
+  /** stdin as lines: System.in, shared by the command reader and the confirmation prompt. */
+  private stdinSource(): LineSource {
+    if (!this.stdinLines) {
+      const s = this.io.stdin;
+      const raw = typeof s === 'object' ? s : new LineReader(this.stdin());
+      this.stdinLines = this.io.lineEditing === 'tty' ? jlineEcho(raw, (t) => this.out.out(t)) : raw;
+    }
+    return this.stdinLines;
+  }
+
+  /** Marks an entry of the state as replaced or removed by the running command. */
+  private touch(coll: 'accounts' | 'domains' | 'servers' | 'config', name = ''): void {
+    this.mutated = true;
+    this.touched.push(coll === 'config' ? { coll } : { coll, name });
+    if (coll === 'accounts') this.reindex(name);
   }
 
   private log(rec: SimLogRecord): void {
@@ -557,7 +590,8 @@ class ProvUtil {
     return this.out.result(exitCode);
   }
 
-  private main(argv: string[]): number {
+  /** ProvUtil.main up to the command: options and their conflicts. An exit code if it ends there. */
+  private mainOptions(argv: string[]): number | undefined {
     try {
       this.opts = parseOptions(argv);
     } catch (e) {
@@ -588,18 +622,21 @@ class ProvUtil {
       this.printError('error: cannot specify -m when -l is not specified');
       return 2;
     }
+    return undefined;
+  }
+
+  private main(argv: string[]): number {
+    const early = this.mainOptions(argv);
+    if (early !== undefined) return early;
+    const o = this.opts;
     const args = o.args;
     try {
       if (args.length < 1) {
         this.initProvisioning();
-        let input: string;
         if (o.file !== undefined) {
           this.batchMode = true;
-          input = this.readBatchFile(o.file);
-        } else {
-          input = this.stdin();
-        }
-        this.interactive(input);
+          this.interactive(new LineReader(this.readBatchFile(o.file)));
+        } else this.interactive(this.stdinSource());
         return 0;
       }
       const cmd = lookupCommand(args[0]);
@@ -635,27 +672,82 @@ class ProvUtil {
     }
   }
 
-  private interactive(input: string): void {
+  private interactive(reader: LineSource): void {
     this.interactiveMode = true;
-    this.reader = new LineReader(input);
+    this.reader = reader;
     for (;;) {
       this.out.out('prov> ');
       const line = readLogicalLine(this.reader);
       if (line === null) break;
-      if (this.opts.verbose) this.out.println(line);
-      const args = parseLine(line);
-      if (args.length === 0) continue;
-      try {
-        if (!this.execute(args)) this.out.println("Unknown command. Type: 'help commands' for a list");
-      } catch (e) {
-        if (e instanceof ServiceError) {
-          this.errorOccurred = true;
-          this.printError(e.errorLine());
-          if (this.opts.verbose) this.out.err(e.stackTrace());
-        } else if (e instanceof ArgError) {
-          this.usage();
-        } else throw e;
+      this.interactiveLine(line);
+    }
+  }
+
+  /** One logical line of interactive mode (a -f file, stdin, or a pushed session line). */
+  private interactiveLine(line: string): void {
+    if (this.opts.verbose) this.out.println(line);
+    const args = parseLine(line);
+    if (args.length === 0) return;
+    try {
+      if (!this.execute(args)) this.out.println("Unknown command. Type: 'help commands' for a list");
+    } catch (e) {
+      if (e instanceof ServiceError) {
+        this.errorOccurred = true;
+        this.printError(e.errorLine());
+        if (this.opts.verbose) this.out.err(e.stackTrace());
+      } else if (e instanceof ArgError) {
+        this.usage();
+      } else throw e;
+    }
+  }
+
+  // ----- push mode: an in-process session fed one line at a time -----------------------------
+
+  /**
+   * Starts `zmprov [options]` with no command (stdin mode) for lines pushed by sendLine.
+   * Returns an exit code when it ended before its first prompt (bad options, mailboxd down).
+   */
+  startSession(argv: string[], queue: LineSource): number | undefined {
+    if (this.io.startDelayMs) this.io.sleep?.(this.io.startDelayMs);
+    return this.guard(() => {
+      const code = this.mainOptions(argv);
+      if (code !== undefined) return code;
+      if (this.opts.args.length > 0 || this.opts.file !== undefined) throw new Error('a zmprov session takes options only (no command, no -f)');
+      this.initProvisioning();
+      this.interactiveMode = true;
+      this.stdinLines = this.io.lineEditing === 'tty' ? jlineEcho(queue, (t) => this.out.out(t)) : queue;
+      this.reader = this.stdinLines;
+      this.out.out('prov> ');
+      return undefined;
+    });
+  }
+
+  /** Runs what the queue holds (one pushed line); an exit code when the process ended. */
+  sessionStep(): number | undefined {
+    return this.guard(() => {
+      const line = readLogicalLine(this.reader!);
+      if (line === null) return 0; // end of input: main() returns, exit 0
+      this.interactiveLine(line);
+      this.out.out('prov> ');
+      return undefined;
+    });
+  }
+
+  private guard(fn: () => number | undefined): number | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof ExitSignal) return e.exitCode;
+      if (e instanceof JvmCrash) {
+        this.out.err(e.text());
+        return 1;
       }
+      if (e instanceof ServiceError) {
+        this.printError(e.errorLine());
+        if (this.opts?.verbose) this.out.err(e.stackTrace());
+        return 2;
+      }
+      throw e;
     }
   }
 
@@ -675,13 +767,14 @@ class ProvUtil {
     if (command.id === 'exit') throw new ExitSignal(this.errorOccurred ? 2 : 0);
     if (this.io.cmdDelayMs) this.io.sleep?.(this.io.cmdDelayMs);
     this.mutated = false;
+    this.touched = [];
     let ok = false;
     try {
       this.checkInjection(args);
       this.dispatch(command, args);
       ok = true;
     } finally {
-      this.io.onCommand?.({ argv: args, mutated: this.mutated, ok });
+      this.io.onCommand?.({ argv: args, mutated: this.mutated, touched: this.touched, ok });
     }
     return true;
   }
@@ -703,20 +796,20 @@ class ProvUtil {
         const [name, attrs] = this.lookupDomain(args[1]);
         const mods = this.getMapAndCheck(args, 2, false);
         this.state.domains[name] = this.modifyEntry('domain', attrs, mods, { entryName: name });
-        this.mutated = true;
+        this.touch('domains', name);
         return;
       }
       case 'ms': {
         const [name, attrs] = this.lookupServer(args[1]);
         const mods = this.getMapAndCheck(args, 2, false);
         this.state.servers[name] = this.modifyEntry('server', attrs, mods, { entryName: name });
-        this.mutated = true;
+        this.touch('servers', name);
         return;
       }
       case 'mcf': {
         const mods = this.getMapAndCheck(args, 1, false);
         this.state.config = this.modifyEntry('config', this.state.config, mods, { entryName: 'config' });
-        this.mutated = true;
+        this.touch('config');
         return;
       }
       case 'ga':
@@ -780,13 +873,41 @@ class ProvUtil {
       if (!d) return undefined;
       addr = `${addr}@${d}`;
     }
-    for (const [name, attrs] of Object.entries(accounts)) {
-      if (name.toLowerCase() === addr) return { name, attrs };
+    const ix = this.accountIndex();
+    const name = ix.byName.get(addr) ?? ix.byAlias.get(addr);
+    return name !== undefined && accounts[name] ? { name, attrs: accounts[name] } : undefined;
+  }
+
+  /**
+   * Account names and aliases by lower-case address (LDAP has indexes; a linear scan per lookup
+   * made a 5,000-account batch quadratic). Built on first use, kept up to date by touch().
+   * The first account (in state order) holding an address wins, as the scans did.
+   */
+  private accountIndex(): { byName: Map<string, string>; byAlias: Map<string, string>; aliases: Map<string, string[]> } {
+    if (!this.index) {
+      const ix = { byName: new Map<string, string>(), byAlias: new Map<string, string>(), aliases: new Map<string, string[]>() };
+      for (const [name, attrs] of Object.entries(this.state.accounts)) this.indexAccount(ix, name, attrs);
+      this.index = ix;
     }
-    for (const [name, attrs] of Object.entries(accounts)) {
-      if ((getAttr(attrs, 'zimbraMailAlias') ?? []).some((a) => a.toLowerCase() === addr)) return { name, attrs };
-    }
-    return undefined;
+    return this.index;
+  }
+
+  private indexAccount(ix: NonNullable<ProvUtil['index']>, name: string, attrs: Attrs): void {
+    if (!ix.byName.has(name.toLowerCase())) ix.byName.set(name.toLowerCase(), name);
+    const aliases = (getAttr(attrs, 'zimbraMailAlias') ?? []).map((a) => a.toLowerCase());
+    ix.aliases.set(name, aliases);
+    for (const a of aliases) if (!ix.byAlias.has(a)) ix.byAlias.set(a, name);
+  }
+
+  /** After a command replaced or removed an account entry. */
+  private reindex(name: string): void {
+    const ix = this.index;
+    if (!ix) return;
+    if (ix.byName.get(name.toLowerCase()) === name) ix.byName.delete(name.toLowerCase());
+    for (const a of ix.aliases.get(name) ?? []) if (ix.byAlias.get(a) === name) ix.byAlias.delete(a);
+    ix.aliases.delete(name);
+    const attrs = this.state.accounts[name];
+    if (attrs) this.indexAccount(ix, name, attrs);
   }
 
   private lookupAccount(key: string): AccountRef {
@@ -841,11 +962,8 @@ class ProvUtil {
   /** Whether an address is taken by an account's primary name or alias. */
   private addressOwner(addr: string): string | undefined {
     const lower = addr.toLowerCase();
-    for (const [name, attrs] of Object.entries(this.state.accounts)) {
-      if (name.toLowerCase() === lower) return name;
-      if ((getAttr(attrs, 'zimbraMailAlias') ?? []).some((a) => a.toLowerCase() === lower)) return name;
-    }
-    return undefined;
+    const ix = this.accountIndex();
+    return ix.byName.get(lower) ?? ix.byAlias.get(lower);
   }
 
   // ----- attribute maps --------------------------------------------------------------------
@@ -1050,7 +1168,7 @@ class ProvUtil {
   private modifyAccount(acct: AccountRef, mods: Mods): void {
     const next = this.modifyEntry('account', acct.attrs, mods, { entryName: acct.name });
     this.state.accounts[acct.name] = next;
-    this.mutated = true;
+    this.touch('accounts', acct.name);
   }
 
   private checkPasswordStrength(password: string): void {
@@ -1116,7 +1234,7 @@ class ProvUtil {
     if (this.addressOwner(email)) throw ServiceError.accountExists(email, accountDn(email));
     if (password !== null) set('userPassword', [`{SSHA512}${Buffer.from(`${email}:${password}`).toString('base64')}`]);
     this.state.accounts[email] = attrs;
-    this.mutated = true;
+    this.touch('accounts', email);
     this.out.println(first(attrs, 'zimbraId'));
   }
 
@@ -1246,7 +1364,7 @@ class ProvUtil {
       throw ServiceError.invalidRequest("argument to deleteAccount must be an account id or the account's primary name");
     }
     delete this.state.accounts[acct.name];
-    this.mutated = true;
+    this.touch('accounts', acct.name);
     if (this.useLdap) {
       this.log({ type: 'orphaned-mailbox', account: acct.name, id, mailHost: first(acct.attrs, 'zimbraMailHost'), time: this.now().toISOString() });
     }
@@ -1258,7 +1376,7 @@ class ProvUtil {
     this.out.println(msg);
     this.out.out('Continue? [Y]es, [N]o: ');
     // Interactive mode shares stdin with the command reader: the answer is whatever line comes next.
-    const reader = this.reader ?? new LineReader(this.stdin());
+    const reader = this.reader ?? this.stdinSource();
     const line = readLogicalLine(reader);
     return line !== null && (line.toLowerCase() === 'y' || line.toLowerCase() === 'yes');
   }
@@ -1274,7 +1392,7 @@ class ProvUtil {
     next.zimbraMailAlias = [...(getAttr(acct.attrs, 'zimbraMailAlias') ?? []), alias];
     next.mail = [...(getAttr(acct.attrs, 'mail') ?? []), alias];
     this.state.accounts[acct.name] = next;
-    this.mutated = true;
+    this.touch('accounts', acct.name);
   }
 
   private doRemoveAlias(args: string[]): void {
@@ -1289,7 +1407,7 @@ class ProvUtil {
       next.mail = keep(getAttr(acct.attrs, 'mail') ?? []);
       for (const k of ['zimbraMailAlias', 'mail']) if (next[k].length === 0) delete next[k];
       this.state.accounts[acct.name] = next;
-      this.mutated = true;
+      this.touch('accounts', acct.name);
       return;
     }
     throw ServiceError.noSuchAccount(args[1]);
@@ -1461,7 +1579,7 @@ class ProvUtil {
     set('zimbraDomainStatus', ['active']);
     set('zimbraMailStatus', ['enabled']);
     this.state.domains[domain] = attrs;
-    this.mutated = true;
+    this.touch('domains', domain);
     return attrs.zimbraId[0];
   }
 
@@ -1486,7 +1604,7 @@ class ProvUtil {
     const [name] = this.lookupDomain(args[1]);
     if (Object.keys(this.state.accounts).some((a) => splitAddress(a)[1] === name)) throw ServiceError.domainNotEmpty(name);
     delete this.state.domains[name];
-    this.mutated = true;
+    this.touch('domains', name);
   }
 
   private doCountAccount(args: string[]): void {
@@ -1567,4 +1685,90 @@ class ProvUtil {
 /** Runs one zmprov invocation (a single command, `-f file`, or commands on stdin) against `state`. */
 export function runZmprov(state: SimState, argv: string[], io: ZmprovIO = {}): RunResult {
   return new ProvUtil(state, io).run(argv);
+}
+
+/**
+ * What JLine's line editing leaks into the output when stdin is a pipe (zimbra.md §2.1: stdin
+ * mode switches JLine on when localconfig command_line_editing_enabled is true, the default).
+ * The reference gives no exact bytes, so this is an emulation, chosen to be plausible and
+ * unfriendly: a JLine ConsoleReader that found a controlling terminal (su from an interactive
+ * login) puts that terminal in raw mode with echo off and echoes every character it reads
+ * itself, to stdout, ending the line with CR LF; on its first read it also sends the terminal
+ * set-up sequence a terminfo-driven line editor emits (keypad transmit mode, ESC [ ? 1 h ESC =).
+ * Every physical line read from stdin is echoed, the answer to a confirmation prompt included.
+ * A client must therefore drop an echo of its own line and strip escape sequences and CRs.
+ */
+export function jlineEcho(source: LineSource, write: (text: string) => void): LineSource {
+  let first = true;
+  return {
+    readLine(): string | null {
+      if (first) write('\u001b[?1h\u001b=');
+      first = false;
+      const line = source.readLine();
+      if (line !== null) write(`${line}\r\n`);
+      return line;
+    },
+  };
+}
+
+/** Lines pushed by a client, handed to the interactive loop one at a time. */
+class LineQueue implements LineSource {
+  readonly lines: string[] = [];
+  readLine(): string | null {
+    return this.lines.shift() ?? null;
+  }
+}
+
+/**
+ * An interactive zmprov (`zmprov [options]` reading stdin) driven in-process one line at a
+ * time: the rehearsal executor's session. The JVM start is paid once, in the constructor (the
+ * caller may instead await it). An in-process session cannot block on a second reader, so the
+ * `-l da` confirmation reads the queue, which is empty: the delete is "aborted" (a client must
+ * never send `-l da` or `-l ra` through a session; zsplit refuses to).
+ */
+export class ZmprovSession {
+  private readonly p: ProvUtil;
+  private readonly queue = new LineQueue();
+  private chunk = '';
+  /** Set once the process has ended (exit, crash, abort). */
+  exitCode: number | undefined;
+  /** Output before the first prompt (and the prompt). */
+  readonly greeting: string;
+
+  constructor(state: SimState, argv: string[], io: ZmprovIO = {}) {
+    const sink = io.onOutput;
+    this.p = new ProvUtil(state, {
+      ...io,
+      onOutput: (fd, text) => {
+        this.chunk += text;
+        sink?.(fd, text);
+      },
+    });
+    this.exitCode = this.p.startSession(argv, this.queue);
+    this.greeting = this.take();
+  }
+
+  private take(): string {
+    const t = this.chunk;
+    this.chunk = '';
+    return t;
+  }
+
+  /** Feeds one line (as if written to stdin) and returns all output up to the next prompt, or to the exit. */
+  send(line: string): string {
+    if (this.exitCode !== undefined) throw new Error('zmprov session has ended');
+    this.queue.lines.push(...line.split(/\r\n|\r|\n/));
+    let code: number | undefined;
+    do code = this.p.sessionStep();
+    while (code === undefined && this.queue.lines.length > 0);
+    this.exitCode = code;
+    return this.take();
+  }
+
+  /** End of input (stdin closed): what is left runs and the process exits 0 (or with `exit`'s code). */
+  close(): number {
+    if (this.exitCode === undefined) this.exitCode = this.p.sessionStep() ?? 0;
+    this.take();
+    return this.exitCode;
+  }
 }

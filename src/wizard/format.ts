@@ -72,7 +72,7 @@ export function duration(ms: number): string {
 /** `[#######.......]` of `width` characters. */
 export function bar(done: number, total: number, width: number): string {
   const w = Math.max(4, width);
-  const filled = total > 0 ? Math.min(w, Math.round((done / total) * w)) : 0;
+  const filled = total > 0 ? Math.max(0, Math.min(w, Math.round((done / total) * w))) : 0;
   return `[${'#'.repeat(filled)}${'.'.repeat(w - filled)}]`;
 }
 

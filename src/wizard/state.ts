@@ -163,7 +163,7 @@ export interface PreviewState extends FilterList {
 
 export type ApplySource =
   | { type: 'plan'; plan: Plan }
-  | { type: 'resume'; runId: string; plan: Plan }
+  | { type: 'resume'; runId: string; plan?: Plan }
   | { type: 'rollback'; runId: string; plan: Plan; to?: string };
 
 export interface LogBlock {
@@ -174,6 +174,7 @@ export interface LogBlock {
 export interface ApplyState {
   phase: 'choose' | 'running' | 'finished';
   source: ApplySource;
+  job: Job;
   mode: 'step' | 'all';
   cursor: number;
   total: number;
@@ -185,8 +186,6 @@ export interface ApplyState {
   /** Measured time per batch line (ms), for the time left of the next batch. */
   msPerLine?: number;
   tail: string[];
-  /** Finished steps, written once above the live frame (<Static>). */
-  log: LogBlock[];
   question?: Question;
   qCursor: number;
   stopRequested: boolean;
@@ -284,9 +283,16 @@ export interface WizardState {
   unsplit: UnsplitState;
   /** Ctrl+C presses while something runs. */
   ctrlC: number;
-  /** q pressed: the quit confirmation is showing. */
-  confirmQuit: boolean;
+  /** The caret of the text field being edited (see keys.ts activeText). */
+  caret?: { key: string; pos: number };
+  /** How far the scrolling text views can scroll, as they last rendered. */
+  limits: Partial<Record<'review' | 'done' | 'unsplit', number>>;
   exit?: { code: number; message?: string };
+  /**
+   * Finished steps of every run of the session, written once above the live frame by a <Static>
+   * that stays mounted for the whole session (ink 6.8 keeps a dangling pointer to an unmounted one).
+   */
+  log: LogBlock[];
   nextLogId: number;
 }
 
@@ -327,14 +333,15 @@ export function initialState(opts: { env: EnvInfo; size?: { cols: number; rows: 
     },
     unsplit: { cursor: 0, top: 0 },
     ctrlC: 0,
-    confirmQuit: false,
+    limits: {},
+    log: [],
     nextLogId: 0,
   };
 }
 
 /** The job a task plans. */
 export function jobOf(s: WizardState): Job {
-  if (s.task === 'resume' || s.task === 'rollback') return s.apply?.source.plan.job ?? 'setup';
+  if (s.task === 'resume' || s.task === 'rollback') return s.apply?.job ?? 'setup';
   return s.task;
 }
 

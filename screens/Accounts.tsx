@@ -1,0 +1,75 @@
+/** Accounts: typed or pasted, from a file, or read live (one zmprov -l gaa); counts, duplicates, invalid lines. */
+import React from 'react';
+import { Box } from 'ink';
+import Spinner from 'ink-spinner';
+import { activeText, caretOf } from '../src/wizard/keys.js';
+import { accountsItems } from '../src/wizard/update.js';
+import { Footer, Line, Menu, TextField, useTone, wrapped } from './ui.js';
+import type { ScreenProps } from './ui.js';
+
+export function AccountsScreen({ state, width, height }: ScreenProps): React.JSX.Element {
+  const tone = useTone(state);
+  const a = state.accounts;
+  const sum = a.summary;
+  const editing = activeText(state);
+
+  const peer = state.fields.peerHost || 'the peer';
+  const lines = state.fields.peerAccounts.split(/\r?\n/).filter((l) => l.trim() && !l.trim().startsWith('#'));
+  const problems = [...sum.invalid, ...sum.duplicates].sort((x, y) => x.lineNo - y.lineNo);
+  const items = accountsItems(state);
+  const bottom = a.mode === 'menu' ? items.length : 3;
+  // header 3, blank 1, footer 1, message 1, problems <= 3, bottom block
+  const problemRows = Math.min(3, problems.length ? problems.length + 1 : 0);
+  const msg = a.busy ? [] : wrapped(a.error ?? a.message ?? '', width - 2, 2);
+  const listRows = Math.max(1, height - 8 - problemRows - bottom);
+  const tail = lines.slice(-listRows);
+  return (
+    <Box flexDirection="column">
+      <Line bold>{`Accounts that live on ${peer}: each gets a locked placeholder on Zimbra`}</Line>
+      <Line color={problems.length ? tone('red') : tone('green')}>
+        {`  ${sum.accounts} account(s), ${sum.aliases} alias(es), ${sum.duplicates.length} duplicate(s), ${sum.invalid.length} invalid line(s)`}
+      </Line>
+      <Line dim>{lines.length > tail.length ? `  last ${tail.length} of ${lines.length} lines:` : lines.length ? '  the list:' : '  the list is empty'}</Line>
+      {Array.from({ length: listRows }, (_, i) => (
+        <Line key={`l${i}`}>{tail[i] !== undefined ? `    ${tail[i]}` : ''}</Line>
+      ))}
+      {problemRows ? (
+        <Box flexDirection="column">
+          <Line color={tone('red')}>{`  Problems (${problems.length}):`}</Line>
+          {problems.slice(0, problemRows - 1).map((p) => (
+            <Line key={`p${p.lineNo}${p.message}`} color={tone('red')}>{`    line ${p.lineNo}: ${p.message}`}</Line>
+          ))}
+        </Box>
+      ) : null}
+      {[0, 1].map((i) => (
+        <Line key={`msg${i}`} color={a.error ? tone('red') : tone('green')}>
+          {msg[i] ?? ''}
+        </Line>
+      ))}
+      {a.busy ? (
+        <Line>
+          <Spinner type="line" /> {a.busy}
+        </Line>
+      ) : a.mode === 'menu' ? (
+        <Menu items={items} cursor={a.cursor} width={width} tone={tone} />
+      ) : a.mode === 'file' ? (
+        <Box flexDirection="column">
+          <Line>File with one address per line (address [alias ...]; # comments):</Line>
+          <Box height={1} overflowY="hidden">
+            <Line>{'  path: '}</Line>
+            {editing ? <TextField value={a.path} caret={caretOf(state, editing)} /> : <Line>{a.path}</Line>}
+          </Box>
+          <Line dim>  Enter reads it, Esc cancels</Line>
+        </Box>
+      ) : (
+        <Box flexDirection="column">
+          <Line>Type an address and Enter (aliases after it, space-separated), or paste many lines.</Line>
+          <Line color={tone('cyan')}>{`  > ${a.draft}_`}</Line>
+          <Line dim>  An empty line or Esc ends the typing</Line>
+        </Box>
+      )}
+      <Line />
+      <Footer>{a.mode === 'menu' ? 'Up/Down move  Enter choose  Esc back  q quit' : a.mode === 'file' ? 'Enter read  Esc cancel' : 'Enter add the line  empty Enter or Esc done  Backspace erase'}</Footer>
+    </Box>
+  );
+}

@@ -1,0 +1,231 @@
+/**
+ * A tool held open as a child process and fed lines on a pipe: zmprov's interactive mode
+ * (zimbra.md §2.1), one JVM for a whole run instead of one per batch.
+ *
+ * Protocol: the tool prints a prompt (`prov> `) before reading each line. A line is written;
+ * its answer is everything the tool writes until the next prompt at the start of a line. The
+ * tool reads its lines one at a time, so lines may be written before the previous answers
+ * arrive (the caller bounds how many); answers are matched to lines in order. The
+ * traps of a pipe are handled here: terminal escape sequences and CRs (JLine line editing on
+ * stdin) are stripped, an echo of the line is dropped, a line that never gets its prompt (a
+ * confirmation question, a hang) times out and the process is killed, and a process that dies
+ * mid-line hands back what it wrote.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Session, SessionAnswer, SessionOptions } from './types.js';
+import { SessionEnded } from './types.js';
+
+/* eslint-disable no-control-regex */
+const ESCAPES = [
+  /\u001b\[[0-?]*[ -/]*[@-~]/g, // CSI: ESC [ params intermediates final (cursor moves, erase, modes)
+  /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g, // OSC: ESC ] ... BEL or ST (titles)
+  /\u001b[PX^_][^\u001b]*\u001b\\/g, // DCS, SOS, PM, APC strings
+  /\u001b[ -/]*[0-~]/g, // two-character escapes: ESC = (keypad), ESC > , ESC 7 / 8, charset selection
+];
+
+/** Removes what a line editor adds for a terminal: escape sequences, CRs, bells, backspaced characters. */
+export function cleanTerminal(text: string): string {
+  if (!/[\u001b\r\u0007\u0008]/.test(text)) return text;
+  let t = text;
+  for (const re of ESCAPES) t = t.replace(re, '');
+  t = t.replace(/\r\n/g, '\n').replace(/\r/g, '').replace(/\u0007/g, '');
+  // A backspace erases the character before it (a line editor redrawing what was typed).
+  while (/[^\n\u0008]\u0008/.test(t)) t = t.replace(/[^\n\u0008]\u0008/g, '');
+  return t.replace(/\u0008/g, '');
+}
+
+/** The cleaned answer ends with the prompt at the start of a line (or is only the prompt). */
+export function endsWithPrompt(clean: string, prompt: string): boolean {
+  if (!clean.endsWith(prompt)) return false;
+  const at = clean.length - prompt.length;
+  return at === 0 || clean[at - 1] === '\n';
+}
+
+/** The answer to `line` from its cleaned output (prompt included): the prompt and an echo of the line removed. */
+export function answerText(clean: string, line: string, prompt: string): string {
+  let t = endsWithPrompt(clean, prompt) ? clean.slice(0, clean.length - prompt.length) : clean;
+  // Line editing on a pipe may echo the line (once) before the tool's own output.
+  if (t === line || t.startsWith(`${line}\n`)) t = t.slice(line.length + 1);
+  return t;
+}
+
+/** `sh -c` wrapper that merges stderr into stdout for an argv given as positional parameters. */
+export const MERGE_WRAPPER = 'exec "$0" "$@" 2>&1';
+
+interface Pending {
+  /** undefined: the first prompt (the tool starting). */
+  line: string | undefined;
+  timeoutMs: number;
+  started: number;
+  resolve: (a: SessionAnswer) => void;
+  reject: (e: Error) => void;
+  timer?: NodeJS.Timeout;
+}
+
+/** Length of an incomplete escape sequence at the end of `text` (held back until the rest arrives). */
+function incompleteEscapeTail(text: string): number {
+  const at = text.lastIndexOf('\u001b');
+  if (at === -1 || text.length - at > 64) return 0;
+  const tail = text.slice(at);
+  return ESCAPES.some((re) => new RegExp(`^(?:${re.source})`).test(tail)) ? 0 : tail.length;
+}
+
+/**
+ * A tool held open on pipes. Lines may be written ahead of their answers (a window the caller
+ * chooses): the tool reads them one by one as it finishes the previous one, and the answers come
+ * back in order, each ended by the next prompt. A line's timeout runs from the moment its turn
+ * comes (the previous answer arrived), so a hang is still found line by line.
+ */
+export class ProcessSession implements Session {
+  /** Cleaned output not yet handed out as an answer. */
+  private clean = '';
+  /** Raw bytes of an escape sequence cut by a chunk boundary. */
+  private hold = '';
+  private scanFrom = 0;
+  private readonly queue: Pending[] = [];
+  private exitCode: number | undefined;
+  private exited = false;
+  private killed = false;
+  private readonly exitWaiters: (() => void)[] = [];
+  greeting = '';
+
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly prompt: string,
+  ) {
+    const onData = (d: string) => {
+      const text = this.hold + d;
+      const keep = incompleteEscapeTail(text);
+      this.hold = keep ? text.slice(text.length - keep) : '';
+      this.clean += cleanTerminal(keep ? text.slice(0, text.length - keep) : text);
+      this.check();
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    // The wrapper's own complaints (su, ssh, a missing tool) arrive here; the tool's stderr is merged into stdout.
+    child.stderr.setEncoding('utf8').on('data', onData);
+    // The tool died while a line was being written: reported by 'close' below.
+    child.stdin.on('error', () => undefined);
+    // Spawn failures reject open(); anything later is reported through 'close'.
+    child.on('error', () => undefined);
+    child.on('close', (code, signal) => {
+      this.exited = true;
+      this.exitCode = code ?? (signal ? 128 + 9 : 1);
+      this.failAll((p) => `${p.line === undefined ? 'the tool ended before its first prompt' : `the tool ended on: ${p.line}`} (exit ${this.exitCode})`, false);
+      for (const w of this.exitWaiters.splice(0)) w();
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get ended(): boolean {
+    return this.exited || this.killed;
+  }
+
+  /** Spawns `argv` (never a shell string of ours) and waits for its first prompt. */
+  static async open(argv: string[], opts: SessionOptions & { env?: NodeJS.ProcessEnv }): Promise<ProcessSession> {
+    // Its own process group: Ctrl+C at zsplit's terminal does not kill the tool mid-line (zsplit
+    // stops between steps and closes the session), and a timeout kills the whole group.
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env, detached: true });
+    const s = new ProcessSession(child, opts.prompt);
+    await new Promise<void>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('spawn', () => resolve());
+    });
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+    const first = await s.enqueue(undefined, opts.startTimeoutMs ?? 120_000);
+    s.greeting = first.output;
+    return s;
+  }
+
+  /** The head line's answer is complete when a prompt starts a line of the cleaned output. */
+  private check(): void {
+    while (this.queue.length > 0) {
+      let at = -1;
+      if (this.clean.startsWith(this.prompt)) at = 0;
+      else {
+        const i = this.clean.indexOf(`\n${this.prompt}`, Math.max(0, this.scanFrom - 1));
+        if (i !== -1) at = i + 1;
+      }
+      if (at === -1) {
+        this.scanFrom = Math.max(0, this.clean.length - this.prompt.length);
+        return;
+      }
+      const text = this.clean.slice(0, at);
+      this.clean = this.clean.slice(at + this.prompt.length);
+      this.scanFrom = 0;
+      const p = this.queue.shift()!;
+      clearTimeout(p.timer);
+      p.resolve({ output: p.line === undefined ? text : answerText(text, p.line, this.prompt), durationMs: performance.now() - p.started });
+      if (this.queue.length > 0) this.arm(this.queue[0]);
+    }
+  }
+
+  /** Starts the head line's clock. */
+  private arm(p: Pending): void {
+    p.started = performance.now();
+    p.timer = setTimeout(() => {
+      if (this.queue[0] !== p) return;
+      this.kill();
+      this.failAll((x) => (x === p ? `no ${p.line === undefined ? 'first prompt' : `answer to: ${p.line}`} within ${Math.round(p.timeoutMs / 1000)} s: killed pid ${this.pid}` : `not run: the tool was killed on an earlier line (${p.line})`), true);
+    }, p.timeoutMs);
+  }
+
+  /** Rejects every line in flight: the head with what it wrote, the others as never run. */
+  private failAll(message: (p: Pending) => string, timedOut: boolean): void {
+    const all = this.queue.splice(0);
+    all.forEach((p, i) => {
+      clearTimeout(p.timer);
+      const output = i === 0 ? (p.line === undefined ? this.clean : answerText(this.clean, p.line, this.prompt)) : '';
+      p.reject(new SessionEnded(message(p), output, this.exitCode, timedOut && i === 0, i > 0));
+    });
+    if (all.length) this.clean = '';
+  }
+
+  private enqueue(line: string | undefined, timeoutMs: number): Promise<SessionAnswer> {
+    return new Promise<SessionAnswer>((resolve, reject) => {
+      if (this.ended) {
+        reject(new SessionEnded(`the tool has ended (exit ${this.exitCode ?? 137})`, '', this.exitCode, false, true));
+        return;
+      }
+      const p: Pending = { line, timeoutMs, started: performance.now(), resolve, reject };
+      this.queue.push(p);
+      if (this.queue.length === 1) this.arm(p);
+      if (line !== undefined) this.child.stdin.write(`${line}\n`);
+      this.check();
+    });
+  }
+
+  send(line: string, opts: { timeoutMs?: number } = {}): Promise<SessionAnswer> {
+    if (/[\r\n]/.test(line)) return Promise.reject(new Error('a session line cannot hold a newline'));
+    return this.enqueue(line, opts.timeoutMs ?? 120_000);
+  }
+
+  async close(opts: { lastLine?: string; timeoutMs?: number } = {}): Promise<{ exitCode: number; output: string }> {
+    if (!this.exited) {
+      if (opts.lastLine !== undefined && !this.killed) this.child.stdin.write(`${opts.lastLine}\n`);
+      this.child.stdin.end();
+      const done = new Promise<void>((r) => this.exitWaiters.push(r));
+      const timer = setTimeout(() => this.kill(), opts.timeoutMs ?? 60_000);
+      await done;
+      clearTimeout(timer);
+    }
+    let output = this.clean + cleanTerminal(this.hold);
+    if (opts.lastLine !== undefined) output = answerText(output, opts.lastLine, this.prompt);
+    this.clean = '';
+    this.hold = '';
+    return { exitCode: this.exitCode ?? 1, output };
+  }
+
+  kill(): void {
+    if (this.exited || this.child.pid === undefined) return;
+    this.killed = true;
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      this.child.kill('SIGKILL');
+    }
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The sizes the screens lay out and the keys page by: shared by the screens (rendering) and
+ * the key map (PgUp/PgDn move by what is visible). Pure arithmetic on the terminal size.
+ */
+import type { WizardState } from './state.js';
+
+/** Lines a screen may use, its footer included: the header takes one, and one stays free (Ink clears the screen when a frame reaches the terminal's height). */
+export function screenHeight(s: WizardState): number {
+  return Math.max(8, s.size.rows - 2);
+}
+
+export function screenWidth(s: WizardState): number {
+  return Math.max(40, s.size.cols);
+}
+
+/** Preview: title, step detail (separator + 5 lines), message and footer around the list. */
+export const PREVIEW_DETAIL = 6;
+export function previewListHeight(height: number): number {
+  return Math.max(3, height - PREVIEW_DETAIL - 4);
+}
+
+export const ROLLBACK_DETAIL = 5;
+export function rollbackPickRows(height: number): number {
+  return Math.max(3, height - 6);
+}
+export function rollbackListHeight(height: number, confirm: boolean, errLines: number): number {
+  return Math.max(3, height - ROLLBACK_DETAIL - 5 - errLines - (confirm ? 4 : 0));
+}
+
+/** Cutover: title, counts, message, two footer lines around the list. */
+export function cutoverRows(height: number): number {
+  return Math.max(3, height - 6);
+}
+
+/** A rough page for the scrolling text views (Review, Done, Unsplit). */
+export function textPage(height: number): number {
+  return Math.max(3, height - 8);
+}

@@ -1,0 +1,45 @@
+/**
+ * Answers saved per domain (conf), so the wizard offers to continue where it was left.
+ * Only what the operator typed: no passwords exist in the answers and none are saved.
+ * With --state-dir (or ZSPLIT_STATE_DIR) the file lives there, else in the user's config dir.
+ */
+import Conf from 'conf';
+import type { SavedEntry } from './state.js';
+
+interface Store {
+  domains: Record<string, SavedEntry>;
+}
+
+/** Accounts lists larger than this are not saved (re-read them from the file). */
+const MAX_ACCOUNTS_TEXT = 1_000_000;
+
+export class SavedAnswers {
+  private readonly conf: Conf<Store>;
+
+  constructor(dir?: string) {
+    this.conf = new Conf<Store>({
+      projectName: 'zsplit',
+      configName: 'answers',
+      ...(dir ? { cwd: dir } : {}),
+      defaults: { domains: {} },
+      accessPropertiesByDotNotation: false,
+      clearInvalidConfig: true,
+      configFileMode: 0o600,
+    });
+  }
+
+  get path(): string {
+    return this.conf.path;
+  }
+
+  /** Newest first. */
+  list(): SavedEntry[] {
+    return Object.values(this.conf.get('domains') ?? {}).sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+  }
+
+  save(entry: Omit<SavedEntry, 'savedAt'>, now = new Date()): void {
+    const fields = { ...entry.fields, force: false, peerAccounts: entry.fields.peerAccounts.length > MAX_ACCOUNTS_TEXT ? '' : entry.fields.peerAccounts };
+    const domains = { ...(this.conf.get('domains') ?? {}), [entry.domain]: { ...entry, fields, savedAt: now.toISOString() } };
+    this.conf.set('domains', domains);
+  }
+}
