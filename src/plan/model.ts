@@ -24,6 +24,19 @@ function table(d: Directory, kind: Entry['kind']): Record<string, Attrs> | undef
   return kind === 'account' ? d.accounts : kind === 'domain' ? d.domains : kind === 'server' ? d.servers : undefined;
 }
 
+/** alias -> account key, per accounts table: built once, kept up to date by applyChange. */
+const aliasIndexes = new WeakMap<Record<string, Attrs>, Map<string, string>>();
+
+function aliasIndex(accounts: Record<string, Attrs>): Map<string, string> {
+  let idx = aliasIndexes.get(accounts);
+  if (!idx) {
+    idx = new Map();
+    for (const [key, attrs] of Object.entries(accounts)) for (const a of attrs.zimbraMailAlias ?? []) idx.set(a.toLowerCase(), key);
+    aliasIndexes.set(accounts, idx);
+  }
+  return idx;
+}
+
 export function readEntry(d: Directory, entry: Entry): Attrs | null {
   if (entry.kind === 'config') return d.config;
   const t = table(d, entry.kind)!;
@@ -31,8 +44,8 @@ export function readEntry(d: Directory, entry: Entry): Attrs | null {
   if (t[name]) return t[name];
   if (entry.kind === 'account') {
     // An alias resolves to its account, as in zmprov.
-    const owner = Object.values(t).find((a) => (a.zimbraMailAlias ?? []).some((x) => x.toLowerCase() === name));
-    return owner ?? null;
+    const owner = aliasIndex(t).get(name);
+    return owner !== undefined ? (t[owner] ?? null) : null;
   }
   return null;
 }
@@ -58,12 +71,21 @@ export function applyChange(d: Directory, entry: Entry, change: Change, mailHost
     return;
   }
   if (change.op === 'delete') {
+    const gone = d.accounts[entry.name.toLowerCase()];
+    for (const a of gone?.zimbraMailAlias ?? []) aliasIndexes.get(d.accounts)?.delete(a.toLowerCase());
     delete d.accounts[entry.name.toLowerCase()];
     return;
   }
   const e = readEntry(d, entry);
   if (!e) throw new Error(`no such ${entry.kind}: ${entry.name}`);
   const after = valuesAfter(change, e[attr] ?? [])!;
+  if (attr === 'zimbraMailAlias' && entry.kind === 'account' && aliasIndexes.has(d.accounts)) {
+    const idx = aliasIndexes.get(d.accounts)!;
+    const own = entry.name.toLowerCase();
+    const key = d.accounts[own] === e ? own : idx.get(own);
+    for (const a of e[attr] ?? []) idx.delete(a.toLowerCase());
+    if (key) for (const a of after) idx.set(a.toLowerCase(), key);
+  }
   if (after.length) e[attr] = after;
   else delete e[attr];
 }
@@ -82,7 +104,7 @@ export function applyPlanToModel(before: Directory, steps: Step[]): { after: Dir
     const inv = inverseChange(s.change, current);
     if (!inv) continue;
     applyChange(d, s.entry, s.change);
-    inverses.unshift({ entry: s.entry, change: inv });
+    inverses.push({ entry: s.entry, change: inv });
   }
-  return { after: d, inverses };
+  return { after: d, inverses: inverses.reverse() };
 }

@@ -151,8 +151,15 @@ export function zmprovStep(
   change: Change,
 ): Step {
   const attr = changedAttr(change);
+  // Explicit fields, one object shape: a spread of differently shaped bases made plans of
+  // 100,000 placeholders several times slower.
   return {
-    ...base,
+    id: base.id,
+    title: base.title,
+    why: base.why,
+    bulk: base.bulk,
+    onlyIf: base.onlyIf,
+    requires: base.requires,
     where: 'zimbra',
     kind: 'zmprov',
     entry,
