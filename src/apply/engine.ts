@@ -98,11 +98,13 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
       for (const pid of o.resume.pids) while (pidAlive(pid)) await new Promise((r) => setTimeout(r, 100));
     }
     emit({ type: 'phase', phase: 'probe', message: 'Reading current values' });
-    let sessionPid: number | undefined;
-    if (o.exec.openSession && !hasDelete(input) && !o.zmprov.inSession) {
-      opened = await o.zmprov.begin({ onSpawn: (pid) => (sessionPid = pid) });
+    if (hasDelete(input)) await o.zmprov.end();
+    else if (o.exec.openSession) {
+      // Opened here, or earlier by the caller (its JVM started while the caller planned): used either way, ended here.
+      opened = await o.zmprov.begin();
       if (!opened && o.zmprov.sessionFailure) emit({ type: 'phase', phase: 'probe', message: `zmprov session unavailable (${o.zmprov.sessionFailure}): using zmprov -f batches` });
     }
+    const sessionPid = o.zmprov.sessionPid;
     const reqs = probeRequests(input.steps, input.answers, input.job);
     emit({ type: 'batch', kind: 'probe', lines: reqs.length });
     const observed = await o.zmprov.probe(reqs);

@@ -45,6 +45,8 @@ const CONFIRMING = new Set(['da', 'deleteaccount', 'ra', 'renameaccount']);
 export class Zmprov {
   readonly stats: ZmprovStats = { starts: 0, sessionLines: 0 };
   private session: Session | undefined;
+  private opening: Promise<boolean> | undefined;
+  private pid: number | undefined;
   private sessionError: string | undefined;
   private readonly lineTimeoutMs: number;
   private readonly listTimeoutMs: number;
@@ -73,25 +75,39 @@ export class Zmprov {
 
   /**
    * Opens one `zmprov -l` held open on stdin for what follows, when the executor can (false
-   * otherwise, and when it fails to start: the `-f` batches are the fallback).
+   * otherwise, and when it fails to start: the `-f` batches are the fallback). Idempotent: a
+   * caller may start it early (the JVM starts while it plans) and the engine then uses it.
    */
-  async begin(opts: { onSpawn?: (pid: number) => void; startTimeoutMs?: number } = {}): Promise<boolean> {
-    if (this.inSession) return true;
-    if (!this.exec.openSession) return false;
+  begin(opts: { startTimeoutMs?: number } = {}): Promise<boolean> {
+    if (this.inSession) return Promise.resolve(true);
+    if (this.opening) return this.opening;
+    if (!this.exec.openSession) return Promise.resolve(false);
     this.stats.starts++;
-    try {
-      this.session = await this.exec.openSession('zmprov', ['-l'], { prompt: PROMPT, startTimeoutMs: opts.startTimeoutMs ?? 60_000, onSpawn: opts.onSpawn });
-      this.sessionError = undefined;
-      return true;
-    } catch (e) {
-      this.sessionError = e instanceof SessionEnded ? `${e.message}${e.output.trim() ? `: ${e.output.trim().split('\n').slice(-3).join(' / ')}` : ''}` : (e as Error).message;
-      this.session = undefined;
-      return false;
-    }
+    const open = this.exec.openSession('zmprov', ['-l'], { prompt: PROMPT, startTimeoutMs: opts.startTimeoutMs ?? 60_000, onSpawn: (pid) => (this.pid = pid) });
+    this.opening = open.then(
+      (s) => {
+        this.session = s;
+        this.sessionError = undefined;
+        return true;
+      },
+      (e: unknown) => {
+        this.sessionError = e instanceof SessionEnded ? `${e.message}${e.output.trim() ? `: ${e.output.trim().split('\n').slice(-3).join(' / ')}` : ''}` : (e as Error).message;
+        this.session = undefined;
+        return false;
+      },
+    );
+    void this.opening.finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  /** The session's process id (journaled: a resumed run waits for it). */
+  get sessionPid(): number | undefined {
+    return this.inSession ? this.pid : undefined;
   }
 
   /** Ends the session with `exit` (its exit code tells whether any line raised a ServiceException). */
   async end(): Promise<{ exitCode: number; output: string } | undefined> {
+    if (this.opening) await this.opening;
     const s = this.session;
     this.session = undefined;
     if (!s) return undefined;

@@ -223,6 +223,32 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (l
     expect(z.stats.starts).toBe(2);
   });
 
+  it('through ssh: one connection, the remote command built by shJoin (a stand-in ssh runs it here)', async () => {
+    const w = simWorld({ ZSPLIT_SIM_JLINE: 'tty' });
+    w.zmprov('gacf', 'zimbraMtaRelayHost');
+    const fakeSsh = join(w.dir, 'ssh');
+    // Like OpenSSH: options, the destination, `--`, then ONE string for the remote shell.
+    writeFileSync(fakeSsh, `#!/bin/sh\nwhile [ "$1" != "--" ]; do shift; done\nshift\necho "$1" > "$0.remote"\nexec sh -c "$1"\n`);
+    chmodSync(fakeSsh, 0o755);
+    const saved = { ...process.env };
+    Object.assign(process.env, { ZSPLIT_SIM_STATE: w.statePath, ZSPLIT_SIM_JLINE: 'tty', ZSPLIT_SIM_START_MS: '0' });
+    try {
+      const z = new Zmprov(new SshExecutor({ user: 'zimbra', host: 'mx.example.com' }, { runAs: 'zimbra', zmprov: ZMPROV, ssh: fakeSsh }));
+      expect(await z.begin()).toBe(true);
+      const res = await z.batch([['ga', '-e', 'bob@example.com', 'displayName'], ['ma', 'nobody@example.com', 'displayName', "it's"]]);
+      expect(res.lines.map((l) => [l.status, l.output])).toEqual([
+        ['ok', '# name bob@example.com\ndisplayName: Bob Baker'],
+        ['error', ''],
+      ]);
+      expect(res.lines[1].error?.code).toBe('account.NO_SUCH_ACCOUNT');
+      expect((await z.end())?.exitCode).toBe(2);
+      expect(readFileSync(`${fakeSsh}.remote`, 'utf8')).toBe(`exec 2>&1; ${ZMPROV} -l\n`);
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+  });
+
   it('rehearsal: the in-process session pays the simulated JVM start once', async () => {
     const dir = tmp();
     const exec = new RehearsalExecutor(join(dir, 'sim.json'), { startDelayMs: 400, env: { ZSPLIT_SIM_JLINE: 'tty' } });
