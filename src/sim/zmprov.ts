@@ -1475,7 +1475,8 @@ class ProvUtil {
     this.out.println();
   }
 
-  private doGetDomain(args: string[]): void {
+  /** `gd`/`gs [-e] NAME [attr...]`: -e shows only what is stored on the entry. */
+  private doGetNamed(args: string[], lookup: (key: string) => [string, Attrs], view: (attrs: Attrs, applyDefault: boolean) => Attrs): void {
     let applyDefault = true;
     let i = 1;
     while (i < args.length && args[i] === '-e') {
@@ -1486,23 +1487,16 @@ class ProvUtil {
       this.usage();
       return;
     }
-    const [name, attrs] = this.lookupDomain(args[i]);
-    this.dumpEntry(name, this.domainView(attrs, applyDefault), this.argNameSet(args, i + 1));
+    const [name, attrs] = lookup(args[i]);
+    this.dumpEntry(name, view(attrs, applyDefault), this.argNameSet(args, i + 1));
+  }
+
+  private doGetDomain(args: string[]): void {
+    this.doGetNamed(args, (k) => this.lookupDomain(k), (a, d) => this.domainView(a, d));
   }
 
   private doGetServer(args: string[]): void {
-    let applyDefault = true;
-    let i = 1;
-    while (i < args.length && args[i] === '-e') {
-      applyDefault = false;
-      i++;
-    }
-    if (i >= args.length) {
-      this.usage();
-      return;
-    }
-    const [name, attrs] = this.lookupServer(args[i]);
-    this.dumpEntry(name, this.serverView(attrs, applyDefault), this.argNameSet(args, i + 1));
+    this.doGetNamed(args, (k) => this.lookupServer(k), (a, d) => this.serverView(a, d));
   }
 
   private doGetAllServers(args: string[]): void {
