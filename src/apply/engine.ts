@@ -12,7 +12,7 @@ import { ZmprovError } from '../exec/zmprov.js';
 import type { JournalRecord, JournalStore, RunInfo, StepStatus } from '../journal/journal.js';
 import { HOST, Journal, now, operator, redactArgv, redactPlan } from '../journal/journal.js';
 import { pidAlive, TargetLock } from '../journal/lock.js';
-import { planHash, probeRequests, stepValues } from '../plan/index.js';
+import { planHash, probeRequests } from '../plan/index.js';
 import type { Observed } from '../plan/observed.js';
 import { observedValues } from '../plan/observed.js';
 import type { Before, Plan, Step } from '../plan/step.js';
@@ -433,4 +433,3 @@ class Run {
   }
 }
 
-export { stepValues };

@@ -12,8 +12,7 @@ import { plan } from '../plan/index.js';
 import type { Observed, Plan, Step } from '../plan/index.js';
 import { applyChange, applyPlanToModel, cloneDirectory, readValues, type Directory } from '../plan/model.js';
 import { isSatisfied } from '../plan/step.js';
-import { lmtpTransport, smtpTransport } from '../zimbra/attrs.js';
-import { changedAttr, entryKey } from '../zimbra/commands.js';
+import { changedAttr } from '../zimbra/commands.js';
 
 export interface FlowState {
   job: Job;
