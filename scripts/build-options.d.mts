@@ -1,4 +1,4 @@
 import type { BuildOptions } from 'esbuild';
 
 export declare const common: BuildOptions & { banner: { js: string } };
-export declare const executable: BuildOptions;
+export declare const launcher: BuildOptions & { define: Record<string, string> };

@@ -23,10 +23,11 @@ export const common = {
     },
   ],
   define: { 'process.env.NODE_ENV': '"production"' },
-  // Bundled CommonJS (react, etc.) needs require() inside an ES module.
-  banner: { js: "import { createRequire as __zsplitCreateRequire } from 'node:module'; const require = __zsplitCreateRequire(import.meta.url);" },
+  // Bundled CommonJS (react, etc.) needs require() inside an ES module; it only loads Node's own
+  // modules, so any absolute path will do where the module has no file (a data: URL).
+  banner: { js: "import { createRequire as __zsplitCreateRequire } from 'node:module'; const require = __zsplitCreateRequire(import.meta.url.startsWith('file:') ? import.meta.url : process.execPath);" },
   logLevel: 'warning',
 };
 
-/** The same, as a file that runs by itself (`./zsplit.mjs`): a shebang first. */
-export const executable = { ...common, banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } };
+/** The launcher of the one file (`./zsplit.mjs` runs by itself): a shebang first; it needs no require(). */
+export const launcher = { ...common, banner: { js: '#!/usr/bin/env node' } };

@@ -1,12 +1,11 @@
-// The executable entry: what dist/zsplit.mjs runs, alone on a server or through bin/zsplit.js.
-// `--version` and `--help` answer before anything heavy is evaluated: in the one-file bundle the
-// dynamically imported CLI (Ink, React, the planner) stays a lazily initialised module.
-import { HELP, VERSION } from './help.js';
+// The program's entry: what bin/zsplit.js runs from the sources, and what the one-file build
+// (src/cli/onefile.ts) carries and loads. `--version` and `--help` answer before anything heavy is
+// evaluated: the dynamically imported CLI (Ink, React, the planner) stays a lazily initialised module.
+import { quickAnswer } from './help.js';
 
 const argv = process.argv.slice(2);
-const only = argv.length === 1 ? argv[0] : undefined;
-if (only === '--version' || only === '-V') process.stdout.write(`zsplit ${VERSION}\n`);
-else if (only === '--help' || only === '-h' || only === 'help') process.stdout.write(HELP);
+const quick = quickAnswer(argv);
+if (quick !== undefined) process.stdout.write(quick);
 else {
   const { run } = await import('./main.js');
   process.exitCode = await run(argv);

@@ -39,3 +39,12 @@ Where commands run:
 Exit codes: 0 done; 1 failure; 2 invalid input or refused (the message names the flag);
             3 verification failed or changes still pending.
 `;
+
+/** What `zsplit --version` and `zsplit --help` print, answered before the program is loaded; else undefined. */
+export function quickAnswer(argv: readonly string[]): string | undefined {
+  if (argv.length !== 1) return undefined;
+  const [only] = argv;
+  if (only === '--version' || only === '-V') return `zsplit ${VERSION}\n`;
+  if (only === '--help' || only === '-h' || only === 'help') return HELP;
+  return undefined;
+}

@@ -1,7 +1,7 @@
 // The file to copy to a server: dist/zsplit.mjs (built by the global setup, as `npm run build`
 // does) runs from an empty folder with only Node, no node_modules anywhere above it.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,10 +10,10 @@ import { ROOT } from '../helpers/sim.js';
 const DIST = join(ROOT, 'dist/zsplit.mjs');
 
 /** An empty folder holding only the copied file, and an environment that points at nothing of the repository. */
-function server() {
+function server(extraEnv: NodeJS.ProcessEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'zsplit-onefile-'));
   copyFileSync(DIST, join(dir, 'zsplit.mjs'));
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, LANG: 'C.UTF-8', ZSPLIT_SIM_START_MS: '0' };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, LANG: 'C.UTF-8', ZSPLIT_SIM_START_MS: '0', ...extraEnv };
   const run = (args: string[], direct = false) => {
     const r = direct
       ? spawnSync(join(dir, 'zsplit.mjs'), args, { cwd: dir, env, encoding: 'utf8', timeout: 60_000 })
@@ -61,5 +61,29 @@ describe('dist/zsplit.mjs alone', () => {
     expect(sim.domains['example.com'].zimbraMailTransport).toEqual(['smtp:[mail.example.com]:25']);
     const status = run(['status', '--json', ...state.slice(0, 2)]);
     expect(JSON.parse(status.out)[0]).toMatchObject({ kind: 'apply', status: 'completed' });
+  });
+
+  it('loads its program from a private cache file, and never runs one whose bytes differ', () => {
+    const { dir, run } = server();
+    const cache = join(dir, '.cache/zsplit');
+    expect(run(['--version']).code).toBe(0);
+    expect(existsSync(cache)).toBe(false); // --version needs no program
+    expect(run(['plan', 'setup', '--role', 'secondary', ...ANSWERS]).code).toBe(0);
+    const [name] = readdirSync(cache);
+    expect(name).toMatch(/^program-[0-9a-f]{16}\.mjs$/);
+    expect(statSync(join(cache, name)).mode & 0o777).toBe(0o600);
+    writeFileSync(join(cache, name), 'process.stdout.write("not zsplit\\n");');
+    const r = run(['plan', 'setup', '--role', 'secondary', ...ANSWERS, '--format', 'sh']);
+    expect(r.out).not.toContain('not zsplit');
+    expect(r.out).toContain('zmprov md example.com zimbraMailCatchAllAddress');
+    expect(readFileSync(join(cache, name), 'utf8')).not.toContain('not zsplit');
+  });
+
+  it('runs the same without a usable cache folder (from memory)', () => {
+    const { dir, run } = server({ XDG_CACHE_HOME: '/dev/null/nowhere' });
+    const r = run(['plan', 'setup', '--role', 'secondary', ...ANSWERS, '--format', 'sh']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('zmprov md example.com zimbraMailCatchAllAddress');
+    expect(readdirSync(dir)).toEqual(['zsplit.mjs']);
   });
 });
