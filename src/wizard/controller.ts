@@ -4,9 +4,9 @@
  * sends their results back as messages. The same engine wiring as the headless commands
  * (src/cli/apply.ts); no planning or apply logic of its own.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Decision, EngineEvent, Question } from '../apply/engine.js';
 import { applyPlan, StalePlan } from '../apply/engine.js';
 import { finishRollback, replanFor, rollbackableRuns } from '../cli/apply.js';
@@ -189,8 +189,14 @@ export class WizardController {
         if (!p) return;
         try {
           const base = resolve(this.o.io.cwd, e.base.replace(/\.(sh|json)$/, ''));
-          writeFileSync(`${base}.sh`, renderSh(p, { runAs: runAsFlag(this.o.flags) }), { mode: 0o755 });
-          writeFileSync(`${base}.json`, renderJson(p), { mode: 0o644 });
+          const files = [`${base}.sh`, `${base}.json`];
+          const existing = files.filter((f) => existsSync(f));
+          if (existing.length && !e.overwrite) {
+            this.send({ type: 'preview/export-exists', base: e.base, files: existing.map((f) => basename(f)) });
+            return;
+          }
+          writeFileSync(files[0], renderSh(p, { runAs: runAsFlag(this.o.flags) }), { mode: 0o755 });
+          writeFileSync(files[1], renderJson(p), { mode: 0o644 });
           this.send({ type: 'preview/exported', message: `Wrote ${base}.sh and ${base}.json (${p.steps.length} steps).` });
         } catch (err) {
           this.send({ type: 'preview/exported', message: `Cannot write ${e.base}: ${(err as Error).message}` });

@@ -158,6 +158,8 @@ export interface ReviewState {
 export interface PreviewState extends FilterList {
   exporting: boolean;
   exportPath: string;
+  /** The export name whose files exist: Enter again on the same name replaces them. */
+  overwrite?: string;
   message?: string;
 }
 

@@ -35,7 +35,7 @@ export type Effect =
   | { type: 'read-accounts-file'; path: string }
   | { type: 'read-accounts-live' }
   | { type: 'review' }
-  | { type: 'export'; base: string }
+  | { type: 'export'; base: string; overwrite: boolean }
   | { type: 'apply'; source: ApplySource; mode: 'step' | 'all'; autoYes?: string[]; autoSkip?: string[] }
   | { type: 'decide'; decision: Decision }
   | { type: 'stop' }
@@ -87,6 +87,7 @@ export type Msg =
   | { type: 'preview/export-path'; value: string }
   | { type: 'preview/export-end'; write: boolean }
   | { type: 'preview/exported'; message: string }
+  | { type: 'preview/export-exists'; base: string; files: string[] }
   | { type: 'preview/continue' }
   | { type: 'apply/move'; delta: number }
   | { type: 'apply/choose' }
@@ -722,10 +723,16 @@ export function update(s: WizardState, msg: Msg): Update {
     case 'preview/export-path':
       return none({ ...s, preview: { ...s.preview, exportPath: msg.value } });
     case 'preview/export-end':
-      if (!msg.write || !s.preview.exportPath.trim()) return none({ ...s, preview: { ...s.preview, exporting: false } });
-      return { state: { ...s, preview: { ...s.preview, exporting: false, message: 'Writing...' } }, effects: [{ type: 'export', base: s.preview.exportPath.trim() }] };
+      if (!msg.write || !s.preview.exportPath.trim()) return none({ ...s, preview: { ...s.preview, exporting: false, overwrite: undefined, message: undefined } });
+      return {
+        state: { ...s, preview: { ...s.preview, exporting: false, message: 'Writing...' } },
+        effects: [{ type: 'export', base: s.preview.exportPath.trim(), overwrite: s.preview.overwrite === s.preview.exportPath.trim() }],
+      };
     case 'preview/exported':
-      return none({ ...s, preview: { ...s.preview, message: msg.message } });
+      return none({ ...s, preview: { ...s.preview, overwrite: undefined, message: msg.message } });
+    case 'preview/export-exists':
+      // Nothing written: the name stays open to edit; Enter on the same name replaces the files.
+      return none({ ...s, preview: { ...s.preview, exporting: true, overwrite: msg.base, message: `${msg.files.join(' and ')} already exist${msg.files.length === 1 ? 's' : ''}: Enter again replaces, or change the name (Esc cancels).` } });
     case 'preview/continue': {
       const p = s.review.plan;
       if (!p) return none(s);

@@ -1,5 +1,5 @@
 // Review, Preview, Apply, Failure, Done and Rollback on the in-process simulator.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
@@ -108,6 +108,28 @@ describe('Preview', () => {
     expect(sh).toMatch(/su - zimbra -c .*zmprov ca carol@example.com .*zimbraAccountStatus locked/);
     expect(json.format).toBe('zsplit.plan/1');
     expect(json.steps).toHaveLength(8);
+    // the same name again: nothing is replaced until a second Enter on that name
+    writeFileSync(join(t.dir, 'ticket-42.sh'), 'kept\n');
+    await t.press('e');
+    await t.waitFor('Export to');
+    await t.press(KEY.enter);
+    f = await t.waitFor('already exist');
+    expect(flat(f)).toContain('ticket-42.sh and ticket-42.json already exist: Enter again replaces');
+    expect(readFileSync(join(t.dir, 'ticket-42.sh'), 'utf8')).toBe('kept\n');
+    await t.type('-b'); // another name: written at once
+    await t.press(KEY.enter);
+    await t.waitFor('Wrote');
+    expect(readFileSync(join(t.dir, 'ticket-42.sh'), 'utf8')).toBe('kept\n');
+    expect(readFileSync(join(t.dir, 'ticket-42-b.sh'), 'utf8')).toMatch(/^#!\/bin\/sh/);
+    await t.press('e');
+    await t.waitFor('Export to');
+    for (let i = 0; i < 30; i++) await t.press(KEY.backspace);
+    await t.type('ticket-42');
+    await t.press(KEY.enter);
+    await t.waitFor('already exist');
+    await t.press(KEY.enter);
+    await t.waitFor('Wrote');
+    expect(readFileSync(join(t.dir, 'ticket-42.sh'), 'utf8')).toMatch(/^#!\/bin\/sh/);
     // Esc back to the review, forward again
     await t.press(KEY.esc);
     await t.waitFor('Mail flow after the plan');
