@@ -1,6 +1,7 @@
 /**
- * The two quoting grammars zsplit ever needs. Every argument that crosses a shell
- * (su -c, ssh) or a zmprov batch file goes through exactly one of these.
+ * The quoting grammars zsplit ever needs. Every argument that crosses a shell (su -c, ssh, the
+ * commands shown for the peer), a zmprov batch file or a PowerShell command shown for Exchange or
+ * Microsoft 365 goes through exactly one of these.
  */
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -39,4 +40,14 @@ export function zmprovQuote(s: string): string {
 /** One zmprov batch line from an argv (sub-command first). */
 export function zmprovLine(argv: readonly string[]): string {
   return argv.map(zmprovQuote).join(' ');
+}
+
+/**
+ * PowerShell verbatim (single-quoted) string: nothing inside expands, so `$(...)`, `$var` and
+ * backticks in an address stay text. PowerShell counts the typographic quotes U+2018-U+201B as
+ * single quotes too (language specification §2.3.5.2.2); each quote is doubled with itself.
+ */
+export function psQuote(s: string): string {
+  refuseControl(s);
+  return `'${s.replace(/['\u2018\u2019\u201a\u201b]/g, '$&$&')}'`;
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shJoin, shQuote, zmprovQuote } from '../../src/zimbra/quote.js';
+import { psQuote, shJoin, shQuote, zmprovQuote } from '../../src/zimbra/quote.js';
 
 /** What /bin/sh makes of a command line: the words it passes to printf. */
 function shWords(line: string): string[] {
@@ -32,5 +32,41 @@ describe('shQuote', () => {
     expect(shQuote('')).toBe("''");
     expect(() => shQuote('a\nb')).toThrow(/control/);
     expect(() => zmprovQuote('a\rb')).toThrow(/control/);
+  });
+});
+
+/**
+ * The value of a PowerShell verbatim string literal at the start of `text`, by the language
+ * specification (§2.3.5.2.2): single quotes are U+0027 and U+2018-U+201B, two in a row are one
+ * quote, anything else is itself. Returns the value and what follows the literal.
+ */
+function psVerbatim(text: string): { value: string; rest: string } {
+  const QUOTE = /['\u2018\u2019\u201a\u201b]/;
+  if (!QUOTE.test(text[0] ?? '')) throw new Error(`not a verbatim string: ${text}`);
+  let value = '';
+  for (let i = 1; i < text.length; i++) {
+    if (!QUOTE.test(text[i])) value += text[i];
+    else if (QUOTE.test(text[i + 1] ?? '')) value += text[++i];
+    else return { value, rest: text.slice(i + 1) };
+  }
+  throw new Error(`unterminated: ${text}`);
+}
+
+describe('psQuote', () => {
+  const psWord = fc.string({ unit: fc.oneof(fc.constantFrom("'", '\u2018', '\u2019', '\u201a', '\u201b', '"', '`', '$', '(', ')', '@', ' ', ';'), fc.string({ minLength: 1, maxLength: 1 })) }).filter((s) => !/[\u0000-\u001f\u007f]/.test(s));
+  it('is one literal whose value is exactly the input, ending where the quoting ends', () => {
+    fc.assert(
+      fc.property(psWord, psWord, (a, b) => {
+        const { value, rest } = psVerbatim(`${psQuote(a)} ${psQuote(b)}`);
+        expect(value).toBe(a);
+        expect(psVerbatim(rest.slice(1))).toEqual({ value: b, rest: '' });
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it('keeps $(...) and typographic quotes as text', () => {
+    expect(psQuote("o'brien$(Stop-Computer)@example.com")).toBe("'o''brien$(Stop-Computer)@example.com'");
+    expect(psQuote('a\u2019b')).toBe("'a\u2019\u2019b'");
+    expect(() => psQuote('a\nb')).toThrow(/control/);
   });
 });

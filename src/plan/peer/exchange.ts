@@ -1,7 +1,11 @@
 /** Exchange Server (on-premises): accepted domains and connectors (zimbra.md §6.1). */
-import type { PeerCommands } from './context.js';
+import { psQuote as ps } from '../../zimbra/quote.js';
+import type { PeerContext, PeerCommands } from './context.js';
+import { routedAddress, routingDomain } from './context.js';
 
-const ps = (s: string) => `"${s.replace(/"/g, '`"')}"`;
+/** Zimbra's users reach Zimbra through the routing subdomains: one send connector for all of them. */
+const routingConnector = (c: PeerContext) =>
+  `New-SendConnector -Name 'zsplit routing to Zimbra' -AddressSpaces ${c.domains.map((d) => ps(`SMTP:${routingDomain(d)};1`)).join(',')} -Custom -DNSRoutingEnabled $false -SmartHosts ${ps(c.zimbra)} -SmartHostAuthMechanism None`;
 
 export const exchange: PeerCommands = {
   system: 'Exchange Management Shell',
@@ -9,13 +13,13 @@ export const exchange: PeerCommands = {
     {
       title: `Make ${c.domain} an internal relay domain on Exchange`,
       why: 'Exchange then delivers its own users and passes every other address of the domain on instead of rejecting it.',
-      commands: c.domains.map((d) => `Set-AcceptedDomain -Identity ${d} -DomainType InternalRelay`),
+      commands: c.domains.map((d) => `Set-AcceptedDomain -Identity ${ps(d)} -DomainType InternalRelay`),
     },
     {
       title: 'Send connector from Exchange to Zimbra',
       why: 'Carries mail for addresses Exchange does not know to the authoritative Zimbra MTA.',
       commands: [
-        `New-SendConnector -Name "zsplit to Zimbra" -AddressSpaces ${c.domains.map((d) => `"SMTP:${d};1"`).join(',')} -Custom -DNSRoutingEnabled $false -SmartHosts ${c.zimbra} -SmartHostAuthMechanism None`,
+        `New-SendConnector -Name 'zsplit to Zimbra' -AddressSpaces ${c.domains.map((d) => ps(`SMTP:${d};1`)).join(',')} -Custom -DNSRoutingEnabled $false -SmartHosts ${ps(c.zimbra)} -SmartHostAuthMechanism None`,
       ],
     },
   ],
@@ -23,7 +27,7 @@ export const exchange: PeerCommands = {
     {
       title: `Keep ${c.domain} authoritative on Exchange`,
       why: 'Exactly one side may reject unknown users; the other forwards them. Here that is Exchange.',
-      commands: c.domains.map((d) => `Get-AcceptedDomain -Identity ${d} | Format-List DomainType   # must say Authoritative`),
+      commands: c.domains.map((d) => `Get-AcceptedDomain -Identity ${ps(d)} | Format-List DomainType   # must say Authoritative`),
     },
     {
       title: 'Receive connector that lets Zimbra relay through Exchange',
@@ -34,12 +38,29 @@ export const exchange: PeerCommands = {
         'Get-ReceiveConnector "Relay from Zimbra" | Add-ADPermission -User "NT AUTHORITY\\ANONYMOUS LOGON" -ExtendedRights "Ms-Exch-SMTP-Accept-Any-Recipient"',
       ],
     },
+    {
+      title: `Send connector for ${c.domains.map(routingDomain).join(', ')} to Zimbra`,
+      why: 'Exchange hands the mail of users who live on Zimbra to their address in the routing subdomain, which Zimbra accepts as an alias domain.',
+      commands: [routingConnector(c)],
+    },
+    ...(c.zimbraUsers.length
+      ? [
+          {
+            title: `Mail contacts for the ${c.zimbraUsers.length} user(s) who live on Zimbra`,
+            why: 'Exchange rejects addresses it does not know; each Zimbra user needs a contact that routes to Zimbra and answers to the user\'s own address.',
+            commands: c.zimbraUsers.flatMap((u) => [
+              `New-MailContact -Name ${ps(u)} -ExternalEmailAddress ${ps(`SMTP:${routedAddress(u)}`)}`,
+              `Set-MailContact -Identity ${ps(u)} -EmailAddressPolicyEnabled $false -EmailAddresses @{Add=${ps(`smtp:${u}`)}}`,
+            ]),
+          },
+        ]
+      : []),
   ],
   routeUsersToZimbra: (c, users) => [
     {
       title: `Route ${users.length} user(s) to Zimbra on Exchange`,
       why: 'Exchange is authoritative: it must know each moved user and hand their mail to Zimbra.',
-      commands: users.map((u) => `Set-Mailbox -Identity ${ps(u)} -ForwardingSmtpAddress ${ps(`smtp:${u}`)} -DeliverToMailboxAndForward $false   # or convert to a mail user routed to ${c.zimbra}`),
+      commands: users.map((u) => `Set-Mailbox -Identity ${ps(u)} -ForwardingSmtpAddress ${ps(`smtp:${routedAddress(u)}`)} -DeliverToMailboxAndForward $false   # to ${c.zimbra} through the routing subdomain`),
     },
   ],
   routeUsersToPeer: (_c, users) => [
@@ -54,9 +75,10 @@ export const exchange: PeerCommands = {
       title: 'Remove the split-domain connectors on Exchange',
       why: 'The migration is over; Exchange no longer serves or relays the domain.',
       commands: [
-        'Remove-SendConnector "zsplit to Zimbra"',
+        'Remove-SendConnector \'zsplit to Zimbra\'',
+        'Remove-SendConnector \'zsplit routing to Zimbra\'',
         'Remove-ReceiveConnector "Relay from Zimbra"',
-        ...c.domains.map((d) => `Remove-AcceptedDomain -Identity ${d}   # once no mailbox uses it`),
+        ...c.domains.map((d) => `Remove-AcceptedDomain -Identity ${ps(d)}   # once no mailbox uses it`),
       ],
     },
   ],

@@ -19,4 +19,4 @@ su - zimbra -c 'zmprov ma bob@example.com zimbraAccountStatus active'
 # [3/3] Route 1 user(s) to Zimbra on Exchange
 # why: Exchange is authoritative: it must know each moved user and hand their mail to Zimbra.
 # MANUAL, on Exchange Management Shell:
-#   Set-Mailbox -Identity "bob@example.com" -ForwardingSmtpAddress "smtp:bob@example.com" -DeliverToMailboxAndForward $false   # or convert to a mail user routed to zimbra.example.com
+#   Set-Mailbox -Identity 'bob@example.com' -ForwardingSmtpAddress 'smtp:bob@zimbra-route.example.com' -DeliverToMailboxAndForward $false   # to zimbra.example.com through the routing subdomain

@@ -19,4 +19,4 @@ su - zimbra -c 'zmprov ma bob@example.com zimbraAccountStatus active'
 # [3/3] Represent 1 Zimbra user(s) as mail users routed to Zimbra
 # why: Microsoft 365 is authoritative: each user who lives on Zimbra needs a recipient whose mail goes to Zimbra.
 # MANUAL, on Exchange Online PowerShell:
-#   Set-MailUser -Identity "bob@example.com" -ExternalEmailAddress "SMTP:bob@zimbra.example.com"   # routing subdomain served by zimbra.example.com
+#   Set-MailUser -Identity 'bob@example.com' -ExternalEmailAddress 'SMTP:bob@zimbra-route.example.com'   # to zimbra.example.com through the routing subdomain

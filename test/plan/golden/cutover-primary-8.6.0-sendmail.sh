@@ -17,7 +17,7 @@ su - zimbra -c 'zmprov ma bob@example.com zimbraMailTransport lmtp:zimbra.exampl
 su - zimbra -c 'zmprov ma bob@example.com zimbraAccountStatus active'
 
 # [3/3] Route 1 user(s) to Zimbra on Sendmail
-# why: Their mailbox is on Zimbra now.
+# why: Their mailbox is on Zimbra now: virtusertable sends them to the routing subdomain.
 # MANUAL, on shell on the Sendmail host (as root):
-#   echo 'bob@example.com	bob@zimbra.example.com' >> /etc/mail/virtusertable
+#   printf '%s\t%s\n' bob@example.com bob@zimbra-route.example.com >> /etc/mail/virtusertable
 #   makemap hash /etc/mail/virtusertable < /etc/mail/virtusertable

@@ -48,12 +48,12 @@ su - zimbra -c 'zmmtactl reload'
 # [8/10] Make example.com an internal relay domain on Exchange
 # why: Exchange then delivers its own users and passes every other address of the domain on instead of rejecting it.
 # MANUAL, on Exchange Management Shell:
-#   Set-AcceptedDomain -Identity example.com -DomainType InternalRelay
+#   Set-AcceptedDomain -Identity 'example.com' -DomainType InternalRelay
 
 # [9/10] Send connector from Exchange to Zimbra
 # why: Carries mail for addresses Exchange does not know to the authoritative Zimbra MTA.
 # MANUAL, on Exchange Management Shell:
-#   New-SendConnector -Name "zsplit to Zimbra" -AddressSpaces "SMTP:example.com;1" -Custom -DNSRoutingEnabled $false -SmartHosts zimbra.example.com -SmartHostAuthMechanism None
+#   New-SendConnector -Name 'zsplit to Zimbra' -AddressSpaces 'SMTP:example.com;1' -Custom -DNSRoutingEnabled $false -SmartHosts 'zimbra.example.com' -SmartHostAuthMechanism None
 
 # [10/10] Point the MX of example.com at zimbra.example.com (LAST)
 # why: Only after every other step is done and mail flow was tested; earlier, mail bounces.

@@ -46,11 +46,11 @@ su - zimbra -c 'zmprov ms zimbra.example.com +zimbraMtaMyNetworks 192.0.2.10/32'
 su - zimbra -c 'zmmtactl reload'
 
 # [8/9] Send unknown local users to Zimbra with LUSER_RELAY
-# why: The peer is secondary: names that are not accounts or aliases there go to the authoritative Zimbra.
+# why: The peer is secondary: names that are not accounts or aliases there go to the authoritative Zimbra, with their domain kept (preserve_luser_host).
 # MANUAL, on shell on the Sendmail host (as root):
-#   echo "define(`LUSER_RELAY', `relay:zimbra.example.com')dnl" >> /etc/mail/sendmail.mc
-#   echo "FEATURE(`preserve_luser_host')dnl" >> /etc/mail/sendmail.mc   # keep the recipient's domain
-#   make -C /etc/mail && systemctl restart sendmail
+#   grep -q '^define(.LUSER_RELAY' /etc/mail/sendmail.mc || sed -i '0,/^MAILER(/s//define(`LUSER_RELAY'\'', `relay:zimbra.example.com'\'')dnl\nMAILER(/' /etc/mail/sendmail.mc
+#   grep -q '^FEATURE(.preserve_luser_host' /etc/mail/sendmail.mc || sed -i '0,/^MAILER(/s//FEATURE(`preserve_luser_host'\'')dnl\nMAILER(/' /etc/mail/sendmail.mc
+#   make -C /etc/mail && systemctl restart sendmail   # or: m4 sendmail.mc > sendmail.cf
 
 # [9/9] Point the MX of example.com at zimbra.example.com (LAST)
 # why: Only after every other step is done and mail flow was tested; earlier, mail bounces.

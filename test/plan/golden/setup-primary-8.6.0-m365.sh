@@ -48,17 +48,17 @@ su - zimbra -c 'postfix stop'; su - zimbra -c 'postfix start'
 # [8/11] Make example.com an internal relay domain in Microsoft 365
 # why: Known recipients are delivered in Microsoft 365; unknown ones are relayed to Zimbra instead of rejected (DBEB off).
 # MANUAL, on Exchange Online PowerShell:
-#   Set-AcceptedDomain -Identity example.com -DomainType InternalRelay
+#   Set-AcceptedDomain -Identity 'example.com' -DomainType InternalRelay
 
 # [9/11] Outbound connector from Microsoft 365 to Zimbra
 # why: Internal relay requires a connector that carries the unknown recipients to Zimbra.
 # MANUAL, on Exchange Online PowerShell:
-#   New-OutboundConnector -Name "zsplit to Zimbra" -ConnectorType OnPremises -RecipientDomains example.com -UseMXRecord $false -SmartHosts zimbra.example.com -TlsSettings DomainValidation -TlsDomain zimbra.example.com
+#   New-OutboundConnector -Name 'zsplit to Zimbra' -ConnectorType OnPremises -RecipientDomains 'example.com' -UseMXRecord $false -SmartHosts 'zimbra.example.com' -TlsSettings DomainValidation -TlsDomain 'zimbra.example.com'
 
 # [10/11] Inbound connector for mail from Zimbra
 # why: Mail Zimbra sends to Microsoft 365 users must match a connector, or Direct Send rejection drops it.
 # MANUAL, on Exchange Online PowerShell:
-#   New-InboundConnector -Name "zsplit from Zimbra" -ConnectorType OnPremises -SenderDomains example.com -SenderIPAddresses <IP of zimbra.example.com> -RestrictDomainsToIPAddresses $true
+#   New-InboundConnector -Name 'zsplit from Zimbra' -ConnectorType OnPremises -SenderDomains 'example.com' -SenderIPAddresses <IP of zimbra.example.com> -RestrictDomainsToIPAddresses $true
 
 # [11/11] Point the MX of example.com at zimbra.example.com (LAST)
 # why: Only after every other step is done and mail flow was tested; earlier, mail bounces.

@@ -44,13 +44,16 @@ su - zimbra -c 'zmprov ms zimbra.example.com +zimbraMtaMyNetworks 192.0.2.10/32'
 # why: Relay host, DNS and mynetworks reach main.cf only through zmconfigd; one reload applies them all now.
 su - zimbra -c 'postfix stop'; su - zimbra -c 'postfix start'
 
-# [8/9] Keep Sendmail authoritative for example.com; route Zimbra users through a routing subdomain
-# why: Sendmail knows every address; Zimbra users are mapped to zimbra.example.com which mailertable sends to Zimbra.
+# [8/9] Keep Sendmail authoritative for example.com; route Zimbra users through zimbra-route.example.com
+# why: Sendmail knows every address; virtusertable maps each Zimbra user to the routing subdomain, mailertable sends that to Zimbra, which accepts it as an alias domain.
 # MANUAL, on shell on the Sendmail host (as root):
-#   echo 'zimbra.example.com	esmtp:[zimbra.example.com]' >> /etc/mail/mailertable
+#   grep -q '^FEATURE(.virtusertable' /etc/mail/sendmail.mc || sed -i '0,/^MAILER(/s//FEATURE(`virtusertable'\'')dnl\nMAILER(/' /etc/mail/sendmail.mc
+#   grep -q '^FEATURE(.mailertable' /etc/mail/sendmail.mc || sed -i '0,/^MAILER(/s//FEATURE(`mailertable'\'')dnl\nMAILER(/' /etc/mail/sendmail.mc
+#   printf '%s\t%s\n' zimbra-route.example.com 'esmtp:[zimbra.example.com]' >> /etc/mail/mailertable
 #   makemap hash /etc/mail/virtusertable < /etc/mail/virtusertable
 #   makemap hash /etc/mail/mailertable < /etc/mail/mailertable
-#   echo 'Connect:<IP of zimbra.example.com>	RELAY' >> /etc/mail/access && makemap hash /etc/mail/access < /etc/mail/access
+#   printf 'Connect:%s\tRELAY\n' '<IP of zimbra.example.com>' >> /etc/mail/access && makemap hash /etc/mail/access < /etc/mail/access
+#   make -C /etc/mail && systemctl restart sendmail   # or: m4 sendmail.mc > sendmail.cf
 
 # [9/9] Keep the MX of example.com on mail.example.com
 # why: Internet mail must enter at the authoritative side.

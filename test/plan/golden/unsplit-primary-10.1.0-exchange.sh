@@ -18,6 +18,7 @@ su - zimbra -c 'zmmtactl reload'
 # [3/3] Remove the split-domain connectors on Exchange
 # why: The migration is over; Exchange no longer serves or relays the domain.
 # MANUAL, on Exchange Management Shell:
-#   Remove-SendConnector "zsplit to Zimbra"
+#   Remove-SendConnector 'zsplit to Zimbra'
+#   Remove-SendConnector 'zsplit routing to Zimbra'
 #   Remove-ReceiveConnector "Relay from Zimbra"
-#   Remove-AcceptedDomain -Identity example.com   # once no mailbox uses it
+#   Remove-AcceptedDomain -Identity 'example.com'   # once no mailbox uses it

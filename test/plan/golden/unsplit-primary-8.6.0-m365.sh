@@ -18,6 +18,7 @@ su - zimbra -c 'postfix stop'; su - zimbra -c 'postfix start'
 # [3/3] Remove the split-domain connectors in Microsoft 365
 # why: The migration is over.
 # MANUAL, on Exchange Online PowerShell:
-#   Remove-OutboundConnector "zsplit to Zimbra"
-#   Remove-InboundConnector "zsplit from Zimbra"
-#   Set-AcceptedDomain -Identity example.com -DomainType Authoritative   # or remove the domain
+#   Remove-OutboundConnector 'zsplit to Zimbra'
+#   Remove-OutboundConnector 'zsplit routing to Zimbra'
+#   Remove-InboundConnector 'zsplit from Zimbra'
+#   Set-AcceptedDomain -Identity 'example.com' -DomainType Authoritative   # or remove the domain

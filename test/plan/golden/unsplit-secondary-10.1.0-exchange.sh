@@ -48,9 +48,10 @@ su - zimbra -c 'zmmtactl reload'
 # [8/9] Remove the split-domain connectors on Exchange
 # why: The migration is over; Exchange no longer serves or relays the domain.
 # MANUAL, on Exchange Management Shell:
-#   Remove-SendConnector "zsplit to Zimbra"
+#   Remove-SendConnector 'zsplit to Zimbra'
+#   Remove-SendConnector 'zsplit routing to Zimbra'
 #   Remove-ReceiveConnector "Relay from Zimbra"
-#   Remove-AcceptedDomain -Identity example.com   # once no mailbox uses it
+#   Remove-AcceptedDomain -Identity 'example.com'   # once no mailbox uses it
 
 # [9/9] Point the MX of example.com at zimbra.example.com (LAST)
 # why: Only after every other step is done and mail flow was tested; earlier, mail bounces.

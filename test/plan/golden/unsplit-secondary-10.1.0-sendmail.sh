@@ -48,8 +48,14 @@ su - zimbra -c 'zmmtactl reload'
 # [8/9] Remove the split-domain routing from Sendmail
 # why: The migration is over.
 # MANUAL, on shell on the Sendmail host (as root):
-#   # remove LUSER_RELAY / the zimbra.* lines from sendmail.mc, mailertable, virtusertable and access
-#   make -C /etc/mail && systemctl restart sendmail
+#   sed -i '/^define(.LUSER_RELAY/d;/^FEATURE(.preserve_luser_host/d' /etc/mail/sendmail.mc
+#   sed -i '/@zimbra-route\.example\.com$/d' /etc/mail/virtusertable
+#   sed -i '/^zimbra-route\.example\.com\t/d' /etc/mail/mailertable
+#   sed -i '/^Connect:<IP of zimbra\.example\.com>\t/d' /etc/mail/access
+#   makemap hash /etc/mail/virtusertable < /etc/mail/virtusertable
+#   makemap hash /etc/mail/mailertable < /etc/mail/mailertable
+#   makemap hash /etc/mail/access < /etc/mail/access
+#   make -C /etc/mail && systemctl restart sendmail   # or: m4 sendmail.mc > sendmail.cf
 
 # [9/9] Point the MX of example.com at zimbra.example.com (LAST)
 # why: Only after every other step is done and mail flow was tested; earlier, mail bounces.

@@ -48,9 +48,10 @@ su - zimbra -c 'postfix stop'; su - zimbra -c 'postfix start'
 # [8/9] Remove the split-domain connectors in Microsoft 365
 # why: The migration is over.
 # MANUAL, on Exchange Online PowerShell:
-#   Remove-OutboundConnector "zsplit to Zimbra"
-#   Remove-InboundConnector "zsplit from Zimbra"
-#   Set-AcceptedDomain -Identity example.com -DomainType Authoritative   # or remove the domain
+#   Remove-OutboundConnector 'zsplit to Zimbra'
+#   Remove-OutboundConnector 'zsplit routing to Zimbra'
+#   Remove-InboundConnector 'zsplit from Zimbra'
+#   Set-AcceptedDomain -Identity 'example.com' -DomainType Authoritative   # or remove the domain
 
 # [9/9] Point the MX of example.com at zimbra.example.com (LAST)
 # why: Only after every other step is done and mail flow was tested; earlier, mail bounces.
