@@ -46,11 +46,20 @@ su - zimbra -c 'zmprov ms zimbra.example.com +zimbraMtaMyNetworks 192.0.2.10/32'
 su - zimbra -c 'postfix stop'; su - zimbra -c 'postfix start'
 
 # [8/9] Send unknown local users to Zimbra with LUSER_RELAY
-# why: The peer is secondary: names that are not accounts or aliases there go to the authoritative Zimbra, with their domain kept (preserve_luser_host).
+# why: The peer is secondary: names that are not accounts or aliases there go to the authoritative Zimbra, with their domain kept. preserve_luser_host keeps it only when the local mailer gets the host, so example.com moves from local-host-names to mailertable `local:`; VIRTUSER_DOMAIN lets Sendmail accept it and keeps virtusertable working for cutovers.
 # MANUAL, on shell on the Sendmail host (as root):
-#   grep -q '^define(.LUSER_RELAY' /etc/mail/sendmail.mc || sed -i '0,/^MAILER(/s//define(`LUSER_RELAY'\'', `relay:zimbra.example.com'\'')dnl\nMAILER(/' /etc/mail/sendmail.mc
+#   grep -q '^define(.LUSER_RELAY' /etc/mail/sendmail.mc || sed -i '0,/^MAILER(/s//define(`LUSER_RELAY'\'', `relay:[zimbra.example.com]'\'')dnl\nMAILER(/' /etc/mail/sendmail.mc
 #   grep -q '^FEATURE(.preserve_luser_host' /etc/mail/sendmail.mc || sed -i '0,/^MAILER(/s//FEATURE(`preserve_luser_host'\'')dnl\nMAILER(/' /etc/mail/sendmail.mc
+#   grep -q '^FEATURE(.virtusertable' /etc/mail/sendmail.mc || sed -i '0,/^MAILER(/s//FEATURE(`virtusertable'\'')dnl\nMAILER(/' /etc/mail/sendmail.mc
+#   grep -q '^FEATURE(.mailertable' /etc/mail/sendmail.mc || sed -i '0,/^MAILER(/s//FEATURE(`mailertable'\'')dnl\nMAILER(/' /etc/mail/sendmail.mc
+#   grep -q '^VIRTUSER_DOMAIN(.example\.com'\''' /etc/mail/sendmail.mc || sed -i '0,/^MAILER(/s//VIRTUSER_DOMAIN(`example.com'\'')dnl\nMAILER(/' /etc/mail/sendmail.mc
+#   printf '%s\t%s\n' example.com local: zimbra-route.example.com 'esmtp:[zimbra.example.com]' >> /etc/mail/mailertable
+#   touch /etc/mail/virtusertable
+#   makemap hash /etc/mail/virtusertable < /etc/mail/virtusertable
+#   makemap hash /etc/mail/mailertable < /etc/mail/mailertable
+#   sed -i '/^[[:space:]]*example\.com[[:space:]]*$/Id' /etc/mail/local-host-names
 #   make -C /etc/mail && systemctl restart sendmail   # or: m4 sendmail.mc > sendmail.cf
+#   if printf '%s\n' '$=w' | sendmail -bt | sed 's/^> //' | grep -qixF example.com; then echo 'example.com is still in class w (LOCAL_DOMAIN or Cw in sendmail.mc?): remove it there, or unknown users of example.com stay local' >&2; false; fi
 
 # [9/9] Point the MX of example.com at zimbra.example.com (LAST)
 # why: Only after every other step is done and mail flow was tested; earlier, mail bounces.

@@ -49,6 +49,7 @@ su - zimbra -c 'postfix stop'; su - zimbra -c 'postfix start'
 # MANUAL, on shell on the Sendmail host (as root):
 #   grep -q '^FEATURE(.virtusertable' /etc/mail/sendmail.mc || sed -i '0,/^MAILER(/s//FEATURE(`virtusertable'\'')dnl\nMAILER(/' /etc/mail/sendmail.mc
 #   grep -q '^FEATURE(.mailertable' /etc/mail/sendmail.mc || sed -i '0,/^MAILER(/s//FEATURE(`mailertable'\'')dnl\nMAILER(/' /etc/mail/sendmail.mc
+#   touch /etc/mail/virtusertable
 #   printf '%s\t%s\n' zimbra-route.example.com 'esmtp:[zimbra.example.com]' >> /etc/mail/mailertable
 #   makemap hash /etc/mail/virtusertable < /etc/mail/virtusertable
 #   makemap hash /etc/mail/mailertable < /etc/mail/mailertable

@@ -48,9 +48,10 @@ su - zimbra -c 'postfix stop'; su - zimbra -c 'postfix start'
 # [8/9] Remove the split-domain routing from Sendmail
 # why: The migration is over.
 # MANUAL, on shell on the Sendmail host (as root):
-#   sed -i '/^define(.LUSER_RELAY/d;/^FEATURE(.preserve_luser_host/d' /etc/mail/sendmail.mc
+#   touch /etc/mail/virtusertable /etc/mail/mailertable
+#   sed -i '/^define(.LUSER_RELAY/d;/^FEATURE(.preserve_luser_host/d;/^VIRTUSER_DOMAIN(.example\.com'\''/d' /etc/mail/sendmail.mc
 #   sed -i '/@zimbra-route\.example\.com$/d' /etc/mail/virtusertable
-#   sed -i '/^zimbra-route\.example\.com\t/d' /etc/mail/mailertable
+#   sed -i '/^zimbra-route\.example\.com\t/d;/^example\.com\tlocal:$/d' /etc/mail/mailertable
 #   sed -i '/^Connect:<IP of zimbra\.example\.com>\t/d' /etc/mail/access
 #   makemap hash /etc/mail/virtusertable < /etc/mail/virtusertable
 #   makemap hash /etc/mail/mailertable < /etc/mail/mailertable
