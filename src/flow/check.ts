@@ -453,17 +453,19 @@ export function checkModel(m: FlowModel, options: CheckOptions = {}): PlanCheck 
   const cutCount = placed.size;
   // Fast path: the peer hosts exactly the peer accounts (zsplit's expected peer), each address once.
   // Then "listed as a peer account" is "a peer mailbox", which the model already indexes, and a
-  // listed primary address is a peer mailbox of its own: no second set, no second lookup.
+  // listed primary address is a peer mailbox of its own (peer mark 1: with no duplicates, the
+  // model maps it to itself): no second set, no lookup at all.
   const samePeer = m.input.peer.users === answers.peerAccounts && m.peerDuplicates.size === 0;
-  for (const p of answers.peerAccounts) {
+  for (let i = 0; i < answers.peerAccounts.length; i++) {
+    const p = answers.peerAccounts[i];
     const a = p.address.toLowerCase();
     if (samePeer) {
-      if (cutCount === 0 || !placed.has(a)) placeResolved(a, 'both-sides', 'peer-user', m.peerLocal.get(a) === a ? 1 : undefined);
+      if (cutCount === 0 || !placed.has(a)) placeResolved(a, 'both-sides', 'peer-user', 1);
     } else if (firstSighting(a)) {
       placeResolved(a, 'both-sides', 'peer-user');
     }
-    for (const x of p.aliases) {
-      const al = x.toLowerCase();
+    for (let j = 0; j < p.aliases.length; j++) {
+      const al = p.aliases[j].toLowerCase();
       if (samePeer ? cutCount === 0 || !placed.has(al) : firstSighting(al)) placeResolved(al, 'both-sides', 'peer-alias');
     }
   }

@@ -200,6 +200,10 @@ export function compileFlow(input: FlowInput): FlowModel {
     if (!list.includes(primary)) list.push(primary);
     duplicates.set(key, list);
   };
+  // Indexed loops on the per-account paths: a for-of allocates while the code is still cold.
+  const claimAll = (keys: string[] | undefined, primary: string): void => {
+    if (keys) for (let i = 0; i < keys.length; i++) if (keys[i]) claim(keys[i].toLowerCase(), primary);
+  };
   const accountKeys = Object.keys(accounts);
   for (let i = 0; i < accountKeys.length; i++) {
     const primary = accountKeys[i];
@@ -209,9 +213,9 @@ export function compileFlow(input: FlowInput): FlowModel {
     const old = attrs.zimbraOldMailAddress;
     const catchAll = attrs.zimbraMailCatchAllAddress;
     if (aliases === undefined && delivery === undefined && old === undefined && catchAll === undefined) continue;
-    if (delivery) for (const x of delivery) if (x) claim(x.toLowerCase(), primary);
-    if (aliases) for (const x of aliases) if (x) claim(x.toLowerCase(), primary);
-    if (old) for (const x of old) if (x) claim(x.toLowerCase(), primary);
+    claimAll(delivery, primary);
+    claimAll(aliases, primary);
+    claimAll(old, primary);
     if (catchAll && catchAll.some((x) => x !== '')) catchAllOwners.push(primary);
   }
 
@@ -281,13 +285,14 @@ export function compileFlow(input: FlowInput): FlowModel {
   // --- the peer
   const peerLocal = new Map<string, string>();
   const peerDuplicates = new Set<string>();
-  for (const u of peer.users) {
+  for (let i = 0; i < peer.users.length; i++) {
+    const u = peer.users[i];
     const a = u.address.toLowerCase();
     let n = peerLocal.size;
     peerLocal.set(a, a);
     if (peerLocal.size === n) peerDuplicates.add(a);
-    for (const x of u.aliases) {
-      const al = x.toLowerCase();
+    for (let j = 0; j < u.aliases.length; j++) {
+      const al = u.aliases[j].toLowerCase();
       n = peerLocal.size;
       if (peerLocal.get(al) === undefined) peerLocal.set(al, a);
       if (peerLocal.size === n) peerDuplicates.add(al);

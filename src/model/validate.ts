@@ -49,7 +49,15 @@ export const FLAGS: Record<string, string> = {
   wave: '--wave',
 };
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/** Whether `s` holds a control character (U+0000-U+001F, U+007F): a char scan, run on every account. */
+function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c === 127) return true;
+  }
+  return false;
+}
+
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 export function isDnsName(s: string): boolean {
@@ -135,19 +143,45 @@ export function parseNetwork(input: string, allowWide: boolean): Network | strin
   return { text, family: v4 ? 4 : 6, prefix };
 }
 
-const ATEXT = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$/;
+/** RFC 5321 atext, by ASCII code: the characters an atom of a dot-atom local part may hold. */
+const ATEXT = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+/=?^_`{|}~-") ATEXT[c.charCodeAt(0)] = 1;
+
+/** Whether `s.slice(0, end)` is a dot-atom: atext atoms with single dots between (a char scan: no split, no regex). */
+function isDotAtom(s: string, end: number): boolean {
+  let atom = 0;
+  for (let i = 0; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (atom === 0) return false;
+      atom = 0;
+    } else if (c < 128 && ATEXT[c] === 1) atom++;
+    else return false;
+  }
+  return atom > 0;
+}
+
+// An accounts file repeats one or two domains, 100,000 times over: remember the last verdict.
+let lastDomain = '';
+let lastDomainOk = false;
+function isDnsNameCached(domain: string): boolean {
+  if (domain !== lastDomain) {
+    lastDomainOk = isDnsName(domain);
+    lastDomain = domain;
+  }
+  return lastDomainOk;
+}
 
 /** RFC 5321 mailbox (dot-atom local part only; Zimbra accepts no quoted local parts). */
 export function addressError(address: string, domains: string[]): string | undefined {
   const at = address.lastIndexOf('@');
   if (at <= 0) return `"${address}" is not an email address (expected user@domain)`;
-  const local = address.slice(0, at);
   const domain = address.slice(at + 1).toLowerCase();
-  if (local.length > 64) return `"${address}": the part before @ is longer than 64 characters`;
+  if (at > 64) return `"${address}": the part before @ is longer than 64 characters`;
   if (address.length > 254) return `"${address}" is longer than 254 characters`;
-  if (!local.split('.').every((atom) => atom.length > 0 && ATEXT.test(atom)))
+  if (!isDotAtom(address, at))
     return `"${address}" has characters not allowed in an address (allowed: letters, digits and !#$%&'*+/=?^_\`{|}~- with single dots between)`;
-  if (!isDnsName(domain)) return `"${address}": "${domain}" is not a valid domain`;
+  if (!isDnsNameCached(domain)) return `"${address}": "${domain}" is not a valid domain`;
   if (domains.length && !domains.includes(domain)) return `"${address}" is not in ${domains.join(', ')}; only addresses of the split domain belong here`;
   return undefined;
 }
@@ -168,15 +202,67 @@ function list(v: string | string[] | undefined): string[] {
   return arr.flatMap((x) => String(x).split(/[\s,]+/)).filter((x) => x !== '');
 }
 
+/**
+ * Whether a line is one printable ASCII word (`user@domain`, the usual line): no comment,
+ * separator, whitespace or control character to find, so no regex to run.
+ */
+function isPlainWord(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c <= 32 || c >= 127 || c === 35 || c === 44 || c === 59) return false; // # , ;
+  }
+  return line.length > 0;
+}
+
+/** The words of one accounts-file line; undefined for a blank or comment-only line. */
+function lineWords(line: string): string[] | undefined {
+  const body = line.replace(/(^|\s)#.*$/, '').trim();
+  return body ? body.split(/[\s,;]+/).filter(Boolean) : undefined;
+}
+
+/**
+ * Calls `fn` for each line of an accounts file that has words, with its 1-based number;
+ * `plain`: the line is one word of printable ASCII characters (see isPlainWord).
+ */
+function eachAccountLine(text: string | string[], fn: (lineNo: number, words: string[], plain: boolean) => void): void {
+  const take = (lineNo: number, s: string): void => {
+    if (isPlainWord(s)) fn(lineNo, [s], true);
+    else {
+      const words = lineWords(s);
+      if (words) fn(lineNo, words, false);
+    }
+  };
+  if (Array.isArray(text)) {
+    text.forEach((s, i) => take(i + 1, s));
+    return;
+  }
+  // As text.split(/\r?\n/), without the array of 100,000 lines.
+  for (let start = 0, lineNo = 1; start <= text.length; lineNo++) {
+    let end = text.indexOf('\n', start);
+    const next = end < 0 ? text.length + 1 : end + 1;
+    if (end < 0) end = text.length;
+    else if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    take(lineNo, text.slice(start, end));
+    start = next;
+  }
+}
+
 /** Lines of an accounts file: `address [alias ...]`; `#` comments and blank lines ignored. */
 export function parseAccountLines(text: string | string[]): { lineNo: number; words: string[] }[] {
-  const lines = Array.isArray(text) ? text : text.split(/\r?\n/);
   const out: { lineNo: number; words: string[] }[] = [];
-  lines.forEach((line, i) => {
-    const body = line.replace(/(^|\s)#.*$/, '').trim();
-    if (body) out.push({ lineNo: i + 1, words: body.split(/[\s,;]+/).filter(Boolean) });
-  });
+  eachAccountLine(text, (lineNo, words) => out.push({ lineNo, words }));
   return out;
+}
+
+/** `Bob@Example.COM` -> `Bob@example.com` (the domain is case-insensitive); the same string when nothing changes. */
+function lowerDomain(word: string): string {
+  const at = word.lastIndexOf('@');
+  if (at < 0) return word;
+  for (let i = at + 1; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || c > 127) return word.slice(0, at + 1) + word.slice(at + 1).toLowerCase();
+  }
+  return word;
 }
 
 export interface Validated {
@@ -193,7 +279,7 @@ export function validateAnswers(raw: RawAnswers, job: 'setup' | 'cutover' | 'uns
 
   for (const [field, value] of Object.entries(raw)) {
     const values = Array.isArray(value) ? value : [value];
-    if (field !== 'peerAccounts' && field !== 'users' && values.some((v) => typeof v === 'string' && CONTROL.test(v)))
+    if (field !== 'peerAccounts' && field !== 'users' && values.some((v) => typeof v === 'string' && hasControl(v)))
       err(field, 'contains a control character or newline; type the value on one line');
   }
   if (errors.length) return { errors, warnings };
@@ -239,35 +325,37 @@ export function validateAnswers(raw: RawAnswers, job: 'setup' | 'cutover' | 'uns
   }
 
   const peerAccounts: PeerAccount[] = [];
-  const seen = new Map<string, string>();
-  const claim = (address: string, where: string) => {
+  // lower-case address -> the line that listed it first, negative for an alias: numbers, so that
+  // 100,000 accounts keep no 100,000 "line N" strings alive.
+  const seen = new Map<string, number>();
+  const lineRef = (ref: number) => (ref > 0 ? `line ${ref}` : `line ${-ref} (alias)`);
+  const claim = (address: string, ref: number) => {
     const prev = seen.get(address);
-    if (prev) err('peerAccounts', `${where}: "${address}" is a duplicate of ${prev}`);
-    else seen.set(address, where);
-    return !prev;
+    if (prev !== undefined) err('peerAccounts', `${lineRef(ref)}: "${address}" is a duplicate of ${lineRef(prev)}`);
+    else seen.set(address, ref);
+    return prev === undefined;
   };
-  for (const { lineNo, words } of parseAccountLines(raw.peerAccounts ?? [])) {
-    const where = `line ${lineNo}`;
-    const bad = words.find((w) => CONTROL.test(w));
-    if (bad !== undefined) {
-      err('peerAccounts', `${where}: contains a control character`);
-      continue;
+  eachAccountLine(raw.peerAccounts ?? [], (lineNo, words, plain) => {
+    if (!plain && words.some(hasControl)) {
+      err('peerAccounts', `line ${lineNo}: contains a control character`);
+      return;
     }
-    const [address, ...aliases] = words.map((w) => w.replace(/@([^@]*)$/, (_m, d: string) => `@${d.toLowerCase()}`));
+    const address = lowerDomain(words[0]);
     const e = addressError(address, domains);
     if (e) {
-      err('peerAccounts', `${where}: ${e}`);
-      continue;
+      err('peerAccounts', `line ${lineNo}: ${e}`);
+      return;
     }
-    if (!claim(address.toLowerCase(), where)) continue;
+    if (!claim(address.toLowerCase(), lineNo)) return;
     const okAliases: string[] = [];
-    for (const alias of aliases) {
+    for (let i = 1; i < words.length; i++) {
+      const alias = lowerDomain(words[i]);
       const ae = addressError(alias, domains);
-      if (ae) err('peerAccounts', `${where}: alias ${ae}`);
-      else if (claim(alias.toLowerCase(), `${where} (alias)`)) okAliases.push(alias);
+      if (ae) err('peerAccounts', `line ${lineNo}: alias ${ae}`);
+      else if (claim(alias.toLowerCase(), -lineNo)) okAliases.push(alias);
     }
     peerAccounts.push({ address, aliases: okAliases });
-  }
+  });
 
   let cutover: Cutover | undefined;
   if (job === 'cutover') {

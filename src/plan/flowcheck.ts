@@ -9,7 +9,7 @@ import type { PeerMode, PlanCheck } from '../flow/index.js';
 import { checkPlan, expectedPeerBehaviour, zimbraUserAddresses } from '../flow/index.js';
 import { entryKey } from '../zimbra/commands.js';
 import type { Directory } from './model.js';
-import { applyPlanToModel } from './model.js';
+import { applyPlanInPlace, applyPlanToModel } from './model.js';
 import type { Observed } from './observed.js';
 import type { Plan } from './step.js';
 
@@ -37,8 +37,9 @@ export interface FlowCheckOptions {
 }
 
 export function planFlowCheck(p: Plan, observed?: Observed, opts: FlowCheckOptions = {}): PlanCheck {
-  const before = directoryFromObserved(p.answers, observed ?? offlineObserved(p.job, p.answers));
-  const { after } = applyPlanToModel(before, p.steps);
+  // directoryFromObserved builds a fresh directory: the plan is applied to it in place, without
+  // the copy and the inverses applyPlanToModel makes.
+  const after = applyPlanInPlace(directoryFromObserved(p.answers, observed ?? offlineObserved(p.job, p.answers)), p.steps);
   const peer = expectedPeerBehaviour(p.answers, zimbraUserAddresses(after, p.answers.domains));
   if (opts.peerMode) peer.mode = opts.peerMode;
   // Cutover and unsplit run with the MX where setup left it: on the authoritative side.

@@ -9,6 +9,8 @@ import { applyChange, applyPlanToModel, cloneDirectory, readValues } from '../..
 import { renderSh, renderText } from '../../src/plan/render.js';
 import { entryKey } from '../../src/zimbra/commands.js';
 import { probeRequests } from '../../src/plan/index.js';
+import { zmprovStep, zmprovStepsOf } from '../../src/plan/step.js';
+import type { Change, Entry } from '../../src/zimbra/commands.js';
 
 function answers(role: Role, kind: PeerKind, version: string, job: Job = 'setup'): Answers {
   return {
@@ -124,6 +126,38 @@ describe('cutover and unsplit', () => {
       expect((e as PlanRefused).reasons.join()).toMatch(/1 account\(s\) are still routed to mail.example.com: bob@example.com/);
     }
     expect(plan('unsplit', { ...a, force: true }, observed).warnings.join()).toMatch(/bob@example.com/);
+  });
+});
+
+describe('steps made in bulk', () => {
+  it('zmprovStepsOf makes the very steps zmprovStep makes, for every kind of entry and change', () => {
+    const changes: Change[] = [
+      { op: 'create', attrs: [['zimbraAccountStatus', 'locked']] },
+      { op: 'create', attrs: [['zimbraAccountStatus', 'locked'], ['zimbraHideInGal', 'TRUE']] },
+      { op: 'set', attr: 'zimbraMailTransport', values: ['smtp:[mail.example.com]:25'] },
+      { op: 'set', attr: 'zimbraMailCatchAllAddress', values: [] },
+      { op: 'set', attr: 'zimbraMtaMyNetworks', values: ['127.0.0.0/8', '192.0.2.10/32'] },
+      { op: 'add', attr: 'zimbraMtaMyNetworks', value: '192.0.2.10/32' },
+      { op: 'remove', attr: 'zimbraMtaMyNetworks', value: '192.0.2.10/32' },
+      { op: 'addAlias', alias: 'bob.alias@example.com' },
+      { op: 'removeAlias', alias: 'bob.alias@example.com' },
+      { op: 'delete' },
+    ];
+    const entries: Entry[] = [
+      { kind: 'account', name: "O'Brien@Example.com" },
+      { kind: 'account', name: 'bob@example.com' },
+      { kind: 'domain', name: 'example.com' },
+      { kind: 'server', name: 'zimbra.example.com' },
+      { kind: 'config', name: '' },
+    ];
+    const base = { id: 'x', title: 'X', why: 'because', bulk: 'placeholders' };
+    for (const change of changes) {
+      for (const entry of entries) {
+        const want = zmprovStep(base, entry, change);
+        expect(zmprovStepsOf(entry.kind, change)(base, entry)).toStrictEqual(want);
+        expect(zmprovStepsOf(entry.kind === 'account' ? 'domain' : 'account', change)(base, entry)).toStrictEqual(want);
+      }
+    }
   });
 });
 
