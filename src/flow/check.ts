@@ -180,7 +180,31 @@ function judge(cls: AddressClass, t: Trace): Verdict | undefined {
   return undefined;
 }
 
+/**
+ * When a trace went through a routing subdomain that Zimbra does not accept as an alias domain of
+ * its shared domain (zimbra.md §6.4): what makes it one.
+ */
+function routingDomainHint(m: FlowModel, t: Trace): string | undefined {
+  if (m.peerRoutingDomains.size === 0) return undefined;
+  for (const h of t.hops) {
+    if (h.system !== 'zimbra-mta') continue;
+    const rd = domainOf(h.address);
+    const shared = m.peerRoutingDomains.get(rd);
+    if (shared === undefined) continue;
+    const dom = m.domains.get(rd);
+    if (!dom) return `make Zimbra accept ${rd} as an alias domain of ${shared}: zmprov cd ${rd} zimbraDomainType alias zimbraMailCatchAllAddress @${rd} zimbraMailCatchAllForwardingAddress @${shared} (zsplit apply setup does it)`;
+    if (dom.type !== 'alias' || !dom.mailEnabled || dom.catchAllForward !== `@${shared}` || !dom.catchAll.includes(`@${rd}`))
+      return `${rd} must be an alias domain of ${shared} on Zimbra (zimbraDomainType alias, zimbraMailStatus enabled, catch-all @${rd} forwarding to @${shared}); check it with zmprov gd ${rd}`;
+    return undefined;
+  }
+  return undefined;
+}
+
 function hintFor(m: FlowModel, code: FindingCode, cls: AddressClass, address: string, t: Trace): string | undefined {
+  if (code === 'loop' || code === 'external' || code === 'rejected' || code === 'bounced') {
+    const routing = routingDomainHint(m, t);
+    if (routing) return routing;
+  }
   const peer = m.answers.peer;
   const smtp = `smtp:[${peer.host}]:${peer.port}`;
   const d = domainOf(address);

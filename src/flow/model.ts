@@ -16,7 +16,7 @@ import {
   type Attrs,
   type ZimbraDirectory,
 } from './directory.js';
-import { peerWording, type PeerBehaviour, type PeerWording } from './peer.js';
+import { peerRoutingDomains, peerWording, type PeerBehaviour, type PeerWording } from './peer.js';
 import { parseNexthop } from './transport.js';
 
 export type MxTarget = 'zimbra' | 'peer';
@@ -104,6 +104,8 @@ export interface FlowModel {
   /** Addresses listed more than once among the peer's mailboxes and aliases. */
   peerDuplicates: Set<string>;
   peerRoutes: Set<string>;
+  /** Routing subdomain -> shared domain, when the peer routes Zimbra's users through zimbra-route.<domain>. */
+  peerRoutingDomains: Map<string, string>;
 
   relayHost?: string;
   dnsDisabled: boolean;
@@ -364,6 +366,7 @@ export function compileFlow(input: FlowInput): FlowModel {
     peerLocal,
     peerDuplicates,
     peerRoutes,
+    peerRoutingDomains: peerRoutingDomains(peer, shared),
     relayHost,
     dnsDisabled,
     dnsNote,

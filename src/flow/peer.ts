@@ -4,6 +4,7 @@
  * caller can also mis-configure on purpose. Pure.
  */
 import type { Answers, PeerAccount, PeerKind } from '../model/types.js';
+import { routingDomain, usesRoutingDomain } from '../model/routing.js';
 import { domainOf, type ZimbraDirectory } from './directory.js';
 import { parseTransport } from './transport.js';
 
@@ -23,6 +24,12 @@ export interface PeerBehaviour {
   routesToZimbra: string[];
   /** The Zimbra MTA the peer relays to; defaults to the first of `answers.zimbraHosts`. */
   zimbraHost?: string;
+  /**
+   * The peer hands the addresses it routes to Zimbra over as user@zimbra-route.<domain> (Sendmail
+   * virtusertable, Exchange forwarding and mail contacts, Microsoft 365 mail users), and relays
+   * that subdomain to Zimbra, which must accept it as an alias domain (zimbra.md §6.4).
+   */
+  routingDomain?: boolean;
 }
 
 /** Addresses that live in a Zimbra mailbox: accounts with an `lmtp:` transport, and their aliases. */
@@ -79,6 +86,7 @@ export function expectedPeerBehaviour(answers: Answers, zimbraUsers: Iterable<st
     users,
     routesToZimbra: routes,
     zimbraHost: answers.zimbraHosts[0],
+    routingDomain: usesRoutingDomain(answers.peer.kind),
   };
 }
 
@@ -90,6 +98,10 @@ export interface PeerWording {
   forwards: string;
   /** An authoritative peer refusing an unknown recipient. */
   reject: (address: string) => string;
+  /** How the peer sends a routing subdomain (zimbra-route.<domain>) to Zimbra. */
+  routingDomain: (domain: string) => string;
+  /** The peer refusing to relay for an Internet client. */
+  relayDenied: (address: string) => string;
 }
 
 export function peerWording(kind: PeerKind, zimbraHost: string): PeerWording {
@@ -99,36 +111,55 @@ export function peerWording(kind: PeerKind, zimbraHost: string): PeerWording {
         routes: `mail contact / mail user whose external address routes via Send connector "To Zimbra" -> ${zimbraHost}`,
         forwards: `accepted domain InternalRelay: Send connector "To Zimbra" -> ${zimbraHost}`,
         reject: () => '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup (approx.)',
+        routingDomain: (d) => `Send connector 'zsplit routing to Zimbra' (address space ${d}) -> ${zimbraHost}`,
+        relayDenied: () => '550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain (approx.)',
       };
     case 'm365':
       return {
         routes: `mail user / contact: outbound connector "To Zimbra" -> ${zimbraHost}`,
         forwards: `accepted domain InternalRelay: outbound connector "To Zimbra" -> ${zimbraHost}`,
         reject: () => '550 5.4.1 Recipient address rejected: Access denied (Directory-Based Edge Blocking; approx.)',
+        routingDomain: (d) => `outbound connector 'zsplit routing to Zimbra' (recipient domain ${d}) -> ${zimbraHost}`,
+        relayDenied: () => '550 5.7.64 TenantAttribution; Relay Access Denied (approx.)',
       };
     case 'postfix':
       return {
         routes: `transport_maps entry -> smtp:[${zimbraHost}]:25`,
         forwards: `fallback_transport / luser_relay -> smtp:[${zimbraHost}]:25`,
         reject: (a) => `550 5.1.1 <${a}>: Recipient address rejected: User unknown in relay recipient table`,
+        routingDomain: (d) => `transport_maps ${d} -> smtp:[${zimbraHost}]:25`,
+        relayDenied: (a) => `554 5.7.1 <${a}>: Relay access denied`,
       };
     case 'sendmail':
       return {
         routes: `virtusertable + mailertable -> esmtp:[${zimbraHost}]`,
         forwards: `LUSER_RELAY relay:${zimbraHost}`,
         reject: (a) => `550 5.1.1 <${a}>... User unknown`,
+        routingDomain: (d) => `mailertable ${d} esmtp:[${zimbraHost}]`,
+        relayDenied: (a) => `550 5.7.1 <${a}>... Relaying denied`,
       };
     case 'zimbra':
       return {
         routes: `account zimbraMailTransport smtp:[${zimbraHost}]:25`,
         forwards: `catch-all @domain + domain zimbraMailTransport smtp:[${zimbraHost}]:25`,
         reject: (a) => `550 5.1.1 <${a}>: Recipient address rejected: User unknown in virtual mailbox table`,
+        routingDomain: (d) => `domain ${d} zimbraMailTransport smtp:[${zimbraHost}]:25`,
+        relayDenied: (a) => `554 5.7.1 <${a}>: Relay access denied`,
       };
     case 'other':
       return {
         routes: `listed as living on Zimbra -> ${zimbraHost}`,
         forwards: `forwards recipients it does not host -> ${zimbraHost}`,
         reject: (a) => `550 5.1.1 <${a}>: User unknown`,
+        routingDomain: (d) => `routes ${d} -> ${zimbraHost}`,
+        relayDenied: (a) => `550 5.7.1 <${a}>: Relaying denied`,
       };
   }
+}
+
+/** Routing subdomain -> the shared domain it stands for, when the peer routes through them. */
+export function peerRoutingDomains(peer: PeerBehaviour, shared: Iterable<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  if (peer.routingDomain) for (const d of shared) out.set(routingDomain(d), d);
+  return out;
 }

@@ -4,6 +4,7 @@
  * for the Internet, or loops. Pure.
  */
 import { domainOf } from './directory.js';
+import { routedAddress } from '../model/routing.js';
 import { catchAllTarget, compileFlow, relayHostName, type FlowInput, type FlowModel, type MxTarget } from './model.js';
 import { parseTransport, type ParsedTransport } from './transport.js';
 
@@ -454,6 +455,17 @@ function atPeer(w: Walk, a: Arrival): Arrival | Trace {
   const host = a.host;
   const addr = a.address;
   const d = domainOf(addr);
+  const routingOf = m.peerRoutingDomains.get(d);
+  if (routingOf !== undefined) {
+    // Not one of the peer's domains: it relays the routing subdomain to Zimbra, but only for
+    // its own users and for Zimbra (which it lets relay), never for an Internet client.
+    if (a.client === 'internet') {
+      return w.reject('peer-mta', host, addr, m.peerWording.relayDenied(addr), `${d} is the routing subdomain of ${routingOf}, not a domain the peer accepts mail for from the Internet`);
+    }
+    w.hop('peer-mta', host, addr, `domain ${d}`, `routing subdomain of ${routingOf}: ${m.peerWording.routingDomain(d)}`);
+    w.accept('peer-mta', host, a.client);
+    return { to: 'zimbra-mta', host: m.peerToZimbra, address: addr, client: 'peer' };
+  }
   if (!m.shared.has(d)) {
     w.hop('peer-mta', host, addr, `domain ${d}`, 'not a shared domain: the peer sends it to the Internet itself');
     return w.finish('external', `${d} is not a shared domain: the peer delivers it to ${d}'s own MX`);
@@ -468,6 +480,13 @@ function atPeer(w: Walk, a: Arrival): Arrival | Trace {
   const words = m.peerWording;
   if (m.input.peer.mode === 'authoritative') {
     if (m.peerRoutes.has(addr)) {
+      if (m.peerRoutingDomains.size > 0) {
+        // Routed by rewriting: Zimbra gets the address in the routing subdomain (zimbra.md §6.4).
+        const routed = routedAddress(addr);
+        w.hop('peer-mta', host, addr, `recipient ${addr}`, `a Zimbra user: ${words.routes}, as ${routed}`);
+        w.accept('peer-mta', host, a.client);
+        return { to: 'zimbra-mta', host: m.peerToZimbra, address: routed, client: 'peer' };
+      }
       w.hop('peer-mta', host, addr, `recipient ${addr}`, `a Zimbra user: ${words.routes}`);
       w.accept('peer-mta', host, a.client);
       return { to: 'zimbra-mta', host: m.peerToZimbra, address: addr, client: 'peer' };

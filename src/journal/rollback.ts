@@ -43,14 +43,16 @@ export function rollbackPlan(run: RunInfo, to?: string): Plan {
     const inv = inverseChange(step.change!, before);
     if (!inv) continue;
     if (inv.op !== 'delete' && deleted.has(entryKey(step.entry!))) continue;
-    const attr = changedAttr(step.change!);
+    const attr = changedAttr(step.change!, step.entry!.kind);
     const undo = zmprovStep(
       {
         id: `undo:${step.id}`,
         title: `Undo: ${step.title}`,
         why:
           inv.op === 'delete'
-            ? `zsplit created ${step.entry!.name} in run ${run.runId}; deleted in SOAP mode (mailbox included), never with -l da.`
+            ? step.entry!.kind === 'domain'
+              ? `zsplit created ${step.entry!.name} in run ${run.runId}; deleted with zmprov dd.`
+              : `zsplit created ${step.entry!.name} in run ${run.runId}; deleted in SOAP mode (mailbox included), never with -l da.`
             : `Restore ${attr} of ${entryLabel(step.entry!)} to ${showValues(before)}, as recorded before run ${run.runId}.`,
         requires: undefined,
       },

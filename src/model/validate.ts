@@ -4,6 +4,7 @@
  */
 import type { Answers, Cutover, Direction, PeerAccount, PeerKind, Role } from './types.js';
 import { PEER_KINDS, ROLES } from './types.js';
+import { routingDomain } from './routing.js';
 
 export interface FieldError {
   /** camelCase name, as in --config JSON. */
@@ -311,6 +312,16 @@ export function validateAnswers(raw: RawAnswers, job: 'setup' | 'cutover' | 'uns
   else if (!isHost(peerHost)) err('peerHost', `"${raw.peerHost}" is not a valid host name or IP address (no spaces, ; or other shell characters)`);
   else if (zimbraHosts.includes(peerHost) || peerHost === mailboxHost)
     err('peerHost', `"${peerHost}" is also a Zimbra host; the peer must be the other mail system, or mail would loop back to Zimbra`);
+
+  // zimbra-route.<domain> is the routing subdomain zsplit makes an alias domain on Zimbra (zimbra.md §6.4): never a host.
+  const routedFrom = new Map(domains.map((d) => [routingDomain(d), d]));
+  const notRouting = (field: string, host: string) => {
+    const d = routedFrom.get(host);
+    if (d !== undefined) err(field, `"${host}" is the routing subdomain of ${d}: zsplit makes it an alias domain of ${d} on Zimbra, so it cannot name a mail server; give the server's own host name`);
+  };
+  for (const h of zimbraHosts) notRouting('zimbraHost', h);
+  if (!zimbraHosts.includes(mailboxHost)) notRouting('mailboxHost', mailboxHost);
+  notRouting('peerHost', peerHost);
 
   const portText = raw.peerPort === undefined ? '25' : String(raw.peerPort);
   const peerPort = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;

@@ -1,7 +1,11 @@
-import type { Answers } from '../model/types.js';
+import type { Answers, PeerKind } from '../model/types.js';
+import { routingDomain, usesRoutingDomain } from '../model/routing.js';
+import { shJoin } from '../zimbra/quote.js';
+import type { Entry } from '../zimbra/commands.js';
 import type { Observed } from './observed.js';
+import { observedValues } from './observed.js';
 import type { Step } from './step.js';
-import { manualStep } from './step.js';
+import { manualStep, zmprovStep } from './step.js';
 
 /**
  * Addresses living on Zimbra (accounts with an lmtp transport, and their aliases), when the
@@ -28,4 +32,73 @@ export function mxStep(a: Answers, to: 'zimbra' | 'peer'): Step {
       : 'Internet mail must enter at the authoritative side.',
     a.domains.map((d) => `${d}. IN MX 10 ${host}.   ; check: dig +short MX ${d}`),
   );
+}
+
+/** How each peer that routes through the routing subdomain does it (see src/plan/peer). */
+const ROUTED_BY: Partial<Record<PeerKind, string>> = {
+  exchange: 'Exchange (mail contacts, mailbox forwarding)',
+  m365: 'Microsoft 365 (mail users)',
+  sendmail: 'Sendmail (virtusertable)',
+};
+
+/**
+ * The routing subdomain of each shared domain as an alias domain of it, for the peers that send
+ * Zimbra's users to user@zimbra-route.<domain> (zimbra.md §6.4): its catch-all forwards
+ * @zimbra-route.<domain> to @<domain>, so Zimbra rewrites the address back and delivers it (and
+ * Postfix lists the name in virtual_alias_domains through ldap-vad.cf). Without it Zimbra rejects
+ * that mail, or relays it back to the peer, which routes it to Zimbra again: a loop. A real,
+ * reversible change (rollback deletes the domain with `dd`); unchanged when the domain exists.
+ * These steps go before the peer's manual steps: the peer must not route there before Zimbra
+ * accepts the name. Warnings when an existing entry of that name would not do.
+ */
+export function routingDomainSteps(a: Answers, observed: Observed | undefined): { steps: Step[]; warnings: string[] } {
+  const steps: Step[] = [];
+  const warnings: string[] = [];
+  if (!usesRoutingDomain(a.peer.kind)) return { steps, warnings };
+  for (const d of a.domains) {
+    const name = routingDomain(d);
+    const entry: Entry = { kind: 'domain', name };
+    steps.push(
+      zmprovStep(
+        {
+          id: `domain.routing:${d}`,
+          title: `Accept ${name} as an alias domain of ${d}`,
+          why: `${ROUTED_BY[a.peer.kind] ?? 'The peer'} sends the users who live on Zimbra to user@${name}; Zimbra rewrites that back to user@${d}. Without it, it rejects that mail or sends it back to the peer (a loop).`,
+        },
+        entry,
+        {
+          op: 'create',
+          attrs: [
+            ['zimbraDomainType', 'alias'],
+            ['zimbraMailCatchAllAddress', `@${name}`],
+            ['zimbraMailCatchAllForwardingAddress', `@${d}`],
+          ],
+        },
+      ),
+    );
+    const type = observedValues(observed, entry, 'zimbraDomainType');
+    if (!type) continue;
+    const forward = observedValues(observed, entry, 'zimbraMailCatchAllForwardingAddress') ?? [];
+    if ((type[0] ?? 'local').toLowerCase() !== 'alias')
+      warnings.push(`${name} exists on Zimbra as a ${type[0] ?? 'local'} domain, not as an alias domain of ${d}: mail the peer routes to user@${name} is not delivered to user@${d}. If it holds nothing, delete it (zmprov dd ${name}) and plan again.`);
+    else if (!forward.some((f) => f.toLowerCase() === `@${d}`))
+      warnings.push(`alias domain ${name} forwards to ${forward.join(', ') || 'nothing'}, not to @${d}: set it with zmprov md ${name} zimbraMailCatchAllForwardingAddress @${d}.`);
+  }
+  return { steps, warnings };
+}
+
+/** Unsplit: the routing subdomains go, by hand, once the peer no longer routes there (zsplit plans no deletion it could not undo). */
+export function routingDomainRemoval(a: Answers): Step[] {
+  if (!usesRoutingDomain(a.peer.kind)) return [];
+  const names = a.domains.map(routingDomain);
+  return [
+    manualStep(
+      'domain.routing-remove',
+      'zimbra',
+      'Zimbra (as zimbra)',
+      `Delete the alias domain${names.length > 1 ? 's' : ''} ${names.join(', ')} on Zimbra`,
+      'Only after the peer no longer routes users there: until then Zimbra must keep accepting user@zimbra-route addresses. zsplit does not delete it itself, since a deletion cannot be undone.',
+      names.map((n) => `zmprov dd ${shJoin([n])}   # check first: zmprov gd ${shJoin([n])} zimbraDomainType`),
+    ),
+  ];
 }

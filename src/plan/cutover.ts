@@ -6,10 +6,14 @@ import { observedValues } from './observed.js';
 import { PEERS, peerContext } from './peer/index.js';
 import type { Step } from './step.js';
 import { manualStep, zmprovStep } from './step.js';
+import { routingDomainSteps } from './common.js';
 
-export function cutover(a: Answers, observed?: Observed): { steps: Step[]; notes: string[]; errors: string[] } {
+export function cutover(a: Answers, observed?: Observed): { steps: Step[]; notes: string[]; errors: string[]; warnings: string[] } {
   const c = a.cutover!;
-  const steps: Step[] = [];
+  const peer = PEERS[a.peer.kind];
+  // Made by setup too; here for a system set up by an older zsplit (unchanged when it exists).
+  const routing = routingDomainSteps(a, observed);
+  const steps: Step[] = [...routing.steps];
   const errors: string[] = [];
   const toZimbra = c.direction === 'to-zimbra';
   for (const user of c.users) {
@@ -36,9 +40,8 @@ export function cutover(a: Answers, observed?: Observed): { steps: Step[]; notes
       ),
     );
   }
-  const peer = PEERS[a.peer.kind];
   const pc = peerContext(a, toZimbra ? c.users : []);
   const manual = toZimbra ? peer.routeUsersToZimbra(pc, c.users) : peer.routeUsersToPeer(pc, c.users);
   manual.forEach((m, i) => steps.push(manualStep(`peer.cutover.${i + 1}`, 'peer', peer.system, m.title, m.why, m.commands)));
-  return { steps, errors, notes: [`Wave ${c.wave}: ${c.users.length} user(s) ${toZimbra ? 'to Zimbra' : `to ${a.peer.host}`}.`] };
+  return { steps, errors, warnings: routing.warnings, notes: [`Wave ${c.wave}: ${c.users.length} user(s) ${toZimbra ? 'to Zimbra' : `to ${a.peer.host}`}.`] };
 }

@@ -22,7 +22,12 @@ export function directoryFromObserved(a: Answers, observed?: Observed): Director
   for (const h of a.zimbraHosts) d.servers[h] = structuredClone(e[entryKey({ kind: 'server', name: h })] ?? {});
   for (const dom of a.domains) d.domains[dom] = { zimbraMailStatus: ['enabled'], ...structuredClone(e[entryKey({ kind: 'domain', name: dom })] ?? {}) };
   for (const [key, attrs] of Object.entries(e)) {
-    if (!key.startsWith('account:') || attrs === null) continue;
+    if (attrs === null) continue;
+    if (!key.startsWith('account:')) {
+      // Another domain a probe found (the routing subdomain's alias domain): it routes mail too.
+      if (key.startsWith('domain:')) d.domains[key.slice('domain:'.length)] ??= { zimbraMailStatus: ['enabled'], ...structuredClone(attrs) };
+      continue;
+    }
     const name = key.slice('account:'.length);
     // A probe reads only some attributes; an account it found is a real mailbox unless it says otherwise.
     d.accounts[name] ??= { zimbraMailDeliveryAddress: [name], zimbraMailStatus: ['enabled'], zimbraMailTransport: [`lmtp:${a.mailboxHost}:7025`] };

@@ -41,8 +41,11 @@ export function withObserved(step: Step, observed: Observed): Step {
 export function stepValues(step: Step, before: string[] | null): Pick<Step, 'before' | 'desired' | 'inverse'> {
   const change = step.change!;
   const inv = change.op === 'delete' ? null : inverseChange(change, before);
-  return { before, desired: showValues(valuesAfter(change, before)), inverse: inv ? changeArgv(step.entry!, inv) : null };
+  return { before, desired: showValues(valuesAfter(change, before, step.entry!.kind)), inverse: inv ? changeArgv(step.entry!, inv) : null };
 }
+
+/** What a probe of a domain the plan creates reads besides its existence. */
+const DOMAIN_CREATE_PROBE = ['zimbraMailStatus', 'zimbraMailCatchAllAddress', 'zimbraMailCatchAllForwardingAddress', 'zimbraMailTransport'];
 
 export interface ProbeRequest {
   entry: Entry;
@@ -72,6 +75,10 @@ export function probeRequests(steps: Step[], answers: Answers, job: Job): ProbeR
     if (s.entry.kind === 'account') {
       want(s.entry, 'zimbraAccountStatus');
       if (job === 'cutover') want(s.entry, 'zimbraMailHost');
+    } else if (s.entry.kind === 'domain' && s.change?.op === 'create') {
+      // A domain the plan creates may exist already (the step is then unchanged): the flow
+      // check routes through what it holds, so read how it routes too.
+      for (const attr of DOMAIN_CREATE_PROBE) want(s.entry, attr);
     }
   }
   return [...byKey.values()];

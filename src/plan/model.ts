@@ -68,7 +68,11 @@ export function applyChange(d: Directory, entry: Entry, change: Change, mailHost
 
 /** applyChange to the entry readEntry found (`e`; create and delete need none): one lookup less per step. */
 function applyChangeTo(d: Directory, entry: Entry, change: Change, e: Attrs | null, mailHost: string): void {
-  const attr = changedAttr(change);
+  const attr = changedAttr(change, entry.kind);
+  if (entry.kind === 'domain' && (change.op === 'create' || change.op === 'delete')) {
+    applyDomainChange(d, entry.name.toLowerCase(), change);
+    return;
+  }
   if (change.op === 'create') {
     const name = entry.name.toLowerCase();
     const attrs: Attrs = {
@@ -88,7 +92,7 @@ function applyChangeTo(d: Directory, entry: Entry, change: Change, e: Attrs | nu
     return;
   }
   if (!e) throw new Error(`no such ${entry.kind}: ${entry.name}`);
-  const after = valuesAfter(change, e[attr] ?? [])!;
+  const after = valuesAfter(change, e[attr] ?? [], entry.kind)!;
   if (attr === 'zimbraMailAlias' && entry.kind === 'account' && aliasIndexes.has(d.accounts)) {
     const idx = aliasIndexes.get(d.accounts)!;
     const own = entry.name.toLowerCase();
@@ -100,6 +104,20 @@ function applyChangeTo(d: Directory, entry: Entry, change: Change, e: Attrs | nu
   else delete e[attr];
 }
 
+/** `cd` and `dd` of a domain, as LdapProvisioning.createDomain and deleteDomain do them. */
+function applyDomainChange(d: Directory, name: string, change: Change): void {
+  if (change.op === 'delete') {
+    delete d.domains[name];
+    return;
+  }
+  if (change.op !== 'create') return;
+  const attrs: Attrs = { zimbraDomainName: [name], zimbraDomainType: ['local'], zimbraMailStatus: ['enabled'] };
+  for (let i = 0; i < change.attrs.length; i++) attrs[change.attrs[i][0]] = [change.attrs[i][1]];
+  // An alias domain gets the catch-all key of its own name, whatever the command said (zimbra.md §1.2).
+  if (attrs.zimbraDomainType[0] === 'alias') attrs.zimbraMailCatchAllAddress = [`@${name}`];
+  d.domains[name] = attrs;
+}
+
 /** Applies, in place, each zmprov step of a plan that changes something; `applied` hears its inverse. */
 function applySteps(d: Directory, steps: Step[], applied?: (entry: Entry, inverse: Change) => void): void {
   // Indexed loops on the 100,000-element paths: a for-of allocates while the code is still cold.
@@ -107,7 +125,7 @@ function applySteps(d: Directory, steps: Step[], applied?: (entry: Entry, invers
     const s = steps[i];
     if (s.kind !== 'zmprov' || !s.entry || !s.change) continue;
     const e = readEntry(d, s.entry);
-    const current = e ? (e[changedAttr(s.change)] ?? []) : null;
+    const current = e ? (e[changedAttr(s.change, s.entry.kind)] ?? []) : null;
     if (s.onlyIf && !(current && s.onlyIf.includes(current[0]))) continue;
     const inv = inverseChange(s.change, current);
     if (!inv) continue;

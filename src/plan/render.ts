@@ -3,6 +3,7 @@
  * stands) and json. All are built from the argv that is executed, never re-parsed.
  */
 import { shJoin, shQuote, zmprovLine } from '../zimbra/quote.js';
+import { changeArgv } from '../zimbra/commands.js';
 import type { Plan, Step } from './step.js';
 import { showValues } from './step.js';
 
@@ -27,7 +28,7 @@ export function rollbackText(step: Step, runAs: RunAs = 'current'): string {
   if (step.inverse === null && step.before === null && step.change?.op !== 'create') return '(undone with the account zsplit creates)';
   if (step.inverse === null) return '(nothing to undo: already as desired)';
   if (step.inverse === undefined) {
-    if (step.change?.op === 'create') return zmprovShell(['da', step.entry!.name], runAs) + '   (only if zsplit created it)';
+    if (step.change?.op === 'create') return zmprovShell(changeArgv(step.entry!, { op: 'delete' }), runAs) + '   (only if zsplit created it)';
     return '(restores the value recorded when applied)';
   }
   return zmprovShell(step.inverse, runAs);

@@ -6,10 +6,11 @@ import { dnsSteps, myNetworksSteps, relayHostSteps, reloadStep } from './mta.js'
 import { PEERS, peerContext } from './peer/index.js';
 import type { Step } from './step.js';
 import { manualStep, zmprovStep, zmprovStepsOf } from './step.js';
-import { mxStep, zimbraUsersOf } from './common.js';
+import { mxStep, routingDomainSteps, zimbraUsersOf } from './common.js';
 
-export function setupSecondary(a: Answers, observed?: Observed): { steps: Step[]; notes: string[] } {
+export function setupSecondary(a: Answers, observed?: Observed): { steps: Step[]; notes: string[]; warnings: string[] } {
   const toPeer = smtpTransport(a.peer.host, a.peer.port);
+  const peer = PEERS[a.peer.kind];
   const steps: Step[] = [];
   for (const d of a.domains) {
     const domain = { kind: 'domain' as const, name: d };
@@ -31,18 +32,22 @@ export function setupSecondary(a: Answers, observed?: Observed): { steps: Step[]
       ),
     );
   }
+  const routing = routingDomainSteps(a, observed);
+  steps.push(...routing.steps);
   const relay = relayHostSteps(a, observed, `[${a.peer.host}]:${a.peer.port}`);
   steps.push(...relay, ...dnsSteps(a, observed, true, relay.map((s) => s.id)), ...myNetworksSteps(a, observed, 'add'), reloadStep(a));
-  const peer = PEERS[a.peer.kind];
   const c = peerContext(a, zimbraUsersOf(a, observed));
   peer.authoritative(c).forEach((m, i) => steps.push(manualStep(`peer.setup.${i + 1}`, 'peer', peer.system, m.title, m.why, m.commands)));
   steps.push(mxStep(a, 'peer'));
-  return { steps, notes: [`Zimbra is secondary: it delivers its own users and forwards every other address of ${a.domains.join(', ')} to ${a.peer.host}, which must reject unknown users.`] };
+  return { steps, warnings: routing.warnings, notes: [`Zimbra is secondary: it delivers its own users and forwards every other address of ${a.domains.join(', ')} to ${a.peer.host}, which must reject unknown users.`] };
 }
 
-export function setupPrimary(a: Answers, observed?: Observed): { steps: Step[]; notes: string[] } {
+export function setupPrimary(a: Answers, observed?: Observed): { steps: Step[]; notes: string[]; warnings: string[] } {
   const toPeer = smtpTransport(a.peer.host, a.peer.port);
-  const steps: Step[] = [];
+  const peer = PEERS[a.peer.kind];
+  // The peer forwards the users a cutover moves to Zimbra through the routing subdomain.
+  const routing = routingDomainSteps(a, observed);
+  const steps: Step[] = [...routing.steps];
   // Every placeholder gets the same two changes: one change object each (changes are never
   // modified), and their steps made by one maker each.
   const createStep = zmprovStepsOf('account', { op: 'create', attrs: [['zimbraAccountStatus', 'locked']] });
@@ -75,12 +80,12 @@ export function setupPrimary(a: Answers, observed?: Observed): { steps: Step[]; 
   }
   steps.push(...myNetworksSteps(a, observed, 'add'));
   if (a.peer.ips.length) steps.push(reloadStep(a));
-  const peer = PEERS[a.peer.kind];
   const c = peerContext(a, zimbraUsersOf(a, observed));
   peer.forwardUnknownToZimbra(c).forEach((m, i) => steps.push(manualStep(`peer.setup.${i + 1}`, 'peer', peer.system, m.title, m.why, m.commands)));
   steps.push(mxStep(a, 'zimbra'));
   return {
     steps,
+    warnings: routing.warnings,
     notes: [
       `Zimbra is primary (authoritative): it knows every address and rejects unknown ones at RCPT TO.`,
       'No catch-all on the primary: it would forward unknown addresses to the peer, which forwards them back: a mail loop.',

@@ -1,7 +1,7 @@
 /** Plan steps, and the pure semantics of a change against the value it finds. */
 import type { Answers, Job } from '../model/types.js';
 import type { Change, Entry } from '../zimbra/commands.js';
-import { changeArgv, changedAttr, probeArgv } from '../zimbra/commands.js';
+import { changeArgv, changedAttr, existenceAttr, probeArgv } from '../zimbra/commands.js';
 import { attrInfo } from '../zimbra/attrs.js';
 import type { EntryKind } from '../zimbra/attrs.js';
 
@@ -98,7 +98,7 @@ export function inverseChange(change: Change, before: Before): Change | null {
   switch (change.op) {
     case 'set':
       // The entry does not exist yet: an earlier step of the plan creates it, and undoing
-      // that creation (da) removes this value with it.
+      // that creation (da, dd) removes this value with it.
       if (before === null) return null;
       return { op: 'set', attr: change.attr, values: before };
     case 'add':
@@ -116,8 +116,8 @@ export function inverseChange(change: Change, before: Before): Change | null {
   }
 }
 
-/** The values the attribute holds after the change (null: the entry does not exist). */
-export function valuesAfter(change: Change, before: Before): Before {
+/** The values the attribute holds after a change of an entry of `kind` (null: the entry does not exist). */
+export function valuesAfter(change: Change, before: Before, kind: EntryKind): Before {
   switch (change.op) {
     case 'set':
       return change.values;
@@ -126,8 +126,10 @@ export function valuesAfter(change: Change, before: Before): Before {
     case 'remove':
       return (before ?? []).filter((v) => v !== change.value);
     case 'create': {
-      const status = change.attrs.find(([a]) => a === 'zimbraAccountStatus');
-      return before ?? [status ? status[1] : 'active'];
+      if (before) return before;
+      const e = existenceAttr(kind);
+      const given = change.attrs.find(([a]) => a === e.attr);
+      return [given ? given[1] : e.initial];
     }
     case 'delete':
       return null;
@@ -162,9 +164,9 @@ interface FromChange {
   reload: boolean;
 }
 
-function fromChange(change: Change): FromChange {
-  const attr = changedAttr(change);
-  return { attr, desired: showValues(valuesAfter(change, change.op === 'create' ? null : [])), reload: attrInfo(attr).mtaLevel };
+function fromChange(change: Change, kind: EntryKind): FromChange {
+  const attr = changedAttr(change, kind);
+  return { attr, desired: showValues(valuesAfter(change, change.op === 'create' ? null : [], kind)), reload: attrInfo(attr).mtaLevel };
 }
 
 function step(base: StepBase, entry: Entry, change: Change, c: FromChange, argv: string[], probe: string[]): Step {
@@ -190,7 +192,7 @@ function step(base: StepBase, entry: Entry, change: Change, c: FromChange, argv:
 
 /** A zmprov step from an entry and one change: argv, probe and desired value all derive from the change. */
 export function zmprovStep(base: StepBase, entry: Entry, change: Change): Step {
-  const c = fromChange(change);
+  const c = fromChange(change, entry.kind);
   return step(base, entry, change, c, changeArgv(entry, change), probeArgv(entry, [c.attr]));
 }
 
@@ -222,7 +224,7 @@ function withName(t: string[], name: string): string[] {
  * 200,000 argv anew, with the spreads that makes, was the costliest part of such a plan.
  */
 export function zmprovStepsOf(kind: EntryKind, change: Change): (base: StepBase, entry: Entry) => Step {
-  const c = fromChange(change);
+  const c = fromChange(change, kind);
   const standIn: Entry = { kind, name: STAND_IN };
   const argv = changeArgv(standIn, change);
   const probe = probeArgv(standIn, [c.attr]);

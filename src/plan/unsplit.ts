@@ -6,7 +6,7 @@ import { dnsSteps, myNetworksSteps, relayHostSteps, reloadStep } from './mta.js'
 import { PEERS, peerContext } from './peer/index.js';
 import type { Step } from './step.js';
 import { manualStep, zmprovStep } from './step.js';
-import { mxStep } from './common.js';
+import { mxStep, routingDomainRemoval } from './common.js';
 
 export function unsplit(a: Answers, observed?: Observed): { steps: Step[]; notes: string[]; errors: string[]; warnings: string[] } {
   const errors: string[] = [];
@@ -33,6 +33,7 @@ export function unsplit(a: Answers, observed?: Observed): { steps: Step[]; notes
   if (steps.some((s) => s.reload)) steps.push(reloadStep(a));
   const peer = PEERS[a.peer.kind];
   peer.unsplit(peerContext(a)).forEach((m, i) => steps.push(manualStep(`peer.unsplit.${i + 1}`, 'peer', peer.system, m.title, m.why, m.commands)));
+  steps.push(...routingDomainRemoval(a));
   if (a.role === 'secondary') steps.push(mxStep(a, 'zimbra'));
   return { steps, errors, warnings, notes: ['Unsplit removes only what split set; each attribute goes back to the value recorded when it is applied.'] };
 }

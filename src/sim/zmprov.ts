@@ -1572,6 +1572,12 @@ class ProvUtil {
     set('zimbraDomainType', ['local']);
     set('zimbraDomainStatus', ['active']);
     set('zimbraMailStatus', ['enabled']);
+    // LdapProvisioning.createDomain gives an alias domain (cd with zimbraDomainType alias, or cad)
+    // the catch-all key of its own name, replacing any value the command gave.
+    if (first(attrs, 'zimbraDomainType')?.toLowerCase() === 'alias') {
+      for (const k of Object.keys(attrs)) if (k.toLowerCase() === 'zimbramailcatchalladdress') delete attrs[k];
+      attrs.zimbraMailCatchAllAddress = [`@${domain}`];
+    }
     this.state.domains[domain] = attrs;
     this.touch('domains', domain);
     return attrs.zimbraId[0];
@@ -1589,8 +1595,7 @@ class ProvUtil {
     const alias = args[1].toLowerCase().trim();
     this.setMod(mods, 'zimbraDomainType', ['alias']);
     this.setMod(mods, 'zimbraDomainAliasTargetId', [first(target, 'zimbraId') ?? '']);
-    // LdapProvisioning.createDomain adds the alias domain's catch-all key itself.
-    if (!this.plainValue(mods, 'zimbraMailCatchAllAddress')) this.setMod(mods, 'zimbraMailCatchAllAddress', [`@${alias}`]);
+    // createDomain adds the alias domain's catch-all key itself.
     this.out.println(this.createDomain(alias, mods));
   }
 

@@ -91,7 +91,7 @@ export async function verifyPost(o: VerifyOptions): Promise<VerifyReport> {
     checks.push({ check: 'changes', target: `${o.job} plan`, status: 'pass', detail: `all ${zmprovSteps.length} zmprov change(s) are in place` });
   }
   for (const s of state.pending) {
-    const now = readValues(state.before, s.entry!, changedAttr(s.change!));
+    const now = readValues(state.before, s.entry!, changedAttr(s.change!, s.entry!.kind));
     checks.push({
       check: 'changes',
       target: entryLabel(s.entry!),
@@ -99,7 +99,7 @@ export async function verifyPost(o: VerifyOptions): Promise<VerifyReport> {
       detail: `pending: ${s.title}`,
       expected: s.desired,
       actual: showValues(now),
-      reason: `${changedAttr(s.change!)} is ${showValues(now)}, the ${o.job} plan wants ${s.desired}: not applied, or changed since (zsplit apply ${o.job} puts it back; zsplit plan ${o.job} --connect shows it)`,
+      reason: `${changedAttr(s.change!, s.entry!.kind)} is ${showValues(now)}, the ${o.job} plan wants ${s.desired}: not applied, or changed since (zsplit apply ${o.job} puts it back; zsplit plan ${o.job} --connect shows it)`,
     });
   }
 

@@ -64,7 +64,7 @@ export function pendingSteps(before: Directory, steps: Step[]): Step[] {
   const out: Step[] = [];
   for (const s of steps) {
     if (s.kind !== 'zmprov' || !s.entry || !s.change) continue;
-    const current = readValues(d, s.entry, changedAttr(s.change));
+    const current = readValues(d, s.entry, changedAttr(s.change, s.entry.kind));
     if (s.onlyIf && !(current && s.onlyIf.includes(current[0]))) continue;
     if (isSatisfied(s.change, current)) continue;
     out.push(s);

@@ -18,9 +18,12 @@ export type Change =
   | { op: 'add'; attr: string; value: string }
   /** `-attr value`: remove one value if present. */
   | { op: 'remove'; attr: string; value: string }
-  /** `ca name '' attr value...`: an account with no password (it cannot log in). */
+  /**
+   * The entry, with these attributes. An account: `ca name '' attr value...`, no password (it
+   * cannot log in). A domain: `cd name attr value...` (an alias domain: zimbraDomainType alias).
+   */
   | { op: 'create'; attrs: [string, string][] }
-  /** `da name` in SOAP mode: mailbox and LDAP entry. Never `-l da`. */
+  /** An account: `da name` in SOAP mode, mailbox and LDAP entry (never `-l da`). A domain: `dd name`. */
   | { op: 'delete' }
   | { op: 'addAlias'; alias: string }
   | { op: 'removeAlias'; alias: string };
@@ -38,9 +41,9 @@ export function changeArgv(entry: Entry, change: Change): string[] {
     case 'remove':
       return [...head, `-${change.attr}`, change.value];
     case 'create':
-      return ['ca', entry.name, '', ...change.attrs.flat()];
+      return entry.kind === 'domain' ? ['cd', entry.name, ...change.attrs.flat()] : ['ca', entry.name, '', ...change.attrs.flat()];
     case 'delete':
-      return ['da', entry.name];
+      return [entry.kind === 'domain' ? 'dd' : 'da', entry.name];
     case 'addAlias':
       return ['aaa', entry.name, change.alias];
     case 'removeAlias':
@@ -62,8 +65,19 @@ export function probeArgv(entry: Entry, attrs: string[]): string[] {
   }
 }
 
-/** The attribute a change touches, for probing and for display. */
-export function changedAttr(change: Change): string {
+/**
+ * The attribute whose probe tells whether an entry of `kind` exists (a required attribute: any
+ * entry has a value), and the value Zimbra gives it when a create does not say.
+ */
+export function existenceAttr(kind: EntryKind): { readonly attr: string; readonly initial: string } {
+  return kind === 'domain' ? DOMAIN_EXISTENCE : ACCOUNT_EXISTENCE;
+}
+
+const ACCOUNT_EXISTENCE = { attr: 'zimbraAccountStatus', initial: 'active' } as const;
+const DOMAIN_EXISTENCE = { attr: 'zimbraDomainType', initial: 'local' } as const;
+
+/** The attribute a change of an entry of `kind` touches, for probing and for display. */
+export function changedAttr(change: Change, kind: EntryKind): string {
   switch (change.op) {
     case 'set':
     case 'add':
@@ -71,7 +85,7 @@ export function changedAttr(change: Change): string {
       return change.attr;
     case 'create':
     case 'delete':
-      return 'zimbraAccountStatus';
+      return existenceAttr(kind).attr;
     case 'addAlias':
     case 'removeAlias':
       return 'zimbraMailAlias';

@@ -70,6 +70,21 @@ describe('validateAnswers', () => {
     expect(e.message.length).toBeGreaterThan(10);
   });
 
+  it('refuses the routing subdomain zimbra-route.<domain> as a Zimbra, mailbox or peer host, naming the field', () => {
+    for (const [field, patch] of [
+      ['zimbraHost', { zimbraHost: 'zimbra-route.example.com' }],
+      ['zimbraHost', { domain: ['example.org', 'example.com'], zimbraHost: ['zimbra.example.com', 'ZIMBRA-ROUTE.example.org'] }],
+      ['mailboxHost', { mailboxHost: 'zimbra-route.example.com' }],
+      ['peerHost', { peerHost: 'zimbra-route.example.com' }],
+    ] as [string, RawAnswers][]) {
+      const v = validateAnswers({ ...good, ...patch });
+      expect(v.answers).toBeUndefined();
+      expect(v.errors.map((e) => e.field)).toEqual([field]);
+      expect(v.errors[0].message).toMatch(/is the routing subdomain of example\.(com|org)/);
+    }
+    expect(validateAnswers({ ...good, zimbraHost: 'zimbra-route.example.net' }).errors).toEqual([]);
+  });
+
   it('accepts wide networks only with the override, and never /0', () => {
     expect(fieldsOf({ ...good, peerIp: ['10.0.0.0/16'], allowWideNetwork: true })).toEqual([]);
     expect(fieldsOf({ ...good, peerIp: ['0.0.0.0/0'], allowWideNetwork: true })).toEqual(['peerIp']);

@@ -84,7 +84,8 @@ describe('setup primary', () => {
     expect(argvs).toContainEqual(['ca', 'bob@example.com', '', 'zimbraAccountStatus', 'locked']);
     expect(argvs).toContainEqual(['ma', 'bob@example.com', 'zimbraMailTransport', 'smtp:[mail.example.com]:25']);
     expect(argvs).toContainEqual(['aaa', 'bob@example.com', 'robert@example.com']);
-    expect(argvs.flat()).not.toContain('zimbraMailCatchAllAddress');
+    // no catch-all on the shared domain (the routing subdomain's alias domain has its own)
+    expect(argvs.filter((v) => v![0] !== 'cd').flat()).not.toContain('zimbraMailCatchAllAddress');
     expect(p.notes.join(' ')).toMatch(/loop/);
     expect(p.steps.at(-1)).toMatchObject({ id: 'dns.mx', kind: 'manual' });
   });
@@ -142,6 +143,7 @@ describe('steps made in bulk', () => {
       { op: 'addAlias', alias: 'bob.alias@example.com' },
       { op: 'removeAlias', alias: 'bob.alias@example.com' },
       { op: 'delete' },
+      { op: 'create', attrs: [['zimbraDomainType', 'alias'], ['zimbraMailCatchAllAddress', '@zimbra-route.example.com'], ['zimbraMailCatchAllForwardingAddress', '@example.com']] },
     ];
     const entries: Entry[] = [
       { kind: 'account', name: "O'Brien@Example.com" },
@@ -158,6 +160,77 @@ describe('steps made in bulk', () => {
         expect(zmprovStepsOf(entry.kind === 'account' ? 'domain' : 'account', change)(base, entry)).toStrictEqual(want);
       }
     }
+  });
+});
+
+describe('the routing subdomain as an alias domain (zimbra.md §6.4)', () => {
+  const ROUTE = 'zimbra-route.example.com';
+  const key = entryKey({ kind: 'domain', name: ROUTE });
+  const CD = ['cd', ROUTE, 'zimbraDomainType', 'alias', 'zimbraMailCatchAllAddress', `@${ROUTE}`, 'zimbraMailCatchAllForwardingAddress', '@example.com'];
+
+  it.each(['exchange', 'm365', 'sendmail'] as PeerKind[])('%s: setup (both roles) and cutover create it before the peer steps; rollback deletes it', (kind) => {
+    for (const [job, role] of [['setup', 'secondary'], ['setup', 'primary'], ['cutover', 'secondary'], ['cutover', 'primary']] as [Job, Role][]) {
+      const p = plan(job, answers(role, kind, '10.1.0', job));
+      const i = p.steps.findIndex((s) => s.id === 'domain.routing:example.com');
+      expect(i, `${job} ${role}`).toBeGreaterThanOrEqual(0);
+      const s = p.steps[i];
+      expect(s).toMatchObject({ kind: 'zmprov', where: 'zimbra', entry: { kind: 'domain', name: ROUTE }, argv: CD, probe: { argv: ['gd', '-e', ROUTE, 'zimbraDomainType'], attr: 'zimbraDomainType' }, desired: 'alias' });
+      expect(p.steps.findIndex((x) => x.where === 'peer')).toBeGreaterThan(i);
+      expect(renderText(p)).toContain(`rollback: zmprov dd ${ROUTE}   (only if zsplit created it)`);
+    }
+  });
+
+  it.each(['postfix', 'zimbra', 'other'] as PeerKind[])('%s: no routing subdomain, no alias domain', (kind) => {
+    for (const job of ['setup', 'cutover', 'unsplit'] as Job[]) {
+      const p = plan(job, answers('secondary', kind, '10.1.0', job));
+      expect(JSON.stringify(p.steps)).not.toContain('zimbra-route');
+    }
+  });
+
+  it('before-values: a missing domain is created and undone with dd; an existing alias domain is unchanged', () => {
+    const a = answers('secondary', 'sendmail', '10.1.0');
+    const missing = plan('setup', a, { entries: { [key]: null } }).steps.find((s) => s.id === 'domain.routing:example.com')!;
+    expect(missing).toMatchObject({ before: null, desired: 'alias', inverse: ['dd', ROUTE] });
+    const there = plan('setup', a, { entries: { [key]: { zimbraDomainType: ['alias'], zimbraMailCatchAllAddress: [`@${ROUTE}`], zimbraMailCatchAllForwardingAddress: ['@example.com'] } } });
+    expect(there.steps.find((s) => s.id === 'domain.routing:example.com')).toMatchObject({ before: ['alias'], desired: 'alias', inverse: null });
+    expect(there.warnings).toEqual([]);
+  });
+
+  it('warns when the name exists but would not rewrite to the shared domain', () => {
+    const a = answers('secondary', 'exchange', '10.1.0');
+    expect(plan('setup', a, { entries: { [key]: { zimbraDomainType: ['local'] } } }).warnings.join()).toMatch(/zimbra-route.example.com exists on Zimbra as a local domain/);
+    expect(plan('cutover', answers('secondary', 'exchange', '10.1.0', 'cutover'), { entries: { [key]: { zimbraDomainType: ['alias'], zimbraMailCatchAllForwardingAddress: ['@other.com'] } } }).warnings.join()).toMatch(
+      /forwards to @other.com, not to @example.com/,
+    );
+  });
+
+  it('probes the routing attributes of the domain it creates, once per domain', () => {
+    const a = answers('secondary', 'm365', '10.1.0');
+    const reqs = probeRequests(plan('setup', a).steps, a, 'setup').filter((r) => r.entry.name === ROUTE);
+    expect(reqs).toEqual([{ entry: { kind: 'domain', name: ROUTE }, attrs: ['zimbraDomainType', 'zimbraMailStatus', 'zimbraMailCatchAllAddress', 'zimbraMailCatchAllForwardingAddress', 'zimbraMailTransport'] }]);
+  });
+
+  it('unsplit deletes it by hand on Zimbra, after the peer stops routing there; never as a zmprov step', () => {
+    for (const role of ['primary', 'secondary'] as Role[]) {
+      const p = plan('unsplit', { ...answers(role, 'exchange', '10.1.0', 'unsplit'), domains: ['example.com', 'example.org'] });
+      const i = p.steps.findIndex((s) => s.id === 'domain.routing-remove');
+      expect(p.steps[i]).toMatchObject({ kind: 'manual', where: 'zimbra', manual: { system: 'Zimbra (as zimbra)' } });
+      expect(p.steps[i].manual!.commands.map((c) => c.split('   #')[0])).toEqual([`zmprov dd ${ROUTE}`, 'zmprov dd zimbra-route.example.org']);
+      expect(i).toBeGreaterThan(p.steps.map((s) => s.where).lastIndexOf('peer'));
+      expect(p.steps.some((s) => s.kind === 'zmprov' && (s.change?.op === 'delete' || s.entry?.name.startsWith('zimbra-route.')))).toBe(false);
+    }
+  });
+
+  it('the planned after-state delivers mail for user@zimbra-route.<domain> to user@<domain>', () => {
+    const a = answers('secondary', 'sendmail', '10.1.0');
+    const { after } = applyPlanToModel({ config: {}, servers: { 'zimbra.example.com': {} }, domains: { 'example.com': { zimbraDomainType: ['local'], zimbraMailStatus: ['enabled'] } }, accounts: {} }, plan('setup', a).steps);
+    expect(after.domains[ROUTE]).toEqual({
+      zimbraDomainName: [ROUTE],
+      zimbraDomainType: ['alias'],
+      zimbraMailStatus: ['enabled'],
+      zimbraMailCatchAllAddress: [`@${ROUTE}`],
+      zimbraMailCatchAllForwardingAddress: ['@example.com'],
+    });
   });
 });
 
@@ -182,6 +255,9 @@ const directoryArb = fc.record({
   relay: fc.option(fc.constantFrom('[relay.example.com]:25'), { nil: undefined }),
   serverNets: fc.option(fc.constantFrom('127.0.0.0/8 192.0.2.10/32', '127.0.0.0/8'), { nil: undefined }),
   dns: fc.constantFrom('enabled', 'disabled'),
+  /** The routing subdomain: absent, made by an earlier run (an alias domain), or a local domain of that name. */
+  routing: fc.constantFrom<'none' | 'alias' | 'local'>('none', 'alias', 'local'),
+  kind: fc.constantFrom<PeerKind>('postfix', 'sendmail', 'exchange', 'm365'),
 });
 
 function buildDirectory(x: typeof directoryArb extends fc.Arbitrary<infer T> ? T : never): Directory {
@@ -192,6 +268,7 @@ function buildDirectory(x: typeof directoryArb extends fc.Arbitrary<infer T> ? T
     accounts: {},
   };
   for (const n of x.existing) applyChange(d, { kind: 'account', name: `${n}@example.com` }, { op: 'create', attrs: [['zimbraAccountStatus', x.locked.includes(n) ? 'locked' : 'active']] });
+  if (x.routing !== 'none') applyChange(d, { kind: 'domain', name: 'zimbra-route.example.com' }, { op: 'create', attrs: [['zimbraDomainType', x.routing]] });
   return d;
 }
 
@@ -216,7 +293,7 @@ describe('inverse property', () => {
       fc.property(directoryArb, fc.constantFrom<Job>('setup', 'cutover', 'unsplit'), fc.constantFrom<Role>('primary', 'secondary'), fc.subarray(names, { minLength: 1 }), (x, job, role, users) => {
         const before = buildDirectory(x);
         const a: Answers = {
-          ...answers(role, 'postfix', '10.1.0', job),
+          ...answers(role, x.kind, '10.1.0', job),
           peerAccounts: users.map((u) => ({ address: `${u}@example.com`, aliases: [`${u}.alias@example.com`] })),
           cutover: job === 'cutover' ? { users: users.filter((u) => x.existing.includes(u)).map((u) => `${u}@example.com`), direction: 'to-zimbra', wave: 'w' } : undefined,
           force: true,
@@ -230,7 +307,13 @@ describe('inverse property', () => {
         for (const inv of inverses) applyChange(restored, inv.entry, inv.change);
         expect(restored).toEqual(before);
         // and the plan's previewed inverses are the ones the model computed
-        for (const s of p.steps) if (s.kind === 'zmprov' && s.before !== undefined && s.inverse) expect(s.inverse[0]).toMatch(/^(ma|md|ms|mcf|da|raa|aaa)$/);
+        for (const s of p.steps) if (s.kind === 'zmprov' && s.before !== undefined && s.inverse) expect(s.inverse[0]).toMatch(/^(ma|md|ms|mcf|da|dd|raa|aaa)$/);
+        // a setup or cutover with a routing-subdomain peer leaves the routing subdomain in place; one it created is undone with dd
+        if (job !== 'unsplit' && x.kind !== 'postfix') {
+          expect(after.domains['zimbra-route.example.com']).toBeDefined();
+          const created = inverses.some((i) => i.entry.kind === 'domain' && i.change.op === 'delete');
+          expect(created).toBe(x.routing === 'none');
+        }
       }),
       { numRuns: 300 },
     );

@@ -101,6 +101,16 @@ describe('postmap -q over the LDAP maps (§4.1)', () => {
     expect(q(s, 'example.com', 'ldap-vmd.cf').stdout).toBe('example.com\n');
   });
 
+  it('an alias domain is in virtual_alias_domains (ldap-vad.cf), not virtual_mailbox_domains, and its catch-all rewrites to the target', () => {
+    const s = sim();
+    const route = 'zimbra-route.example.com';
+    expect(q(s, route, 'ldap-vad.cf').exitCode).toBe(1);
+    s.zm(['cd', route, 'zimbraDomainType', 'alias', 'zimbraMailCatchAllAddress', `@${route}`, 'zimbraMailCatchAllForwardingAddress', '@example.com']);
+    expect(q(s, route, 'ldap-vad.cf').stdout).toBe(`${route}\n`);
+    expect(q(s, route, 'ldap-vmd.cf').exitCode).toBe(1);
+    expect(q(s, `@${route}`, 'ldap-vam.cf').stdout).toBe('@example.com\n');
+  });
+
   it('an unknown map file is fatal', () => {
     const s = sim();
     expect(q(s, 'x', 'ldap-nope.cf')).toMatchObject({ exitCode: 1, stderr: 'postmap: fatal: open /opt/zimbra/conf/ldap-nope.cf: No such file or directory\n' });

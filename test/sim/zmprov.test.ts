@@ -407,6 +407,31 @@ describe('aliases, search, domains', () => {
     expect(zm(['cd', 'example.net']).stderr).toBe('ERROR: account.DOMAIN_EXISTS (domain already exists: example.net)\n');
     expect(zm(['dd', 'example.com']).stderr).toBe('ERROR: account.DOMAIN_NOT_EMPTY (domain not empty: example.com)\n');
   });
+
+  it('the routing subdomain as an alias domain: gd before (no such domain), cd with zimbraDomainType alias, dd', () => {
+    const { zm, state } = sim();
+    const route = 'zimbra-route.example.com';
+    expect(zm(['gd', '-e', route, 'zimbraDomainType'])).toMatchObject({ exitCode: 2, stdout: '', stderr: `ERROR: account.NO_SUCH_DOMAIN (no such domain: ${route})\n` });
+    const before = serializeState(state);
+    const cd = zm(['cd', route, 'zimbraDomainType', 'alias', 'zimbraMailCatchAllAddress', `@${route}`, 'zimbraMailCatchAllForwardingAddress', '@example.com']);
+    expect(cd).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(cd.stdout).toMatch(/^[0-9a-f-]{36}\n$/);
+    expect(zm(['gd', '-e', route, 'zimbraDomainType', 'zimbraMailCatchAllAddress', 'zimbraMailCatchAllForwardingAddress', 'zimbraMailStatus']).stdout).toBe(
+      `# name ${route}\nzimbraDomainType: alias\nzimbraMailCatchAllAddress: @${route}\nzimbraMailCatchAllForwardingAddress: @example.com\nzimbraMailStatus: enabled\n\n`,
+    );
+    expect(zm(['cd', route]).stderr).toBe(`ERROR: account.DOMAIN_EXISTS (domain already exists: ${route})\n`);
+    expect(zm(['dd', route])).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+    expect(serializeState(state)).toBe(before);
+    expect(zm(['dd', route]).stderr).toBe(`ERROR: account.NO_SUCH_DOMAIN (no such domain: ${route})\n`);
+  });
+
+  it('createDomain gives any alias domain the catch-all key of its own name (LdapProvisioning.createDomain)', () => {
+    const { zm, state } = sim();
+    zm(['cd', 'alias.example.org', 'zimbraDomainType', 'alias', 'zimbraMailCatchAllAddress', '@other.example.org', 'zimbraMailCatchAllForwardingAddress', '@example.com']);
+    expect(state.domains['alias.example.org'].zimbraMailCatchAllAddress).toEqual(['@alias.example.org']);
+    zm(['cd', 'local.example.org', 'zimbraMailCatchAllAddress', '@local.example.org']);
+    expect(state.domains['local.example.org']).toMatchObject({ zimbraDomainType: ['local'], zimbraMailCatchAllAddress: ['@local.example.org'] });
+  });
 });
 
 describe('batch mode (-f and stdin)', () => {

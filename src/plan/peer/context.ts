@@ -28,21 +28,7 @@ export function peerContext(a: Answers, zimbraUsers: string[] = []): PeerContext
   };
 }
 
-/**
- * The routing subdomain of a shared domain. Peers that route one user at a time by rewriting the
- * address (Sendmail's virtusertable, Exchange forwarding, Microsoft 365 mail users) send Zimbra's
- * users to user@zimbra-route.<domain>, which Zimbra accepts as an alias domain of <domain>
- * (zimbra.md §6.4). Not zimbra.<domain>: that is often the Zimbra server's own host name.
- */
-export function routingDomain(domain: string): string {
-  return `zimbra-route.${domain}`;
-}
-
-/** A user's address in the routing subdomain of its own domain. */
-export function routedAddress(user: string): string {
-  const at = user.lastIndexOf('@');
-  return `${user.slice(0, at)}@${routingDomain(user.slice(at + 1))}`;
-}
+export { routedAddress, routingDomain, usesRoutingDomain } from '../../model/routing.js';
 
 export interface PeerCommands {
   /** Shown as the system name on manual steps. */

@@ -5,62 +5,68 @@
 # note: No catch-all on the primary: it would forward unknown addresses to the peer, which forwards them back: a mail loop.
 set -eu
 
-# [1/11] Placeholder for bob@example.com (locked)
+# [1/12] Accept zimbra-route.example.com as an alias domain of example.com
+# why: Microsoft 365 (mail users) sends the users who live on Zimbra to user@zimbra-route.example.com; Zimbra rewrites that back to user@example.com. Without it, it rejects that mail or sends it back to the peer (a loop).
+# before: (probed at apply) -> after: alias
+# rollback: su - zimbra -c 'zmprov dd zimbra-route.example.com'   (only if zsplit created it)
+su - zimbra -c 'zmprov cd zimbra-route.example.com zimbraDomainType alias zimbraMailCatchAllAddress @zimbra-route.example.com zimbraMailCatchAllForwardingAddress @example.com'
+
+# [2/12] Placeholder for bob@example.com (locked)
 # why: The authoritative side must know every address; locked = no login, mail still accepted.
 # before: (probed at apply) -> after: locked
 # rollback: su - zimbra -c 'zmprov da bob@example.com'   (only if zsplit created it)
 su - zimbra -c 'zmprov ca bob@example.com '\'''\'' zimbraAccountStatus locked'
 
-# [2/11] Route bob@example.com to smtp:[mail.example.com]:25
+# [3/12] Route bob@example.com to smtp:[mail.example.com]:25
 # why: A separate command, so the placeholder keeps its mail host and can later move to Zimbra.
 # before: (probed at apply) -> after: smtp:[mail.example.com]:25
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov ma bob@example.com zimbraMailTransport '\''smtp:[mail.example.com]:25'\'''
 
-# [3/11] Alias robert@example.com on bob@example.com
+# [4/12] Alias robert@example.com on bob@example.com
 # why: Aliases must exist on the authoritative side too, or mail to them is rejected.
 # before: (probed at apply) -> after: robert@example.com
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov aaa bob@example.com robert@example.com'
 
-# [4/11] Placeholder for o'brien@example.com (locked)
+# [5/12] Placeholder for o'brien@example.com (locked)
 # why: The authoritative side must know every address; locked = no login, mail still accepted.
 # before: (probed at apply) -> after: locked
 # rollback: su - zimbra -c 'zmprov da '\''o'\''\'\'''\''brien@example.com'\'''   (only if zsplit created it)
 su - zimbra -c 'zmprov ca '\''o'\''\'\'''\''brien@example.com'\'' '\'''\'' zimbraAccountStatus locked'
 
-# [5/11] Route o'brien@example.com to smtp:[mail.example.com]:25
+# [6/12] Route o'brien@example.com to smtp:[mail.example.com]:25
 # why: A separate command, so the placeholder keeps its mail host and can later move to Zimbra.
 # before: (probed at apply) -> after: smtp:[mail.example.com]:25
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov ma '\''o'\''\'\'''\''brien@example.com'\'' zimbraMailTransport '\''smtp:[mail.example.com]:25'\'''
 
-# [6/11] Let 192.0.2.10/32 relay through zimbra.example.com
+# [7/12] Let 192.0.2.10/32 relay through zimbra.example.com
 # why: The peer relays its internet-bound mail through Zimbra; existing networks are kept.
 # before: (probed at apply) -> after: 192.0.2.10/32
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov ms zimbra.example.com +zimbraMtaMyNetworks 192.0.2.10/32'
 
-# [7/11] Restart Postfix (postfix stop; postfix start)
+# [8/12] Restart Postfix (postfix stop; postfix start)
 # why: Relay host, DNS and mynetworks reach main.cf only through zmconfigd; one reload applies them all now.
 su - zimbra -c 'postfix stop'; su - zimbra -c 'postfix start'
 
-# [8/11] Make example.com an internal relay domain in Microsoft 365
+# [9/12] Make example.com an internal relay domain in Microsoft 365
 # why: Known recipients are delivered in Microsoft 365; unknown ones are relayed to Zimbra instead of rejected (DBEB off).
 # MANUAL, on Exchange Online PowerShell:
 #   Set-AcceptedDomain -Identity 'example.com' -DomainType InternalRelay
 
-# [9/11] Outbound connector from Microsoft 365 to Zimbra
+# [10/12] Outbound connector from Microsoft 365 to Zimbra
 # why: Internal relay requires a connector that carries the unknown recipients to Zimbra.
 # MANUAL, on Exchange Online PowerShell:
 #   New-OutboundConnector -Name 'zsplit to Zimbra' -ConnectorType OnPremises -RecipientDomains 'example.com' -UseMXRecord $false -SmartHosts 'zimbra.example.com' -TlsSettings DomainValidation -TlsDomain 'zimbra.example.com'
 
-# [10/11] Inbound connector for mail from Zimbra
+# [11/12] Inbound connector for mail from Zimbra
 # why: Mail Zimbra sends to Microsoft 365 users must match a connector, or Direct Send rejection drops it.
 # MANUAL, on Exchange Online PowerShell:
 #   New-InboundConnector -Name 'zsplit from Zimbra' -ConnectorType OnPremises -SenderDomains 'example.com' -SenderIPAddresses <IP of zimbra.example.com> -RestrictDomainsToIPAddresses $true
 
-# [11/11] Point the MX of example.com at zimbra.example.com (LAST)
+# [12/12] Point the MX of example.com at zimbra.example.com (LAST)
 # why: Only after every other step is done and mail flow was tested; earlier, mail bounces.
 # MANUAL, on DNS:
 #   example.com. IN MX 10 zimbra.example.com.   ; check: dig +short MX example.com

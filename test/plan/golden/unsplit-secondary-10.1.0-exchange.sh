@@ -5,47 +5,47 @@
 # WARNING: Not checked: accounts still routed to mail.example.com (plan against the server, or apply, to check).
 set -eu
 
-# [1/9] Stop catching unknown addresses of example.com
+# [1/10] Stop catching unknown addresses of example.com
 # why: Zimbra is the only system now: unknown users must be rejected, not forwarded.
 # before: (probed at apply) -> after: (unset)
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov md example.com zimbraMailCatchAllAddress '\'''\'''
 
-# [2/9] Remove the catch-all forwarding of example.com
+# [2/10] Remove the catch-all forwarding of example.com
 # why: It only served the split.
 # before: (probed at apply) -> after: (unset)
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov md example.com zimbraMailCatchAllForwardingAddress '\'''\'''
 
-# [3/9] Remove the domain transport of example.com
+# [3/10] Remove the domain transport of example.com
 # why: No address of the domain goes to the peer any more.
 # before: (probed at apply) -> after: (unset)
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov md example.com zimbraMailTransport '\'''\'''
 
-# [4/9] Remove the relay host (global)
+# [4/10] Remove the relay host (global)
 # why: Zimbra delivers to the internet itself again.
 # before: (probed at apply) -> after: (unset)
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov mcf zimbraMtaRelayHost '\'''\'''
 
-# [5/9] Turn MX lookups back on (zimbraMtaSmtpDnsSupportLevel enabled, global)
+# [5/10] Turn MX lookups back on (zimbraMtaSmtpDnsSupportLevel enabled, global)
 # why: Without a relay host Zimbra must look up MX records itself.
 # before: (probed at apply) -> after: enabled
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov mcf zimbraMtaSmtpDnsSupportLevel enabled'
 
-# [6/9] Stop 192.0.2.10/32 relaying through zimbra.example.com
+# [6/10] Stop 192.0.2.10/32 relaying through zimbra.example.com
 # why: The peer is gone; it must not stay a trusted network.
 # before: (probed at apply) -> after: (unset)
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov ms zimbra.example.com -zimbraMtaMyNetworks 192.0.2.10/32'
 
-# [7/9] Reload the MTA (zmmtactl reload)
+# [7/10] Reload the MTA (zmmtactl reload)
 # why: Relay host, DNS and mynetworks reach main.cf only through zmconfigd; one reload applies them all now.
 su - zimbra -c 'zmmtactl reload'
 
-# [8/9] Remove the split-domain connectors on Exchange
+# [8/10] Remove the split-domain connectors on Exchange
 # why: The migration is over; Exchange no longer serves or relays the domain.
 # MANUAL, on Exchange Management Shell:
 #   Remove-SendConnector 'zsplit to Zimbra'
@@ -53,7 +53,12 @@ su - zimbra -c 'zmmtactl reload'
 #   Remove-ReceiveConnector "Relay from Zimbra"
 #   Remove-AcceptedDomain -Identity 'example.com'   # once no mailbox uses it
 
-# [9/9] Point the MX of example.com at zimbra.example.com (LAST)
+# [9/10] Delete the alias domain zimbra-route.example.com on Zimbra
+# why: Only after the peer no longer routes users there: until then Zimbra must keep accepting user@zimbra-route addresses. zsplit does not delete it itself, since a deletion cannot be undone.
+# MANUAL, on Zimbra (as zimbra):
+#   zmprov dd zimbra-route.example.com   # check first: zmprov gd zimbra-route.example.com zimbraDomainType
+
+# [10/10] Point the MX of example.com at zimbra.example.com (LAST)
 # why: Only after every other step is done and mail flow was tested; earlier, mail bounces.
 # MANUAL, on DNS:
 #   example.com. IN MX 10 zimbra.example.com.   ; check: dig +short MX example.com
