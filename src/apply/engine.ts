@@ -9,6 +9,7 @@
 import type { Executor, ZimbraTool } from '../exec/types.js';
 import type { Zmprov } from '../exec/zmprov.js';
 import { ZmprovError } from '../exec/zmprov.js';
+import type { BatchResult } from '../zimbra/parse.js';
 import type { JournalRecord, JournalStore, RunInfo, StepStatus } from '../journal/journal.js';
 import { HOST, Journal, now, operator, redactArgv, redactPlan } from '../journal/journal.js';
 import { pidAlive, TargetLock } from '../journal/lock.js';
@@ -98,14 +99,14 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
       for (const pid of o.resume.pids) while (pidAlive(pid)) await new Promise((r) => setTimeout(r, 100));
     }
     emit({ type: 'phase', phase: 'probe', message: 'Reading current values' });
-    if (hasDelete(input)) await o.zmprov.end();
+    const reqs = probeRequests(input.steps, input.answers, input.job);
+    if (hasDelete(input)) await o.zmprov.discard();
     else if (o.exec.openSession) {
       // Opened here, or earlier by the caller (its JVM started while the caller planned): used either way, ended here.
       opened = await o.zmprov.begin();
       if (!opened && o.zmprov.sessionFailure) emit({ type: 'phase', phase: 'probe', message: `zmprov session unavailable (${o.zmprov.sessionFailure}): using zmprov -f batches` });
     }
     const sessionPid = o.zmprov.sessionPid;
-    const reqs = probeRequests(input.steps, input.answers, input.job);
     emit({ type: 'batch', kind: 'probe', lines: reqs.length });
     const observed = await o.zmprov.probe(reqs);
     if (o.listAccounts) observed.accounts = (await Promise.all(input.answers.domains.map((d) => o.zmprov.listAccounts(d)))).flat();
@@ -125,8 +126,9 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
         .map((s) => ({ step: s, planned: s.before, now: fresh.get(s.id)!.before as Before }));
       if (diffs.length) throw new StalePlan(diffs);
     }
+    const records: JournalRecord[] = [];
     if (!o.resume)
-      journal.append({
+      records.push({
         t: 'run',
         runId,
         kind: o.kind ?? 'apply',
@@ -142,7 +144,8 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
         plan: redactPlan(p),
       });
     // The session's process, for a resumed run to wait for (it finishes its line, then sees end of input).
-    if (sessionPid !== undefined) journal.append({ t: 'spawn', steps: [], pid: sessionPid, time: now() });
+    if (sessionPid !== undefined) records.push({ t: 'spawn', steps: [], pid: sessionPid, time: now() });
+    journal.append(...records);
     if (opened && hasDelete(p)) {
       await o.zmprov.end();
       opened = false;
@@ -156,13 +159,20 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
 }
 
 /** `da` in a session would be `-l da`: a confirmation prompt on stdin, and only the LDAP entry deleted. */
-function hasDelete(p: Plan): boolean {
+export function hasDelete(p: Plan): boolean {
   return p.steps.some((s) => s.change?.op === 'delete');
 }
 
 /** A change of an existing account's status, which mailboxd caches (zimbra.md §1.3). */
 function changesCachedStatus(s: Step): boolean {
   return s.entry?.kind === 'account' && s.change?.op === 'set' && s.change.attr.toLowerCase() === 'zimbraaccountstatus';
+}
+
+interface ReloadOutcome {
+  exitCode: number;
+  output: string;
+  /** The command that failed. */
+  failed?: string[];
 }
 
 class Run {
@@ -177,6 +187,8 @@ class Run {
   private deferred: { records: JournalRecord[]; events: EngineEvent[] } | undefined;
   /** Accounts whose status was changed through the -l session. */
   private readonly statusChanged = new Set<string>();
+  /** The plan's last zmprov change: once it is verified, the session has served its purpose. */
+  private readonly lastChange: Step | undefined;
 
   constructor(
     private readonly p: Plan,
@@ -188,6 +200,7 @@ class Run {
   ) {
     this.allMode = !o.confirm;
     this.index = new Map(p.steps.map((s, i) => [s.id, i]));
+    this.lastChange = p.steps.filter((s) => s.kind === 'zmprov').at(-1);
   }
 
   private record(step: Step, status: StepStatus, extra: Omit<Extract<JournalRecord, { t: 'result' }>, 't' | 'step' | 'status' | 'time'> = {}, carried = false): void {
@@ -239,8 +252,9 @@ class Run {
         continue;
       }
       if (s.kind === 'reload') {
-        if (!(await this.flush())) return this.finish('failed');
-        await this.reload(s);
+        // The flush may have run the reload already, alongside its verification.
+        if (!(await this.flush(s))) return this.finish('failed');
+        if (!this.status.has(s.id)) await this.reload(s);
         continue;
       }
       const before = this.beforeOf(s);
@@ -308,12 +322,18 @@ class Run {
     else this.pending.push(g);
   }
 
-  /** Runs the pending changes as one batch, then verifies them with one probe batch. */
-  private async flush(): Promise<boolean> {
+  /**
+   * Runs the pending changes as one batch, then verifies them with one probe batch. `reloadNext`:
+   * the MTA reload that follows them, run while they are read back when every line was applied
+   * without error (it needs the changes made, not read back) and a failure would not ask first
+   * whether to reload (an unattended run reloads after a failure anyway).
+   */
+  private async flush(reloadNext?: Step): Promise<boolean> {
     const steps = this.pending;
     this.pending = [];
     if (steps.length === 0) return true;
-    this.journal.append(...steps.map((s) => ({ t: 'intent' as const, step: s.id, before: this.befores.get(s.id) ?? null, time: now() })));
+    const time = now();
+    this.journal.append(...steps.map((s) => ({ t: 'intent' as const, step: s.id, before: this.befores.get(s.id) ?? null, time })));
     this.emit({ type: 'phase', phase: 'apply', message: `Applying ${steps.length} change(s)` });
     this.emit({ type: 'batch', kind: 'change', lines: steps.length });
     // Changes through the session run under -l: mailboxd's caches are not told (see flushCache).
@@ -328,6 +348,18 @@ class Run {
       for (const s of steps) this.record(s, 'failed', { before: this.befores.get(s.id), error: `could not run zmprov: ${(e as Error).message}` });
       return false;
     }
+    // The read-back line goes out first, then the reload starts.
+    const verifying = this.verify(steps, res, viaSession);
+    const reloadsAnyway = !this.o.confirm || this.o.reloadAfterFailure;
+    const mtaChanged = res.lines.every((l) => l.status === 'ok') && (this.reloadNeeded || steps.some((s) => s.reload));
+    const reloading = reloadNext && reloadsAnyway && mtaChanged ? this.startReload(reloadNext) : undefined;
+    const ok = await verifying;
+    if (reloading) await this.reload(reloadNext!, reloading);
+    return ok;
+  }
+
+  /** Reads the changed values back (one probe batch) and records each step's result. */
+  private async verify(steps: Step[], res: BatchResult, viaSession: boolean): Promise<boolean> {
     this.emit({ type: 'phase', phase: 'verify', message: `Verifying ${steps.length} change(s)` });
     const reqs = new Map<string, { entry: Step['entry'] & object; attrs: string[] }>();
     for (const s of steps) {
@@ -340,6 +372,8 @@ class Run {
     let after: Observed;
     try {
       after = await this.o.zmprov.probe([...reqs.values()]);
+      // Nothing later needs the session (a cache flush is a process of its own): it ends while the results are recorded.
+      if (steps.includes(this.lastChange!)) void this.o.zmprov.end().catch(() => undefined);
     } catch (e) {
       const msg = e instanceof ZmprovError ? e.message : String(e);
       for (const s of steps) this.record(s, 'failed', { before: this.befores.get(s.id), error: `applied, but verification could not read it back: ${msg}` });
@@ -372,24 +406,34 @@ class Run {
     return ok;
   }
 
-  private async reload(s: Step): Promise<void> {
-    if (!this.reloadNeeded) {
+  /** Runs the reload (`running`: already started), or records that nothing needed it. */
+  private async reload(s: Step, running?: Promise<ReloadOutcome>): Promise<void> {
+    if (!running && !this.reloadNeeded) {
       this.record(s, 'unchanged', { error: 'no MTA-level change was applied' });
       return;
     }
+    const r = await (running ?? this.startReload(s));
+    if (r.failed) this.record(s, 'failed', { exitCode: r.exitCode, output: r.output, error: `${r.failed.join(' ')} exited ${r.exitCode}` });
+    else {
+      this.reloadNeeded = false;
+      this.record(s, 'applied', { output: r.output.trim().slice(-2000) });
+    }
+  }
+
+  /**
+   * Journals the reload's intent and runs its commands, stopping at the first that fails; recorded
+   * by reload(). Never rejects (it may run unawaited for a while, alongside a verification).
+   */
+  private async startReload(s: Step): Promise<ReloadOutcome> {
     this.emit({ type: 'phase', phase: 'reload', message: s.title });
     this.journal.append({ t: 'intent', step: s.id, before: null, time: now() });
     let output = '';
     for (const argv of s.reloadArgv!) {
-      const r = await this.o.exec.run(argv[0] as ZimbraTool, argv.slice(1), { merge: true });
+      const r = await this.o.exec.run(argv[0] as ZimbraTool, argv.slice(1), { merge: true }).catch((e: Error) => ({ exitCode: 127, combined: `${e.message}\n` }));
       output += r.combined;
-      if (r.exitCode !== 0) {
-        this.record(s, 'failed', { exitCode: r.exitCode, output, error: `${argv.join(' ')} exited ${r.exitCode}` });
-        return;
-      }
+      if (r.exitCode !== 0) return { exitCode: r.exitCode, output, failed: argv };
     }
-    this.reloadNeeded = false;
-    this.record(s, 'applied', { output: output.trim().slice(-2000) });
+    return { exitCode: 0, output };
   }
 
   /** One SOAP `zmprov fc -a account NAME...` for the accounts whose status changed through LDAP. */

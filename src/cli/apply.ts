@@ -1,8 +1,8 @@
 /** `zsplit apply`, `zsplit rollback`, `zsplit status`: the engine without a terminal UI. */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Decision, EngineEvent, Question, Summary } from '../apply/engine.js';
-import { applyPlan, StalePlan } from '../apply/engine.js';
+import type { Decision, EngineEvent, EngineOptions, Question, Summary } from '../apply/engine.js';
+import { applyPlan, hasDelete, StalePlan } from '../apply/engine.js';
 import type { Executor } from '../exec/types.js';
 import { Zmprov } from '../exec/zmprov.js';
 import { JournalStore, now, redactArgv } from '../journal/journal.js';
@@ -60,16 +60,31 @@ function lineConfirm(io: CliIO): (q: Question) => Promise<Decision> {
 }
 
 function reporter(flags: Flags, io: CliIO): (e: EngineEvent) => void {
-  if (flags.json) return (e) => io.out(JSON.stringify(e.type === 'step' ? { ...e, step: { id: e.step.id, title: e.step.title, argv: e.step.argv && redactArgv(e.step.argv) } } : e) + '\n');
+  // A batch's results come in one burst (thousands of steps): written at once, not one write each.
+  let held = '';
+  const flush = () => {
+    const text = held;
+    held = '';
+    if (text) io.out(text);
+  };
+  const out = (text: string) => {
+    if (!held) queueMicrotask(flush);
+    held += text;
+  };
+  const err = (text: string) => {
+    flush();
+    io.err(text);
+  };
+  if (flags.json) return (e) => out(JSON.stringify(e.type === 'step' ? { ...e, step: { id: e.step.id, title: e.step.title, argv: e.step.argv && redactArgv(e.step.argv) } } : e) + '\n');
   return (e) => {
-    if (e.type === 'phase' && e.phase !== 'done') io.err(`-- ${e.message}\n`);
-    else if (e.type === 'stale-lock') io.err(`-- took over a stale lock of pid ${e.pid} (${e.host}, ${e.started}): that process is gone\n`);
-    else if (e.type === 'truncated-journal') io.err(`-- the journal's last line was cut short by the crash (ignored): ${e.line}\n`);
+    if (e.type === 'phase' && e.phase !== 'done') err(`-- ${e.message}\n`);
+    else if (e.type === 'stale-lock') err(`-- took over a stale lock of pid ${e.pid} (${e.host}, ${e.started}): that process is gone\n`);
+    else if (e.type === 'truncated-journal') err(`-- the journal's last line was cut short by the crash (ignored): ${e.line}\n`);
     else if (e.type === 'step' && !e.carried) {
       const mark = { applied: 'APPLIED', unchanged: 'ok (unchanged)', skipped: 'SKIPPED', 'not-applicable': 'n/a', failed: 'FAILED', manual: 'MANUAL' }[e.status];
       const detail = e.status === 'applied' && e.before !== undefined ? `  [${showValues(e.before)} -> ${showValues(e.after)}]` : '';
-      io.out(`${mark.padEnd(15)} ${e.step.title}${detail}${e.recovered ? ' (found done after the interruption)' : ''}\n`);
-      if (e.error && e.status === 'failed') io.out(`                ${e.error}\n`);
+      out(`${mark.padEnd(15)} ${e.step.title}${detail}${e.recovered ? ' (found done after the interruption)' : ''}\n`);
+      if (e.error && e.status === 'failed') out(`                ${e.error}\n`);
     }
   };
 }
@@ -85,8 +100,13 @@ function report(s: Summary, io: CliIO, rollbackHint = true): number {
   return s.status === 'completed' ? EXIT.ok : EXIT.failure;
 }
 
+/** Someone can approve the changes: --yes, --step, or a terminal to ask on. */
+function approvable(flags: Flags, io: CliIO): boolean {
+  return Boolean(flags.yes || flags.step || io.isTTY);
+}
+
 function requireApproval(flags: Flags, io: CliIO, what: string): void {
-  if (!flags.yes && !flags.step && !io.isTTY) throw new UsageError(`${what} needs approval and there is no terminal: pass --yes to apply every step, or --step to answer per step on stdin`, '--yes');
+  if (!approvable(flags, io)) throw new UsageError(`${what} needs approval and there is no terminal: pass --yes to apply every step, or --step to answer per step on stdin`, '--yes');
 }
 
 async function engineErrors<T>(io: CliIO, fn: () => Promise<T>): Promise<T | number> {
@@ -118,13 +138,32 @@ export async function applyCommand(flags: Flags, positionals: string[], io: CliI
     const r = await engineErrors(io, () => applyPlan(p, { ...common, resume: run, listAccounts: p.job === 'unsplit', replan: replanFor(p, flags) }));
     return typeof r === 'number' ? r : report(r, io);
   }
+  try {
+    return await applyNew(flags, positionals, io, common);
+  } finally {
+    // Started early but not used: the run stopped before the engine took it over.
+    await zmprov.discard();
+  }
+}
+
+/**
+ * A fresh apply (a job, or a saved plan). zmprov's JVM starts first (about 2 s on a real
+ * server) and zsplit detects, plans and checks meanwhile; the engine then uses that session.
+ */
+async function applyNew(flags: Flags, positionals: string[], io: CliIO, common: Omit<EngineOptions, 'replan'>): Promise<number> {
+  const { exec, zmprov } = common;
+  const start = (p?: Plan) => {
+    if (approvable(flags, io) && !(p && hasDelete(p))) zmprov.prestart();
+  };
   let p: Plan;
   let saved = false;
   if (flags.plan) {
     p = loadPlanFile(flags.plan);
+    start(p);
     saved = true;
   } else {
     const job = jobArg(positionals[0]);
+    start();
     const detected = flags['zimbra-version'] && flags['zimbra-host'] ? {} : await detectZimbra(exec);
     const withDefaults = { ...flags, 'zimbra-version': flags['zimbra-version'] ?? detected.version, 'zimbra-host': flags['zimbra-host'] ?? (detected.hostname ? [detected.hostname] : undefined) };
     const answers = answersFrom(withDefaults, job, io);

@@ -27,6 +27,8 @@ const ESCAPES = [
 /** Removes what a line editor adds for a terminal: escape sequences, CRs, bells, backspaced characters. */
 export function cleanTerminal(text: string): string {
   if (!/[\u001b\r\u0007\u0008]/.test(text)) return text;
+  // The common case on a pipe: only the CR of each echoed line.
+  if (!/[\u001b\u0007\u0008]/.test(text)) return text.replace(/\r/g, '');
   let t = text;
   for (const re of ESCAPES) t = t.replace(re, '');
   t = t.replace(/\r\n/g, '\n').replace(/\r/g, '').replace(/\u0007/g, '');
@@ -60,7 +62,6 @@ interface Pending {
   started: number;
   resolve: (a: SessionAnswer) => void;
   reject: (e: Error) => void;
-  timer?: NodeJS.Timeout;
 }
 
 /** Length of an incomplete escape sequence at the end of `text` (held back until the rest arrives). */
@@ -80,10 +81,20 @@ function incompleteEscapeTail(text: string): number {
 export class ProcessSession implements Session {
   /** Cleaned output not yet handed out as an answer. */
   private clean = '';
+  /**
+   * The end of `clean` not yet searched for a prompt, and the few characters before it (a prompt
+   * cut by a chunk boundary). A long answer (a `gaa -v` listing) arrives in many small chunks:
+   * each is searched once, instead of `clean` being flattened and searched again per chunk.
+   */
+  private fresh = '';
+  private lead = '';
   /** Raw bytes of an escape sequence cut by a chunk boundary. */
   private hold = '';
-  private scanFrom = 0;
   private readonly queue: Pending[] = [];
+  /** One timer for the head line's deadline, moved only when a head needs it sooner (not one per line). */
+  private timer: NodeJS.Timeout | undefined;
+  private due = Infinity;
+  private corked = false;
   private exitCode: number | undefined;
   private exited = false;
   private killed = false;
@@ -98,7 +109,9 @@ export class ProcessSession implements Session {
       const text = this.hold + d;
       const keep = incompleteEscapeTail(text);
       this.hold = keep ? text.slice(text.length - keep) : '';
-      this.clean += cleanTerminal(keep ? text.slice(0, text.length - keep) : text);
+      const clean = cleanTerminal(keep ? text.slice(0, text.length - keep) : text);
+      this.clean += clean;
+      this.fresh += clean;
       this.check();
     };
     child.stdout.setEncoding('utf8').on('data', onData);
@@ -135,53 +148,92 @@ export class ProcessSession implements Session {
       child.once('spawn', () => resolve());
     });
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);
-    const first = await s.enqueue(undefined, opts.startTimeoutMs ?? 120_000);
-    s.greeting = first.output;
-    return s;
+    const abort = () => s.kill();
+    if (opts.signal?.aborted) abort();
+    opts.signal?.addEventListener('abort', abort);
+    try {
+      const first = await s.enqueue(undefined, opts.startTimeoutMs ?? 120_000);
+      s.greeting = first.output;
+      return s;
+    } finally {
+      opts.signal?.removeEventListener('abort', abort);
+    }
   }
 
   /** The head line's answer is complete when a prompt starts a line of the cleaned output. */
   private check(): void {
     while (this.queue.length > 0) {
+      const hay = this.lead + this.fresh;
+      const base = this.clean.length - hay.length; // where `hay` starts in `clean`
       let at = -1;
-      if (this.clean.startsWith(this.prompt)) at = 0;
+      if (base === 0 && hay.startsWith(this.prompt)) at = 0;
       else {
-        const i = this.clean.indexOf(`\n${this.prompt}`, Math.max(0, this.scanFrom - 1));
-        if (i !== -1) at = i + 1;
+        const i = hay.indexOf(`\n${this.prompt}`);
+        if (i !== -1) at = base + i + 1;
       }
       if (at === -1) {
-        this.scanFrom = Math.max(0, this.clean.length - this.prompt.length);
+        this.lead = hay.slice(-this.prompt.length);
+        this.fresh = '';
         return;
       }
       const text = this.clean.slice(0, at);
-      this.clean = this.clean.slice(at + this.prompt.length);
-      this.scanFrom = 0;
+      this.setClean(this.clean.slice(at + this.prompt.length));
       const p = this.queue.shift()!;
-      clearTimeout(p.timer);
       p.resolve({ output: p.line === undefined ? text : answerText(text, p.line, this.prompt), durationMs: performance.now() - p.started });
       if (this.queue.length > 0) this.arm(this.queue[0]);
+      else this.disarm();
     }
+  }
+
+  private setClean(text: string): void {
+    this.clean = text;
+    this.fresh = text;
+    this.lead = '';
   }
 
   /** Starts the head line's clock. */
   private arm(p: Pending): void {
     p.started = performance.now();
-    p.timer = setTimeout(() => {
-      if (this.queue[0] !== p) return;
-      this.kill();
-      this.failAll((x) => (x === p ? `no ${p.line === undefined ? 'first prompt' : `answer to: ${p.line}`} within ${Math.round(p.timeoutMs / 1000)} s: killed pid ${this.pid}` : `not run: the tool was killed on an earlier line (${p.line})`), true);
-    }, p.timeoutMs);
+    this.schedule(p);
+  }
+
+  private schedule(p: Pending): void {
+    const due = p.started + p.timeoutMs;
+    if (due >= this.due) return; // the running timer fires first and looks again
+    this.disarm();
+    this.due = due;
+    this.timer = setTimeout(() => this.expire(), due - performance.now());
+  }
+
+  private disarm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.due = Infinity;
+  }
+
+  /** The timer fired: the head line is out of time (the tool is killed), or its clock started later and it gets the rest. */
+  private expire(): void {
+    this.timer = undefined;
+    this.due = Infinity;
+    const p = this.queue[0];
+    if (!p) return;
+    if (performance.now() < p.started + p.timeoutMs) {
+      this.schedule(p);
+      return;
+    }
+    this.kill();
+    this.failAll((x) => (x === p ? `no ${p.line === undefined ? 'first prompt' : `answer to: ${p.line}`} within ${Math.round(p.timeoutMs / 1000)} s: killed pid ${this.pid}` : `not run: the tool was killed on an earlier line (${p.line})`), true);
   }
 
   /** Rejects every line in flight: the head with what it wrote, the others as never run. */
   private failAll(message: (p: Pending) => string, timedOut: boolean): void {
     const all = this.queue.splice(0);
+    this.disarm();
     all.forEach((p, i) => {
-      clearTimeout(p.timer);
       const output = i === 0 ? (p.line === undefined ? this.clean : answerText(this.clean, p.line, this.prompt)) : '';
       p.reject(new SessionEnded(message(p), output, this.exitCode, timedOut && i === 0, i > 0));
     });
-    if (all.length) this.clean = '';
+    if (all.length) this.setClean('');
   }
 
   private enqueue(line: string | undefined, timeoutMs: number): Promise<SessionAnswer> {
@@ -193,9 +245,22 @@ export class ProcessSession implements Session {
       const p: Pending = { line, timeoutMs, started: performance.now(), resolve, reject };
       this.queue.push(p);
       if (this.queue.length === 1) this.arm(p);
-      if (line !== undefined) this.child.stdin.write(`${line}\n`);
+      if (line !== undefined) this.write(`${line}\n`);
       this.check();
     });
+  }
+
+  /** A line with nothing ahead of it goes out at once; lines behind others wait for the end of the tick, to go out together. */
+  private write(text: string): void {
+    if (!this.corked && this.queue.length > 1) {
+      this.corked = true;
+      this.child.stdin.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.child.stdin.uncork();
+      });
+    }
+    this.child.stdin.write(text);
   }
 
   send(line: string, opts: { timeoutMs?: number } = {}): Promise<SessionAnswer> {
@@ -214,7 +279,7 @@ export class ProcessSession implements Session {
     }
     let output = this.clean + cleanTerminal(this.hold);
     if (opts.lastLine !== undefined) output = answerText(output, opts.lastLine, this.prompt);
-    this.clean = '';
+    this.setClean('');
     this.hold = '';
     return { exitCode: this.exitCode ?? 1, output };
   }

@@ -46,6 +46,11 @@ export class Zmprov {
   readonly stats: ZmprovStats = { starts: 0, sessionLines: 0 };
   private session: Session | undefined;
   private opening: Promise<boolean> | undefined;
+  private ending: Promise<{ exitCode: number; output: string }> | undefined;
+  /** A prestart() no begin() has claimed yet. */
+  private unclaimed: Promise<boolean> | undefined;
+  /** Kills the session while its JVM is still starting (see discard). */
+  private abortStart: AbortController | undefined;
   private pid: number | undefined;
   private sessionError: string | undefined;
   private readonly lineTimeoutMs: number;
@@ -74,16 +79,28 @@ export class Zmprov {
   }
 
   /**
+   * Starts the session now, for a later begin(): the JVM starts while the caller plans. That
+   * begin() gets this start's outcome, a failure included (not retried at once: a start that
+   * timed out would cost its timeout twice).
+   */
+  prestart(): void {
+    if (!this.inSession && !this.opening) this.unclaimed = this.begin();
+  }
+
+  /**
    * Opens one `zmprov -l` held open on stdin for what follows, when the executor can (false
-   * otherwise, and when it fails to start: the `-f` batches are the fallback). Idempotent: a
-   * caller may start it early (the JVM starts while it plans) and the engine then uses it.
+   * otherwise, and when it fails to start: the `-f` batches are the fallback). Idempotent.
    */
   begin(opts: { startTimeoutMs?: number } = {}): Promise<boolean> {
+    const early = this.unclaimed;
+    this.unclaimed = undefined;
+    if (early) return early;
     if (this.inSession) return Promise.resolve(true);
     if (this.opening) return this.opening;
     if (!this.exec.openSession) return Promise.resolve(false);
     this.stats.starts++;
-    const open = this.exec.openSession('zmprov', ['-l'], { prompt: PROMPT, startTimeoutMs: opts.startTimeoutMs ?? 60_000, onSpawn: (pid) => (this.pid = pid) });
+    this.abortStart = new AbortController();
+    const open = this.exec.openSession('zmprov', ['-l'], { prompt: PROMPT, startTimeoutMs: opts.startTimeoutMs ?? 60_000, onSpawn: (pid) => (this.pid = pid), signal: this.abortStart.signal });
     this.opening = open.then(
       (s) => {
         this.session = s;
@@ -105,14 +122,29 @@ export class Zmprov {
     return this.inSession ? this.pid : undefined;
   }
 
-  /** Ends the session with `exit` (its exit code tells whether any line raised a ServiceException). */
+  /**
+   * Ends a session started early that nothing was sent through (the run stopped before applying:
+   * a refused plan, a held lock): one still starting is killed, not waited for.
+   */
+  async discard(): Promise<void> {
+    if (this.opening) this.abortStart?.abort();
+    this.unclaimed = undefined;
+    await this.end();
+    this.sessionError = undefined;
+  }
+
+  /**
+   * Ends the session with `exit` (its exit code tells whether any line raised a ServiceException).
+   * A call while it is ending waits for the same end.
+   */
   async end(): Promise<{ exitCode: number; output: string } | undefined> {
     if (this.opening) await this.opening;
+    if (this.ending) return this.ending;
     const s = this.session;
     this.session = undefined;
     if (!s) return undefined;
-    if (s.ended) return s.close();
-    return s.close({ lastLine: 'exit', timeoutMs: 60_000 });
+    this.ending = (s.ended ? s.close() : s.close({ lastLine: 'exit', timeoutMs: 60_000 })).finally(() => (this.ending = undefined));
+    return this.ending;
   }
 
   async single(args: string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -186,6 +218,7 @@ export class Zmprov {
   /**
    * The lines through the session, up to `window` of them written ahead of their answers (the
    * round trip per line is not paid; zmprov still reads and answers them one by one, in order).
+   * The window is topped up once half of it is answered: a few large writes, not one per line.
    */
   private async sessionBatch(lines: string[][]): Promise<BatchResult & { raw: RunResult }> {
     const started = performance.now();
@@ -195,7 +228,7 @@ export class Zmprov {
     let combined = '';
     let next = 0;
     for (let i = 0; i < lines.length; i++) {
-      while (next < lines.length && next - i < this.window && this.inSession) inflight[next] = this.sendText(texts[next], this.lineTimeoutMs), next++;
+      if (next - i <= this.window >> 1) while (next < lines.length && next - i < this.window && this.inSession) inflight[next] = this.sendText(texts[next], this.lineTimeoutMs), next++;
       const sent = inflight[i];
       const r: BatchLineResult = sent ? this.sessionResult(texts[i], await sent) : { index: i, line: texts[i], status: 'not-run', output: '' };
       results.push({ ...r, index: i });
@@ -240,7 +273,9 @@ export class Zmprov {
     for (const r of requests) {
       if (r.entry.kind !== 'account' || !r.entry.name.includes('@')) continue;
       const d = r.entry.name.slice(r.entry.name.lastIndexOf('@') + 1).toLowerCase();
-      byDomain.set(d, [...(byDomain.get(d) ?? []), r]);
+      const list = byDomain.get(d);
+      if (list) list.push(r);
+      else byDomain.set(d, [r]);
     }
     const listed = new Set<ProbeRequest>();
     for (const [domain, reqs] of byDomain) {
@@ -309,9 +344,11 @@ function asRun(line: BatchLineResult): RunResult {
 /** Accounts of a `gaa -v` listing by primary name and by every address they answer to. */
 function accountIndex(list: { name: string; attrs: Attrs }[]): Map<string, Attrs> {
   const index = new Map<string, Attrs>();
-  const attrsOf = (attrs: Attrs, name: string) => Object.entries(attrs).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1] ?? [];
   for (const e of list) {
-    for (const a of [...attrsOf(e.attrs, 'zimbraMailAlias'), ...attrsOf(e.attrs, 'mail')]) if (!index.has(a.toLowerCase())) index.set(a.toLowerCase(), e.attrs);
+    for (const k in e.attrs) {
+      const attr = k.toLowerCase();
+      if (attr === 'zimbramailalias' || attr === 'mail') for (const a of e.attrs[k]) if (!index.has(a.toLowerCase())) index.set(a.toLowerCase(), e.attrs);
+    }
   }
   // Primary names win over any alias spelling.
   for (const e of list) index.set(e.name.toLowerCase(), e.attrs);
@@ -321,7 +358,8 @@ function accountIndex(list: { name: string; attrs: Attrs }[]): Map<string, Attrs
 function onlyAttrs(attrs: Attrs, wanted: string[]): Attrs {
   const out: Attrs = {};
   for (const w of wanted) {
-    const k = Object.keys(attrs).find((x) => x.toLowerCase() === w.toLowerCase());
+    // zmprov prints the schema's spelling, usually the one asked for
+    const k = Object.hasOwn(attrs, w) ? w : Object.keys(attrs).find((x) => x.toLowerCase() === w.toLowerCase());
     if (k) out[w] = attrs[k];
   }
   return out;

@@ -1,6 +1,9 @@
 // The engine against the simulated Zimbra run as an external process (--zmprov <sim> --run-as current).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { JournalRecord } from '../../src/journal/journal.js';
+import { readJournal } from '../../src/journal/journal.js';
 import { accountLines, primaryAnswers, SECONDARY_ANSWERS, simWorld } from '../helpers/sim.js';
 
 describe('apply and rollback through real processes', () => {
@@ -93,11 +96,33 @@ describe('apply and rollback through real processes', () => {
     const child = w.spawnZsplit(['apply', 'setup', ...primaryAnswers(w.file('a.txt', accountLines(50))), '--yes'], { ZSPLIT_SIM_START_MS: '1500' });
     return new Promise<void>((done) => {
       setTimeout(() => {
-        const b = w.zsplit(['apply', 'setup', ...SECONDARY_ANSWERS, '--yes']);
+        // its zmprov, started while it planned, is killed with the refusal, not waited for
+        const t0 = Date.now();
+        const b = w.zsplit(['apply', 'setup', ...SECONDARY_ANSWERS, '--yes'], { env: { ZSPLIT_SIM_START_MS: '20000' } });
+        expect(Date.now() - t0).toBeLessThan(10_000);
         expect(b.code).toBe(2);
         expect(b.err).toMatch(/another zsplit run holds the lock for this target: pid \d+ on /);
         child.on('exit', () => done());
       }, 700);
     });
+  });
+
+  it('with --yes the MTA reload runs while the changes are read back, after all of them were applied', () => {
+    const w = simWorld({ ZSPLIT_SIM_START_MS: '300' });
+    const a = w.zsplit(['apply', 'setup', ...primaryAnswers(w.file('a.txt', accountLines(30))), '--yes']);
+    expect(a.code, a.err + a.out).toBe(0);
+    expect(a.out).toMatch(/APPLIED\s+Reload the MTA/);
+    const [file] = readdirSync(join(w.stateDir, 'runs'));
+    const records = readJournal(join(w.stateDir, 'runs', file)).records;
+    const at = (pred: (r: JournalRecord) => boolean) => records.findIndex(pred);
+    const reload = (records[0] as Extract<JournalRecord, { t: 'run' }>).plan.steps.find((s) => s.kind === 'reload')!.id;
+    const changes = new Set(records.flatMap((r) => (r.t === 'intent' && r.step !== reload ? [r.step] : [])));
+    expect(changes.size).toBeGreaterThan(60); // two per placeholder, and the MTA-level ones
+    // every change announced (and answered) before the reload; their results recorded after it started, its own after theirs
+    expect(at((r) => r.t === 'intent' && r.step === reload)).toBeGreaterThan(changes.size);
+    expect(at((r) => r.t === 'intent' && r.step === reload)).toBeLessThan(at((r) => r.t === 'result'));
+    const lastChange = records.map((r) => r.t === 'result' && changes.has(r.step)).lastIndexOf(true);
+    expect(at((r) => r.t === 'result' && r.step === reload)).toBeGreaterThan(lastChange);
+    expect(w.log().filter((r) => r.type === 'start' && r.tool === 'zmprov')).toHaveLength(1);
   });
 });

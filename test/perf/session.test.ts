@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/engine.js';
 import { LocalExecutor, mergedAsZimbra } from '../../src/exec/local.js';
 import { RehearsalExecutor } from '../../src/exec/rehearsal.js';
-import { answerText, cleanTerminal, endsWithPrompt } from '../../src/exec/session.js';
+import { answerText, cleanTerminal, endsWithPrompt, ProcessSession } from '../../src/exec/session.js';
 import { SshExecutor } from '../../src/exec/ssh.js';
 import type { Executor } from '../../src/exec/types.js';
+import { SessionEnded } from '../../src/exec/types.js';
 import { Zmprov } from '../../src/exec/zmprov.js';
 import { JournalStore, readJournal } from '../../src/journal/journal.js';
 import { validateAnswers } from '../../src/model/validate.js';
@@ -221,6 +222,42 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (l
     const again = await z.batch([['fourth']]);
     expect(again.lines[0]).toMatchObject({ status: 'ok', output: 'done fourth' });
     expect(z.stats.starts).toBe(2);
+  });
+
+  it("each line's clock starts at its turn, a short timeout behind a long one included; a session still starting is killed on abort", async () => {
+    const dir = tmp();
+    const fake = join(dir, 'tool');
+    // Answers "slow" after 600 ms, never answers "hang"; with --late, prints its first prompt after 20 s.
+    writeFileSync(
+      fake,
+      `#!${process.execPath}
+const late = process.argv.includes('--late');
+setTimeout(() => process.stdout.write('prov> '), late ? 20000 : 0);
+require('node:readline').createInterface({ input: process.stdin }).on('line', (l) => {
+  if (l === 'slow') setTimeout(() => process.stdout.write('done slow\\nprov> '), 600);
+});
+`,
+    );
+    chmodSync(fake, 0o755);
+    const s = await ProcessSession.open([fake], { prompt: 'prov> ' });
+    const t0 = Date.now();
+    const slow = s.send('slow', { timeoutMs: 10_000 });
+    const hang = s.send('hang', { timeoutMs: 300 }).catch((e: SessionEnded) => e);
+    expect((await slow).output).toBe('done slow\n');
+    const e = await hang;
+    expect(e).toBeInstanceOf(SessionEnded);
+    expect((e as SessionEnded).timedOut).toBe(true);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(850);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+
+    const abort = new AbortController();
+    let pid = 0;
+    const opening = ProcessSession.open([fake, '--late'], { prompt: 'prov> ', signal: abort.signal, onSpawn: (p) => (pid = p) });
+    setTimeout(() => abort.abort(), 200);
+    const t1 = Date.now();
+    await expect(opening).rejects.toBeInstanceOf(SessionEnded);
+    expect(Date.now() - t1).toBeLessThan(5_000);
+    expect(() => process.kill(pid, 0)).toThrow();
   });
 
   it('through ssh: one connection, the remote command built by shJoin (a stand-in ssh runs it here)', async () => {
