@@ -94,7 +94,10 @@ function report(s: Summary, io: CliIO, rollbackHint = true): number {
   io.out(`\n${s.status.toUpperCase()}: ${c.applied} applied, ${c.unchanged} unchanged, ${c.skipped + c['not-applicable']} skipped, ${c.failed} failed, ${c.manual} manual. zmprov started ${s.zmprovStarts} time(s). Run ${s.runId}\n`);
   for (const f of s.failures) io.out(`  failed: ${f.step.id}: ${f.error}\n`);
   if (s.reloadPending) io.out('  MTA-level changes are not reloaded yet: run zmmtactl reload (zmconfigd also applies them within about a minute).\n');
-  if (s.manual.length && s.status === 'completed') io.out(`  ${s.manual.length} manual step(s) remain on the other system and in DNS (see the plan).\n`);
+  if (s.manual.length && s.status === 'completed') {
+    const where = [...new Set(s.manual.map((m) => m.manual!.system))];
+    io.out(`  ${s.manual.length} manual step(s) remain, on: ${where.join('; ')} (see the plan).\n`);
+  }
   if (s.status === 'failed' && rollbackHint) io.out(`  Roll back with: zsplit rollback --run ${s.runId}   (or fix the cause and: zsplit apply --resume)\n`);
   if (s.status === 'stopped') io.out('  Continue with: zsplit apply --resume\n');
   return s.status === 'completed' ? EXIT.ok : EXIT.failure;
