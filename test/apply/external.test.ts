@@ -1,10 +1,19 @@
 // The engine against the simulated Zimbra run as an external process (--zmprov <sim> --run-as current).
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JournalRecord } from '../../src/journal/journal.js';
 import { readJournal } from '../../src/journal/journal.js';
 import { accountLines, primaryAnswers, SECONDARY_ANSWERS, simWorld } from '../helpers/sim.js';
+import { exitOf, waitFor } from '../helpers/wait.js';
+
+const readText = (p: string) => {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch {
+    return ''; // removed between the listing and the read
+  }
+};
 
 describe('apply and rollback through real processes', () => {
   it('secondary setup applied then rolled back leaves the state file byte-identical', () => {
@@ -91,20 +100,19 @@ describe('apply and rollback through real processes', () => {
     expect(b.code, b.err).toBe(0);
   });
 
-  it('a second run on the same target is refused while the lock is held, naming the holder', () => {
+  it('a second run on the same target is refused while the lock is held, naming the holder', async () => {
     const w = simWorld();
-    const child = w.spawnZsplit(['apply', 'setup', ...primaryAnswers(w.file('a.txt', accountLines(50))), '--yes'], { ZSPLIT_SIM_START_MS: '1500' });
-    return new Promise<void>((done) => {
-      setTimeout(() => {
-        // its zmprov, started while it planned, is killed with the refusal, not waited for
-        const t0 = Date.now();
-        const b = w.zsplit(['apply', 'setup', ...SECONDARY_ANSWERS, '--yes'], { env: { ZSPLIT_SIM_START_MS: '20000' } });
-        expect(Date.now() - t0).toBeLessThan(10_000);
-        expect(b.code).toBe(2);
-        expect(b.err).toMatch(/another zsplit run holds the lock for this target: pid \d+ on /);
-        child.on('exit', () => done());
-      }, 700);
-    });
+    const child = w.spawnZsplit(['apply', 'setup', ...primaryAnswers(w.file('a.txt', accountLines(50))), '--yes'], { ZSPLIT_SIM_START_MS: '1500', ZSPLIT_SIM_CMD_MS: '40' });
+    // the first run holds the lock once its lock file names it (not after a guessed delay)
+    const locks = join(w.stateDir, 'locks');
+    await waitFor(() => existsSync(locks) && readdirSync(locks).some((f) => readText(join(locks, f)).includes(`"pid":${child.pid}`)), 'the first run to take the lock');
+    // its zmprov, started while it planned, is killed with the refusal, not waited for
+    const t0 = Date.now();
+    const b = w.zsplit(['apply', 'setup', ...SECONDARY_ANSWERS, '--yes'], { env: { ZSPLIT_SIM_START_MS: '20000' } });
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(b.code).toBe(2);
+    expect(b.err).toMatch(/another zsplit run holds the lock for this target: pid \d+ on /);
+    expect((await exitOf(child, 'the first run')).code).toBe(0);
   });
 
   it('with --yes the MTA reload runs while the changes are read back, after all of them were applied', () => {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accountLines, primaryAnswers, simWorld } from '../helpers/sim.js';
+import { exitOf, waitFor } from '../helpers/wait.js';
 
 const TRIALS = 20;
 
@@ -31,23 +32,25 @@ describe('kill -9 and resume', () => {
       const accounts = w.file('a.txt', accountLines(30, 't'));
       const args = ['apply', 'setup', ...primaryAnswers(accounts), '--yes'];
       const child = w.spawnZsplit(args);
-      // A quarter of the kills land early (start-up, probe); the rest at a random moment after
-      // the journal's run header exists (change batch, verification, reload, end).
-      if (trial % 4 === 0) await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 300)));
+      // A quarter of the kills land early (start-up, probe); every tenth trial lets the apply finish
+      // first (the kill then finds no process: issue 16); the rest land at a random moment after the
+      // journal's run header exists (change batch, verification, reload, end).
+      const runs = join(w.stateDir, 'runs');
+      if (trial % 10 === 9) await exitOf(child, 'the apply left to finish');
+      else if (trial % 4 === 0) await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 300)));
       else {
-        const runs = join(w.stateDir, 'runs');
-        const t0 = Date.now();
-        while (Date.now() - t0 < 20_000 && !(existsSync(runs) && readdirSync(runs).length > 0)) await new Promise((r) => setTimeout(r, 5));
+        await waitFor(() => child.exitCode !== null || (existsSync(runs) && readdirSync(runs).length > 0), 'the journal of the apply', 60_000, 5);
         await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 400)));
       }
       child.kill('SIGKILL');
-      await new Promise((r) => child.on('exit', r));
+      const end = await exitOf(child, 'the killed apply');
       const resumed = w.zsplit(['apply', '--resume', '--yes']);
       let final = resumed;
       if (resumed.code !== 0) {
-        // Killed before the journal's run header: nothing to resume, so apply again.
+        // Killed before the journal's run header, or finished before the kill: nothing to resume,
+        // so the operator applies again (a finished run's changes are then all unchanged).
         expect(resumed.err).toMatch(/no interrupted run/);
-        seen.add('before-header');
+        seen.add(end.code === 0 ? 'finished-before-kill' : 'before-header');
         final = w.zsplit(args);
       } else seen.add(/found done after the interruption/.test(resumed.out) ? 'recovered-in-flight' : 'resumed');
       expect(final.code, final.err + final.out).toBe(0);
@@ -64,5 +67,6 @@ describe('kill -9 and resume', () => {
     }
     // the kills landed at different moments
     expect(seen.size).toBeGreaterThanOrEqual(2);
+    expect(seen.has('finished-before-kill')).toBe(true);
   }, 240_000);
 });

@@ -18,6 +18,16 @@ import { validateAnswers } from '../../src/model/validate.js';
 import { plan } from '../../src/plan/index.js';
 import { loadState, readSidecar, walPath } from '../../src/sim/state.js';
 import { accountLines, primaryAnswers, SIM_BIN, simWorld } from '../helpers/sim.js';
+import { exitOf, waitFor } from '../helpers/wait.js';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const ZMPROV = join(SIM_BIN, 'zmprov');
 
@@ -95,7 +105,7 @@ describe('the simulator in stdin mode', () => {
     expect(loadState(w.statePath).accounts['bob@example.com'].displayName).toEqual(['Robert']);
     expect(existsSync(walPath(w.statePath))).toBe(true);
     child.stdin!.end('exit\n');
-    const code = await new Promise((r) => child.on('exit', r));
+    const { code } = await exitOf(child);
     expect(code).toBe(2); // exit after a ServiceException
     expect(existsSync(walPath(w.statePath))).toBe(false);
     expect(w.json().accounts['bob@example.com'].displayName).toEqual(['Robert']);
@@ -113,7 +123,7 @@ describe('the simulator in stdin mode', () => {
     child.stdin!.write('ma bob@example.com displayName Robert\n');
     expect(await read(/prov> $/)).toBe('aborted\nprov> ');
     child.stdin!.end();
-    await new Promise((r) => child.on('exit', r));
+    await exitOf(child);
     expect(w.json().accounts['alice@example.com']).toBeDefined();
     expect(w.json().accounts['bob@example.com'].displayName).toEqual(['Bob Baker']);
   });
@@ -127,7 +137,7 @@ describe('the simulator in stdin mode', () => {
     child.stdin!.write("ma bob@example.com displayName 'Bob One'\n");
     await read(/prov> $/);
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    await exitOf(child);
     expect(JSON.parse(readFileSync(w.statePath, 'utf8')).accounts['bob@example.com'].displayName).toEqual(['Bob Baker']);
     expect(loadState(w.statePath).accounts['bob@example.com'].displayName).toEqual(['Bob One']);
     // the next process sees it and folds the log into the state file
@@ -216,8 +226,7 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (l
     expect(res.lines[1].error?.code).toBe('zsplit.TIMEOUT');
     expect(res.lines[1].error?.text).toMatch(/no answer to: hang within 1 s: killed pid \d+/);
     const pid = Number(/killed pid (\d+)/.exec(res.lines[1].error!.text)![1]);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(() => process.kill(pid, 0)).toThrow();
+    await waitFor(() => !alive(pid), `the hung zmprov (pid ${pid}) to be gone`);
     expect(z.inSession).toBe(false);
     const again = await z.batch([['fourth']]);
     expect(again.lines[0]).toMatchObject({ status: 'ok', output: 'done fourth' });
@@ -257,7 +266,8 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (l
     const t1 = Date.now();
     await expect(opening).rejects.toBeInstanceOf(SessionEnded);
     expect(Date.now() - t1).toBeLessThan(5_000);
-    expect(() => process.kill(pid, 0)).toThrow();
+    expect(pid).toBeGreaterThan(0);
+    await waitFor(() => !alive(pid), `the aborted session (pid ${pid}) to be gone`, 5_000);
   });
 
   it('through ssh: one connection, the remote command built by shJoin (a stand-in ssh runs it here)', async () => {

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readSidecar, loadState } from '../../src/sim/state.js';
 import { parseBatchOutput } from '../../src/zimbra/parse.js';
 import { zmprovLine } from '../../src/zimbra/quote.js';
+import { exitOf } from '../helpers/wait.js';
 
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'bin/sim');
@@ -153,7 +154,7 @@ describe('bin/sim/zmprov as a process', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    await exitOf(child);
     const state = loadState(st); // parses: the file was never half-written
     const fwd = state.accounts['bob@example.com'].zimbraMailForwardingAddress ?? [];
     expect(fwd.slice(0, 2)).toEqual(['n1@example.net', 'n2@example.net']);
@@ -170,7 +171,7 @@ describe('bin/sim/zmprov when its reader goes away', () => {
     await new Promise((r) => child.stdout.once('data', r));
     child.stdout.destroy();
     child.stderr.destroy();
-    const code = await new Promise((r) => child.on('exit', r));
+    const { code } = await exitOf(child);
     expect(code).toBe(0);
     expect(loadState(st).accounts['bob@example.com'].zimbraMailForwardingAddress).toHaveLength(4);
   }, 30_000);
