@@ -138,7 +138,7 @@ export async function applyCommand(flags: Flags, positionals: string[], io: CliI
     requireApproval(flags, io, 'resuming');
     io.err(`-- resuming run ${run.runId} (${run.header.job}, started ${run.header.time}); in flight: ${run.inFlight.join(', ') || 'none'}\n`);
     const p = run.header.plan;
-    const r = await engineErrors(io, () => applyPlan(p, { ...common, resume: run, listAccounts: p.job === 'unsplit', replan: replanFor(p, flags) }));
+    const r = await engineErrors(io, () => applyPlan(p, { ...common, resume: run, listAccounts: p.job === 'unsplit', replan: replanFor(p, flags, run) }));
     return typeof r === 'number' ? r : report(r, io);
   }
   try {
@@ -186,9 +186,22 @@ async function applyNew(flags: Flags, positionals: string[], io: CliIO, common: 
   return typeof r === 'number' ? r : report(r, io);
 }
 
-/** The plan the engine applies: re-planned against what it probed, with the mail-flow check. */
-export function replanFor(p: Plan, flags: Flags): (o: Observed) => Plan {
-  return (o) => flowChecked(plan(p.job, p.answers, o), flags, o);
+/**
+ * The plan the engine applies: re-planned against what it probed, with the mail-flow check.
+ * `resume`: the interrupted run being continued; the accounts it created are its own
+ * half-made placeholders, not live mailboxes.
+ */
+export function replanFor(p: Plan, flags: Flags, resume?: RunInfo): (o: Observed) => Plan {
+  const createdByRun = resume ? accountsCreatedBy(resume) : undefined;
+  return (o) => flowChecked(plan(p.job, p.answers, o, { createdByRun }), flags, o);
+}
+
+/** Accounts a run announced it would create (intent with no entry before): created, or maybe created. */
+export function accountsCreatedBy(run: RunInfo): Set<string> {
+  const out = new Set<string>();
+  for (const s of run.header.plan.steps)
+    if (s.entry?.kind === 'account' && s.change?.op === 'create' && run.intents.has(s.id) && run.intents.get(s.id) === null) out.add(s.entry.name.toLowerCase());
+  return out;
 }
 
 /** Apply runs on this target that changed something and were not rolled back, oldest first. */
