@@ -15,6 +15,8 @@ import { plan, PlanRefused } from '../plan/index.js';
 import type { Observed, Plan } from '../plan/index.js';
 import { PLAN_SCHEMA, renderText, stepCommand } from '../plan/render.js';
 import { showValues } from '../plan/step.js';
+import { countsText, manualUndoSteps, outcomeHeadline } from '../plan/outcome.js';
+import type { Step } from '../plan/step.js';
 import type { Flags } from './args.js';
 import { UsageError } from './args.js';
 import { VERSION } from './help.js';
@@ -90,17 +92,36 @@ function reporter(flags: Flags, io: CliIO): (e: EngineEvent) => void {
 }
 
 function report(s: Summary, io: CliIO, rollbackHint = true): number {
-  const c = s.counts;
-  io.out(`\n${s.status.toUpperCase()}: ${c.applied} applied, ${c.unchanged} unchanged, ${c.skipped + c['not-applicable']} skipped, ${c.failed} failed, ${c.manual} manual. zmprov started ${s.zmprovStarts} time(s). Run ${s.runId}\n`);
+  const o = s.outcome;
+  io.out(`\n${outcomeHeadline(s.status, o)}: ${countsText(o.counts)}${o.notRun ? `, ${o.notRun} not run` : ''}. zmprov started ${s.zmprovStarts} time(s). Run ${s.runId}\n`);
+  for (const k of o.skipped) io.out(`  skipped: ${k.id}: ${k.title}\n`);
   for (const f of s.failures) io.out(`  failed: ${f.step.id}: ${f.error}\n`);
   if (s.reloadPending) io.out('  MTA-level changes are not reloaded yet: run zmmtactl reload (zmconfigd also applies them within about a minute).\n');
-  if (s.manual.length && s.status === 'completed') {
-    const where = [...new Set(s.manual.map((m) => m.manual!.system))];
-    io.out(`  ${s.manual.length} manual step(s) remain, on: ${where.join('; ')} (see the plan).\n`);
+  if (o.manualDue.length) {
+    io.out(`  ${o.manualDue.length} manual step(s) to do now, in this order (zsplit never runs them; commands in the plan):\n`);
+    for (const m of o.manualDue) io.out(`    - ${m.step.title}  [on: ${m.step.manual!.system}]${m.after.length ? `\n      after: ${shortList(m.after)}` : ''}\n`);
+  }
+  if (o.manualHeld.length) {
+    io.out(`  ${o.manualHeld.length} manual step(s) must NOT be done yet: the Zimbra steps they depend on are not applied (doing them now would lose or loop mail):\n`);
+    for (const m of o.manualHeld) io.out(`    - ${m.step.title}: waits for ${shortList(m.missing)}\n`);
   }
   if (s.status === 'failed' && rollbackHint) io.out(`  Roll back with: zsplit rollback --run ${s.runId}   (or fix the cause and: zsplit apply --resume)\n`);
   if (s.status === 'stopped') io.out('  Continue with: zsplit apply --resume\n');
   return s.status === 'completed' ? EXIT.ok : EXIT.failure;
+}
+
+/** The peer-side steps a rollback cannot do, with their inverse commands, in order. */
+function manualUndoText(steps: Step[]): string {
+  const out = ['', 'By hand, FIRST (zsplit never runs these; skip any you did not do), in this order:'];
+  steps.forEach((s, i) => {
+    out.push(`[${i + 1}/${steps.length}] ${s.title}  (on ${s.manual!.system})`, `    why: ${s.why}`);
+    for (const c of s.manual!.commands) out.push(`    $ ${c}`);
+  });
+  return out.join('\n') + '\n\n';
+}
+
+function shortList(items: string[], max = 4): string {
+  return items.length > max ? `${items.slice(0, max).join('; ')}; and ${items.length - max} more` : items.join('; ');
 }
 
 /** Someone can approve the changes: --yes, --step, or a terminal to ask on. */
@@ -237,6 +258,8 @@ export async function rollbackCommand(flags: Flags, _positionals: string[], io: 
     return EXIT.ok;
   }
   io.out(renderText(base));
+  const byHand = flags.to ? [] : manualUndoSteps(run.header.plan, (id) => run.results.get(id)?.status);
+  if (byHand.length) io.out(manualUndoText(byHand));
   if (!flags.yes && !flags.step) {
     if (!io.isTTY) throw new UsageError('the rollback above needs approval and there is no terminal: pass --yes to apply it', '--yes');
   }
@@ -256,7 +279,9 @@ export async function rollbackCommand(flags: Flags, _positionals: string[], io: 
   );
   if (typeof r === 'number') return r;
   finishRollback(run, r, flags.to);
-  return report(r, io, false);
+  const code = report(r, io, false);
+  if (byHand.length) io.out(`  Undo by hand too, if you did them: ${byHand.map((s) => s.title).join('; ')} (listed above, in order).\n`);
+  return code;
 }
 
 export async function statusCommand(flags: Flags, _positionals: string[], io: CliIO): Promise<number> {

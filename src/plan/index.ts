@@ -10,6 +10,7 @@ import { inverseChange, showValues, valuesAfter } from './step.js';
 import { setupPrimary, setupSecondary } from './setup.js';
 import { cutover } from './cutover.js';
 import { unsplit } from './unsplit.js';
+import { withManualDependencies } from './outcome.js';
 import { CLASSIFY_ATTRS } from '../zimbra/placeholder.js';
 
 export class PlanRefused extends Error {
@@ -34,7 +35,7 @@ export function plan(job: Job, answers: Answers, observed?: Observed, opts: Plan
     built = cutover(answers, observed);
   } else built = unsplit(answers, observed);
   if (built.errors?.length) throw new PlanRefused(built.errors);
-  const steps = observed ? built.steps.map((s) => withObserved(s, observed)) : built.steps;
+  const steps = withManualDependencies(observed ? built.steps.map((s) => withObserved(s, observed)) : built.steps);
   return { schema: 1, job, answers, steps, warnings: built.warnings ?? [], notes: built.notes, observed: Boolean(observed) };
 }
 

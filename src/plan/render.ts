@@ -22,6 +22,11 @@ export function stepCommand(step: Step, runAs: RunAs = 'current'): string {
   return step.manual!.commands.join('\n');
 }
 
+/** A step of a rollback plan (journal/rollback.ts names them undo:<step id>). */
+export function isUndoStep(step: Step): boolean {
+  return step.id.startsWith('undo:');
+}
+
 export function rollbackText(step: Step, runAs: RunAs = 'current'): string {
   if (step.kind === 'manual') return '(manual: undo by hand on ' + step.manual!.system + ')';
   if (step.kind === 'reload') return 'reload again after the rollback';
@@ -49,7 +54,8 @@ export function renderText(p: Plan, opts: { runAs?: RunAs } = {}): string {
     for (const line of stepCommand(s, opts.runAs).split('\n')) out.push(`    $ ${line}`);
     if (s.kind === 'zmprov') {
       out.push(`    before: ${showValues(s.before)}  ->  after: ${s.desired}`);
-      out.push(`    rollback: ${rollbackText(s, opts.runAs)}`);
+      // A rollback's own steps are the undo: no rollback line of their own.
+      if (!isUndoStep(s)) out.push(`    rollback: ${rollbackText(s, opts.runAs)}`);
     }
   });
   const counts = countKinds(p.steps);
