@@ -11,7 +11,7 @@ export const CLASSIFY_ATTRS = ['zimbraAccountStatus', 'zimbraMailTransport', 'zi
 export type AccountClass =
   /** No account answers to the address. */
   | { kind: 'absent' }
-  /** Locked, never logged in, its mail routed away from Zimbra (smtp:): nothing is delivered into it. */
+  /** Locked, never logged in, its mail not delivered into a Zimbra mailbox (smtp: to the peer, or no transport): nothing lands in it. */
   | { kind: 'placeholder' }
   /** The address is an alias of the account `of` (ga resolves aliases to their account). */
   | { kind: 'alias'; of: string; ofClass: 'placeholder' | 'live' }
@@ -30,7 +30,8 @@ function liveBecause(attrs: Attrs): string | undefined {
   const logon = value(attrs, 'zimbraLastLogonTimestamp')[0];
   if (status.toLowerCase() !== 'locked') return `zimbraAccountStatus ${status}`;
   if (logon) return `logged in (zimbraLastLogonTimestamp ${logon})`;
-  if (!transport || !transport.toLowerCase().startsWith('smtp:')) return `Zimbra delivers its mail into its mailbox (zimbraMailTransport ${transport ?? 'unset'})`;
+  // lmtp: Zimbra delivers into the mailbox. No transport, or any other, delivers nothing there.
+  if (transport?.toLowerCase().startsWith('lmtp:')) return `Zimbra delivers its mail into its mailbox (zimbraMailTransport ${transport})`;
   return undefined;
 }
 
