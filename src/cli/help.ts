@@ -7,6 +7,7 @@ Usage:
   zsplit plan setup|cutover|unsplit [answers] [--format text|sh|json] [--out FILE]
   zsplit apply --plan FILE (--yes | --step) | zsplit apply setup|cutover|unsplit [answers] (--yes | --step)
   zsplit apply --resume          continue an interrupted run
+                --refresh      with --plan: re-plan against the server instead of refusing a changed one
   zsplit rollback [--run ID] [--to STEP] [--yes]
   zsplit status [--json]         runs, their states, interrupted steps
   zsplit trace [JOB] ADDRESS [--from internet|zimbra|peer] [--connect] [--json] [answers]
@@ -29,12 +30,20 @@ Answers (or --config FILE with the same names in camelCase):
   --allow-wide-network  accept a --peer-ip wider than /24 (IPv4) or /64 (IPv6)
   --force               unsplit even though accounts are still routed to the peer
 
+Mail-flow check (plan, apply, trace, verify):
+  --peer-mode M         what the peer really does: forward-unknown | authoritative
+                        (default: what zsplit's peer steps configure)
+  --no-flow-check       plan/apply even though the check finds a loop or lost mail
+
 Where commands run:
   --target local|ssh://user@host[:port]   (default local)
   --run-as zimbra|current   switch to the zimbra user with su (default when root) or not
   --zmprov PATH             zmprov binary (also ZSPLIT_ZMPROV)
   --rehearsal               use the built-in simulated Zimbra (default when no Zimbra is installed)
   --state-dir DIR           journal, locks and saved answers
+
+Other:
+  --help, -h            this text;  --version, -V  the version
 
 Exit codes: 0 done; 1 failure; 2 invalid input or refused (the message names the flag);
             3 verification failed or changes still pending.
