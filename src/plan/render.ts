@@ -43,7 +43,13 @@ export function renderText(p: Plan, opts: { runAs?: RunAs } = {}): string {
   const out: string[] = [];
   const a = p.answers;
   out.push(`zsplit plan: ${p.job} of ${a.domains.join(', ')}, Zimbra ${a.role} (${a.zimbraVersion}), peer ${a.peer.kind} ${a.peer.host}:${a.peer.port}`);
-  out.push(p.observed ? 'Current values were read from the server.' : 'Not connected: current values are probed when applied.');
+  out.push(
+    p.observed
+      ? 'Current values were read from the server.'
+      : p.steps.some(isUndoStep)
+        ? 'Values as the run left them and as recorded before it (journal); probed again when applied.'
+        : 'Not connected: current values are probed when applied.',
+  );
   for (const n of p.notes) out.push(`note: ${n}`);
   for (const w of p.warnings) out.push(`warning: ${w}`);
   out.push('');

@@ -107,6 +107,7 @@ describe('headless rollback', () => {
     expect(r.code, r.err + r.out).toBe(0);
     expect(r.out).toMatch(/Undo: Deliver u01@example.com in Zimbra[\s\S]*before: lmtp:zimbra.example.com:7025  ->  after: smtp:\[mail.example.com\]:25/);
     expect(r.out).not.toMatch(/rollback: \(restores the value recorded when applied\)/);
+    expect(r.out).toContain('Values as the run left them and as recorded before it (journal)');
     expect(r.out).not.toMatch(/^    rollback: /m);
     expect(r.out).toMatch(/By hand, FIRST[^\n]*\n\[1\/1\] Undo: Deliver 1 user\(s\) on Postfix again/);
     expect(r.out).toContain("sed -i '/^u01@example\\.com /d' /etc/postfix/zsplit_transport");
