@@ -75,9 +75,13 @@ export function countStatuses(statuses: Iterable<Status>): Counts {
   return c;
 }
 
-/** One wording of the counts for every screen and command ("skipped" includes the steps not applicable). */
+/**
+ * One wording of the counts for every screen and command. "skipped" is what the operator skipped
+ * (or what could not run without a skipped step); steps that did not apply (e.g. unlock an account
+ * that is not locked) are counted apart, when there are any.
+ */
 export function countsText(c: Counts): string {
-  return `${c.applied} applied, ${c.unchanged} unchanged, ${c.skipped + c['not-applicable']} skipped, ${c.failed} failed, ${c.manual} manual`;
+  return `${c.applied} applied, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed, ${c.manual} manual${c['not-applicable'] ? `, ${c['not-applicable']} not applicable` : ''}`;
 }
 
 export function outcomeOf(steps: Step[], statusOf: (id: string) => Status | undefined): Outcome {
