@@ -86,6 +86,8 @@ export function probeRequests(steps: Step[], answers: Answers, job: Job): ProbeR
       want(s.entry, 'zimbraAccountStatus');
       // An account the plan creates may exist: placeholder or live mailbox (classifyAccount)?
       if (s.change?.op === 'create') for (const attr of CLASSIFY_ATTRS) want(s.entry, attr);
+      // An alias the plan adds may already be an address of another account (a live mailbox?).
+      if (s.change?.op === 'addAlias') for (const attr of CLASSIFY_ATTRS) want({ kind: 'account', name: s.change.alias }, attr);
       if (job === 'cutover') want(s.entry, 'zimbraMailHost');
     } else if (s.entry.kind === 'domain' && s.change?.op === 'create') {
       // A domain the plan creates may exist already (the step is then unchanged): the flow

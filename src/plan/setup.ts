@@ -106,9 +106,18 @@ function liveMailboxErrors(a: Answers, observed: Observed | undefined, createdBy
   const live: string[] = [];
   for (const p of a.peerAccounts) {
     const key = entryKey({ kind: 'account', name: p.address });
-    if (!(key in observed.entries) || createdByRun?.has(p.address.toLowerCase())) continue;
-    const c = classifyAccount(p.address, observed.entries[key]);
-    if (reachesLiveMailbox(c)) live.push(`${p.address} (${c.kind === 'alias' ? `an alias of ${c.of}` : c.kind === 'live' ? c.why : ''})`);
+    if (key in observed.entries && !createdByRun?.has(p.address.toLowerCase())) {
+      const c = classifyAccount(p.address, observed.entries[key]);
+      if (reachesLiveMailbox(c)) live.push(`${p.address} (${c.kind === 'alias' ? `an alias of ${c.of}` : c.kind === 'live' ? c.why : ''})`);
+    }
+    // The peer's aliases of the user: one that is already an address of a live mailbox reaches that mailbox.
+    for (const alias of p.aliases) {
+      const ak = entryKey({ kind: 'account', name: alias });
+      if (!(ak in observed.entries)) continue;
+      const c = classifyAccount(alias, observed.entries[ak]);
+      if (c.kind === 'alias' && c.of === p.address.toLowerCase()) continue; // already this placeholder's alias
+      if (reachesLiveMailbox(c)) live.push(`${alias}, listed as an alias of ${p.address} (${c.kind === 'alias' ? `an alias of ${c.of}` : c.kind === 'live' ? c.why : ''})`);
+    }
   }
   if (live.length === 0) return [];
   const shown = live.slice(0, 10).join(', ') + (live.length > 10 ? `, and ${live.length - 10} more` : '');

@@ -70,6 +70,16 @@ describe('primary setup planning against a live mailbox', () => {
     expect(text).toMatch(/cutover --direction to-peer/);
   });
 
+  it('refuses a peer alias that is already an address of a live mailbox; keeps one that is the placeholder\'s own', () => {
+    const a: Answers = { ...primary([]), peerAccounts: [{ address: 'carol@example.com', aliases: ['caro@example.com', 'alice@example.com'] }] };
+    const req = probeRequests(plan('setup', a).steps, a, 'setup').find((r) => r.entry.name === 'alice@example.com');
+    expect(req?.attrs).toEqual(expect.arrayContaining([...CLASSIFY_ATTRS]));
+    const o = observedWith({ 'carol@example.com': PLACEHOLDER, 'caro@example.com': PLACEHOLDER, 'alice@example.com': LIVE });
+    expect(() => plan('setup', a, o)).toThrow(/alice@example.com, listed as an alias of carol@example.com \(zimbraAccountStatus active\)/);
+    const ok: Answers = { ...a, peerAccounts: [{ address: 'carol@example.com', aliases: ['caro@example.com'] }] };
+    expect(() => plan('setup', ok, o)).not.toThrow();
+  });
+
   it('accepts an existing placeholder, and a half-made one the interrupted run created itself', () => {
     const a = primary(['carol@example.com', 'u03@example.com']);
     const halfMade = { zimbraAccountStatus: ['locked'], zimbraMailTransport: ['lmtp:zimbra.example.com:7025'], zimbraMailDeliveryAddress: ['u03@example.com'] };
