@@ -191,6 +191,7 @@ export function addressError(address: string, domains: string[]): string | undef
   const domain = address.slice(at + 1).toLowerCase();
   if (at > 64) return `"${address}": the part before @ is longer than 64 characters`;
   if (address.length > 254) return `"${address}" is longer than 254 characters`;
+  if (/[^\x00-\x7f]/.test(domain) && !/[^\x00-\x7f]/.test(address.slice(0, at))) return `"${address}": "${domain}" is not a valid domain${idnHint(domain)}`;
   if (!isDotAtom(address, at))
     return `"${address}" has characters not allowed in an address (allowed: letters, digits and !#$%&'*+/=?^_\`{|}~- with single dots between)`;
   if (!isDnsNameCached(domain)) return `"${address}": "${domain}" is not a valid domain`;

@@ -173,6 +173,7 @@ describe('issue 10: internationalised names and versions', () => {
     expect(messages({ ...good, domain: 'bücher.example' }).join('\n')).toContain('xn--bcher-kva.example');
     expect(messages({ ...good, peerHost: 'mail.bücher.example' }).join('\n')).toContain('mail.xn--bcher-kva.example');
     expect(messages({ ...good, zimbraHost: 'zimbra.bücher.example' }).join('\n')).toContain('zimbra.xn--bcher-kva.example');
+    expect(messages({ ...good, peerAccounts: 'bob@bücher.example\n' }).join('\n')).toContain('use xn--bcher-kva.example');
     // the xn-- form itself is accepted
     expect(messages({ ...good, domain: 'xn--bcher-kva.example', peerAccounts: 'bob@xn--bcher-kva.example\n' })).toEqual([]);
   });
