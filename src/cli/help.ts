@@ -7,7 +7,6 @@ Usage:
   zsplit plan setup|cutover|unsplit [answers] [--format text|sh|json] [--out FILE]
   zsplit apply --plan FILE (--yes | --step) | zsplit apply setup|cutover|unsplit [answers] (--yes | --step)
   zsplit apply --resume          continue an interrupted run
-                --refresh      with --plan: re-plan against the server instead of refusing a changed one
   zsplit rollback [--run ID] [--to STEP] [--yes]
   zsplit status [--json]         runs, their states, interrupted steps
   zsplit trace [JOB] ADDRESS [--from internet|zimbra|peer] [--connect] [--json] [answers]
@@ -29,6 +28,12 @@ Answers (or --config FILE with the same names in camelCase):
   --users FILE          cutover: the users to move;  --direction to-zimbra|to-peer  --wave NAME
   --allow-wide-network  accept a --peer-ip wider than /24 (IPv4) or /64 (IPv6)
   --force               unsplit even though accounts are still routed to the peer
+
+Applying (apply, rollback):
+  --yes, -y             approve every step beforehand; asks nothing (without it, on a terminal and a
+                        real Zimbra, applying everything first asks you to type the domain name)
+  --step                ask per step on stdin (a batch shows all its commands first)
+  --refresh             with --plan: re-plan against the server instead of refusing a changed plan
 
 Mail-flow check (plan, apply, trace, verify):
   --peer-mode M         what the peer really does: forward-unknown | authoritative
