@@ -5,7 +5,12 @@ import type { Answers } from '../../src/model/types.js';
 import { plan } from '../../src/plan/index.js';
 import type { Status } from '../../src/plan/outcome.js';
 import { manualUndoSteps, outcomeOf } from '../../src/plan/outcome.js';
+import type { StepStatus } from '../../src/journal/journal.js';
 import { primaryAnswers, simWorld } from '../helpers/sim.js';
+
+// outcome.ts names the journal's statuses without importing the journal (no cycle): the same union.
+const sameStatuses: [Status extends StepStatus ? true : false, StepStatus extends Status ? true : false] = [true, true];
+void sameStatuses;
 
 function answers(job: 'setup' | 'cutover' = 'setup'): Answers {
   return {
