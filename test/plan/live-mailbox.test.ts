@@ -114,3 +114,14 @@ describe('apply setup --role primary with a live mailbox in --peer-accounts', ()
     expect(again.out).toMatch(/COMPLETED: 0 applied/);
   });
 });
+
+describe('the flow model from probes that ga resolved through an alias', () => {
+  it('makes the alias an address of its account, not an account of its own', async () => {
+    const { directoryFromObserved } = await import('../../src/plan/flowcheck.js');
+    const a = primary(['carol@example.com']);
+    const d = directoryFromObserved(a, observedWith({ 'carol@example.com': PLACEHOLDER, 'caroline@example.com': PLACEHOLDER }));
+    expect(d.accounts['caroline@example.com']).toBeUndefined();
+    expect(d.accounts['carol@example.com'].zimbraMailAlias).toEqual(['caroline@example.com']);
+    expect(d.accounts['carol@example.com'].zimbraMailTransport).toEqual(['smtp:[mail.example.com]:25']);
+  });
+});
