@@ -58,6 +58,7 @@ export function renderText(p: Plan, opts: { runAs?: RunAs } = {}): string {
     out.push(`[${i + 1}/${p.steps.length}] ${s.title}  (${tag}, ${s.id})`);
     out.push(`    why: ${s.why}`);
     for (const line of stepCommand(s, opts.runAs).split('\n')) out.push(`    $ ${line}`);
+    if (s.kind === 'manual' && s.dependsOn?.length) out.push(`    only after: ${s.dependsOn.map((d) => (d.startsWith('bulk:') ? `the ${d.slice(5)} batch` : d)).join(', ')}`);
     if (s.kind === 'zmprov') {
       out.push(`    before: ${showValues(s.before)}  ->  after: ${s.desired}`);
       // A rollback's own steps are the undo: no rollback line of their own.

@@ -36,6 +36,11 @@ describe('manual steps depend on the Zimbra steps before them', () => {
     expect(p.steps.find((s) => s.id === 'dns.mx')!.dependsOn).toContain('bulk:placeholders');
   });
 
+  it('the text preview says after what each manual step comes', async () => {
+    const { renderText } = await import('../../src/plan/render.js');
+    expect(renderText(p)).toMatch(/Relay example.com on Postfix[\s\S]*?only after: the placeholders batch, mta\.mynetworks/);
+  });
+
   it('a run stopped before anything: no manual step is due; all are held, saying what they wait for', () => {
     const o = outcomeOf(p.steps, () => undefined);
     expect(o.manualDue).toEqual([]);
