@@ -18,6 +18,8 @@ import type { Observed } from '../plan/observed.js';
 import { observedValues } from '../plan/observed.js';
 import type { Before, Plan, Step } from '../plan/step.js';
 import { isSatisfied, showValues } from '../plan/step.js';
+import type { Outcome } from '../plan/outcome.js';
+import { outcomeOf } from '../plan/outcome.js';
 import { entryKey } from '../zimbra/commands.js';
 
 export type Decision = 'yes' | 'skip' | 'all' | 'rollback' | 'quit';
@@ -43,7 +45,10 @@ export interface Summary {
   counts: Record<StepStatus, number>;
   /** Failed steps with zmprov's own error text. */
   failures: { step: Step; error: string }[];
+  /** Manual steps due now: the Zimbra steps they depend on are in place (outcome.manualHeld: the others). */
   manual: Step[];
+  /** Counts, skipped steps, manual steps due and held: see src/plan/outcome.ts. */
+  outcome: Outcome;
   /** MTA-level changes were applied but no reload ran (after a failure). */
   reloadPending: boolean;
   zmprovStarts: number;
@@ -458,8 +463,9 @@ class Run {
       const ask = this.o.confirm && !this.o.reloadAfterFailure ? await this.o.confirm({ kind: 'reload-after-failure', steps: reload ? [reload] : [], index: 0, total: this.p.steps.length }) : 'yes';
       if (reload && (ask === 'yes' || ask === 'all')) await this.reload(reload);
     }
-    const counts = { applied: 0, unchanged: 0, skipped: 0, 'not-applicable': 0, failed: 0, manual: 0 } as Record<StepStatus, number>;
-    for (const st of this.status.values()) counts[st]++;
+    // One reading of the results for every screen and command (src/plan/outcome.ts).
+    const result = outcomeOf(this.p.steps, (id) => this.status.get(id));
+    const counts = result.counts;
     const end = outcome === 'rollback-requested' ? 'stopped' : outcome;
     this.journal.append({ t: 'end', status: end, time: now(), summary: counts });
     this.emit({ type: 'phase', phase: 'done', message: outcome });
@@ -468,7 +474,8 @@ class Run {
       status: outcome,
       counts,
       failures: this.failures,
-      manual: this.p.steps.filter((s) => s.kind === 'manual'),
+      manual: result.manualDue.map((m) => m.step),
+      outcome: result,
       reloadPending: this.reloadNeeded,
       zmprovStarts: this.o.zmprov.stats.starts,
       journal: this.journal.path,

@@ -15,6 +15,10 @@ import { plan, PlanRefused } from '../plan/index.js';
 import type { Observed, Plan } from '../plan/index.js';
 import { PLAN_SCHEMA, renderText, stepCommand } from '../plan/render.js';
 import { showValues } from '../plan/step.js';
+import { countsText, manualUndoSteps, outcomeHeadline } from '../plan/outcome.js';
+import type { ConfirmContext } from '../plan/confirm.js';
+import { confirmationMatches, typedConfirmation } from '../plan/confirm.js';
+import type { Step } from '../plan/step.js';
 import type { Flags } from './args.js';
 import { UsageError } from './args.js';
 import { VERSION } from './help.js';
@@ -35,9 +39,9 @@ export function loadPlanFile(path: string): Plan {
   return json;
 }
 
-/** Line-oriented prompts for --step without the wizard: answers read from stdin. */
-function lineConfirm(io: CliIO): (q: Question) => Promise<Decision> {
-  const rl = createInterface({ input: process.stdin });
+/** Lines typed on stdin (io.input in tests), one at a time; undefined at the end of input. */
+function lineReader(io: CliIO): { next: () => Promise<string | undefined>; close: () => void } {
+  const rl = createInterface({ input: io.input ?? process.stdin });
   const lines: string[] = [];
   const waiters: ((l: string | undefined) => void)[] = [];
   let closed = false;
@@ -47,16 +51,59 @@ function lineConfirm(io: CliIO): (q: Question) => Promise<Decision> {
     while (waiters.length) waiters.shift()!(undefined);
   });
   const next = () => (lines.length ? Promise.resolve(lines.shift()) : closed ? Promise.resolve(undefined) : new Promise<string | undefined>((r) => waiters.push(r)));
+  return { next, close: () => rl.close() };
+}
+
+/** Every command of a question, each with its before and after (a batch is shown whole before it is asked). */
+export function questionText(q: Question): string {
+  const head = q.kind === 'group' ? `[${q.index}-${q.index + q.steps.length - 1}/${q.total}] ${q.steps.length} commands in one zmprov batch (${q.steps[0].bulk})` : `[${q.index}/${q.total}] ${q.steps[0].title}`;
+  const lines = [`\n${head}`];
+  for (const s of q.steps) {
+    if (q.kind === 'group') lines.push(`  ${s.title}`);
+    lines.push(`  $ ${stepCommand(s)}`, `    before: ${showValues(s.before)} -> after: ${s.desired}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Line-oriented prompts for --step without the wizard: answers read from stdin. "All remaining"
+ * on a real Zimbra asks for the domain name first (typedConfirmation); a wrong answer asks again.
+ */
+function lineConfirm(io: CliIO, ctx: Omit<ConfirmContext, 'what' | 'unattended'>): (q: Question) => Promise<Decision> {
+  const { next } = lineReader(io);
   return async (q) => {
-    if (q.kind === 'reload-after-failure') io.err('MTA-level changes were applied before the failure. Reload the MTA now? [y/N] ');
-    else {
-      const s = q.steps[0];
-      io.err(`\n[${q.index}/${q.total}] ${q.kind === 'group' ? `${q.steps.length} commands: ${s.bulk}` : s.title}\n  $ ${stepCommand(s)}\n  before: ${showValues(s.before)} -> after: ${s.desired}\n`);
-      io.err('Apply? [y]es / [N]o, skip / [a]ll remaining / [r]oll back / [q]uit: ');
+    for (;;) {
+      if (q.kind === 'reload-after-failure') io.err('MTA-level changes were applied before the failure. Reload the MTA now? [y/N] ');
+      else {
+        io.err(questionText(q));
+        io.err(`Apply ${q.steps.length > 1 ? `these ${q.steps.length} changes` : 'it'}? [y]es / [N]o, skip / [a]ll remaining / [r]oll back / [q]uit: `);
+      }
+      const answer = (await next())?.trim().toLowerCase() ?? 'q';
+      const d = ({ y: 'yes', yes: 'yes', a: 'all', all: 'all', r: 'rollback', q: 'quit', quit: 'quit' } as Record<string, Decision>)[answer] ?? 'skip';
+      if (d !== 'all' || q.kind === 'reload-after-failure') return d;
+      const typed = typedConfirmation({ ...ctx, unattended: false, what: 'remaining' });
+      if (!typed) return d;
+      io.err(typed.prompt);
+      if (confirmationMatches(typed, await next())) return d;
+      io.err('Not confirmed: nothing applied; asking again.\n');
     }
-    const answer = (await next())?.trim().toLowerCase() ?? 'q';
-    return ({ y: 'yes', yes: 'yes', a: 'all', all: 'all', r: 'rollback', q: 'quit', quit: 'quit' } as Record<string, Decision>)[answer] ?? (q.kind === 'reload-after-failure' ? 'skip' : answer === '' ? 'skip' : 'skip');
   };
+}
+
+/**
+ * An interactive apply of everything (a terminal, neither --yes nor --step): the domain name must
+ * be typed first on a real Zimbra. False when it was not (nothing is applied).
+ */
+async function typedApproval(io: CliIO, flags: Flags, ctx: Omit<ConfirmContext, 'unattended'>): Promise<boolean> {
+  if (flags.step) return true;
+  const typed = typedConfirmation({ ...ctx, unattended: Boolean(flags.yes) });
+  if (!typed) return true;
+  const reader = lineReader(io);
+  io.err(typed.prompt);
+  const ok = confirmationMatches(typed, await reader.next());
+  reader.close();
+  if (!ok) io.err('zsplit: not confirmed: nothing was applied.\n');
+  return ok;
 }
 
 function reporter(flags: Flags, io: CliIO): (e: EngineEvent) => void {
@@ -90,17 +137,36 @@ function reporter(flags: Flags, io: CliIO): (e: EngineEvent) => void {
 }
 
 function report(s: Summary, io: CliIO, rollbackHint = true): number {
-  const c = s.counts;
-  io.out(`\n${s.status.toUpperCase()}: ${c.applied} applied, ${c.unchanged} unchanged, ${c.skipped + c['not-applicable']} skipped, ${c.failed} failed, ${c.manual} manual. zmprov started ${s.zmprovStarts} time(s). Run ${s.runId}\n`);
+  const o = s.outcome;
+  io.out(`\n${outcomeHeadline(s.status, o)}: ${countsText(o.counts)}${o.notRun ? `, ${o.notRun} not run` : ''}. zmprov started ${s.zmprovStarts} time(s). Run ${s.runId}\n`);
+  for (const k of o.skipped) io.out(`  skipped: ${k.id}: ${k.title}\n`);
   for (const f of s.failures) io.out(`  failed: ${f.step.id}: ${f.error}\n`);
   if (s.reloadPending) io.out('  MTA-level changes are not reloaded yet: run zmmtactl reload (zmconfigd also applies them within about a minute).\n');
-  if (s.manual.length && s.status === 'completed') {
-    const where = [...new Set(s.manual.map((m) => m.manual!.system))];
-    io.out(`  ${s.manual.length} manual step(s) remain, on: ${where.join('; ')} (see the plan).\n`);
+  if (o.manualDue.length) {
+    io.out(`  ${o.manualDue.length} manual step(s) to do now, in this order (zsplit never runs them; commands in the plan):\n`);
+    for (const m of o.manualDue) io.out(`    - ${m.step.title}  [on: ${m.step.manual!.system}]${m.after.length ? `\n      after: ${shortList(m.after)}` : ''}\n`);
+  }
+  if (o.manualHeld.length) {
+    io.out(`  ${o.manualHeld.length} manual step(s) must NOT be done yet: the Zimbra steps they depend on are not applied (doing them now would lose or loop mail):\n`);
+    for (const m of o.manualHeld) io.out(`    - ${m.step.title}: waits for ${shortList(m.missing)}\n`);
   }
   if (s.status === 'failed' && rollbackHint) io.out(`  Roll back with: zsplit rollback --run ${s.runId}   (or fix the cause and: zsplit apply --resume)\n`);
   if (s.status === 'stopped') io.out('  Continue with: zsplit apply --resume\n');
   return s.status === 'completed' ? EXIT.ok : EXIT.failure;
+}
+
+/** The peer-side steps a rollback cannot do, with their inverse commands, in order. */
+function manualUndoText(steps: Step[]): string {
+  const out = ['', 'By hand, FIRST (zsplit never runs these; skip any you did not do), in this order:'];
+  steps.forEach((s, i) => {
+    out.push(`[${i + 1}/${steps.length}] ${s.title}  (on ${s.manual!.system})`, `    why: ${s.why}`);
+    for (const c of s.manual!.commands) out.push(`    $ ${c}`);
+  });
+  return out.join('\n') + '\n\n';
+}
+
+function shortList(items: string[], max = 4): string {
+  return items.length > max ? `${items.slice(0, max).join('; ')}; and ${items.length - max} more` : items.join('; ');
 }
 
 /** Someone can approve the changes: --yes, --step, or a terminal to ask on. */
@@ -128,7 +194,7 @@ export async function applyCommand(flags: Flags, positionals: string[], io: CliI
   const exec = makeExecutor(flags, io);
   const store = new JournalStore(stateDir(flags, io));
   const zmprov = new Zmprov(exec);
-  const common = { zmprov, exec, store, version: VERSION, onEvent: reporter(flags, io), confirm: flags.step ? lineConfirm(io) : undefined, reloadAfterFailure: Boolean(flags.yes) };
+  const common = { zmprov, exec, store, version: VERSION, onEvent: reporter(flags, io), confirm: undefined as EngineOptions['confirm'], reloadAfterFailure: Boolean(flags.yes) };
   if (flags.resume) {
     const run = store.interrupted(exec.targetId);
     if (!run) {
@@ -138,7 +204,10 @@ export async function applyCommand(flags: Flags, positionals: string[], io: CliI
     requireApproval(flags, io, 'resuming');
     io.err(`-- resuming run ${run.runId} (${run.header.job}, started ${run.header.time}); in flight: ${run.inFlight.join(', ') || 'none'}\n`);
     const p = run.header.plan;
-    const r = await engineErrors(io, () => applyPlan(p, { ...common, resume: run, listAccounts: p.job === 'unsplit', replan: replanFor(p, flags) }));
+    const ctx = { domains: p.answers.domains, rehearsal: exec.rehearsal };
+    if (!(await typedApproval(io, flags, { ...ctx, what: 'apply' }))) return EXIT.refused;
+    const confirm = flags.step ? lineConfirm(io, ctx) : undefined;
+    const r = await engineErrors(io, () => applyPlan(p, { ...common, confirm, resume: run, listAccounts: p.job === 'unsplit', replan: replanFor(p, flags, run) }));
     return typeof r === 'number' ? r : report(r, io);
   }
   try {
@@ -179,16 +248,36 @@ async function applyNew(flags: Flags, positionals: string[], io: CliIO, common: 
     }
   }
   requireApproval(flags, io, 'apply');
+  const ctx = { domains: p.answers.domains, rehearsal: exec.rehearsal };
+  if (!flags.yes && !flags.step && typedConfirmation({ ...ctx, unattended: false, what: 'apply' })) {
+    // Asked on a terminal: what is approved is shown first.
+    io.out(renderText(p));
+    if (!(await typedApproval(io, flags, { ...ctx, what: 'apply' }))) return EXIT.refused;
+  }
+  const confirm = flags.step ? lineConfirm(io, ctx) : undefined;
   io.err(`-- ${p.job} of ${p.answers.domains.join(', ')} on ${exec.label}\n`);
   const r = await engineErrors(io, () =>
-    applyPlan(p, { ...common, checkStale: saved && !flags.refresh, listAccounts: needsAccountList(p.job, p.answers), replan: replanFor(p, flags) }),
+    applyPlan(p, { ...common, confirm, checkStale: saved && !flags.refresh, listAccounts: needsAccountList(p.job, p.answers), replan: replanFor(p, flags) }),
   );
   return typeof r === 'number' ? r : report(r, io);
 }
 
-/** The plan the engine applies: re-planned against what it probed, with the mail-flow check. */
-export function replanFor(p: Plan, flags: Flags): (o: Observed) => Plan {
-  return (o) => flowChecked(plan(p.job, p.answers, o), flags, o);
+/**
+ * The plan the engine applies: re-planned against what it probed, with the mail-flow check.
+ * `resume`: the interrupted run being continued; the accounts it created are its own
+ * half-made placeholders, not live mailboxes.
+ */
+export function replanFor(p: Plan, flags: Flags, resume?: RunInfo): (o: Observed) => Plan {
+  const createdByRun = resume ? accountsCreatedBy(resume) : undefined;
+  return (o) => flowChecked(plan(p.job, p.answers, o, { createdByRun }), flags, o);
+}
+
+/** Accounts a run announced it would create (intent with no entry before): created, or maybe created. */
+export function accountsCreatedBy(run: RunInfo): Set<string> {
+  const out = new Set<string>();
+  for (const s of run.header.plan.steps)
+    if (s.entry?.kind === 'account' && s.change?.op === 'create' && run.intents.has(s.id) && run.intents.get(s.id) === null) out.add(s.entry.name.toLowerCase());
+  return out;
 }
 
 /** Apply runs on this target that changed something and were not rolled back, oldest first. */
@@ -224,9 +313,13 @@ export async function rollbackCommand(flags: Flags, _positionals: string[], io: 
     return EXIT.ok;
   }
   io.out(renderText(base));
+  const byHand = flags.to ? [] : manualUndoSteps(run.header.plan, (id) => run.results.get(id)?.status);
+  if (byHand.length) io.out(manualUndoText(byHand));
   if (!flags.yes && !flags.step) {
     if (!io.isTTY) throw new UsageError('the rollback above needs approval and there is no terminal: pass --yes to apply it', '--yes');
   }
+  const ctx = { domains: base.answers.domains, rehearsal: exec.rehearsal };
+  if (!(await typedApproval(io, flags, { ...ctx, what: 'rollback' }))) return EXIT.refused;
   const r = await engineErrors(io, () =>
     applyPlan(base, {
       zmprov: new Zmprov(exec),
@@ -236,14 +329,16 @@ export async function rollbackCommand(flags: Flags, _positionals: string[], io: 
       kind: 'rollback',
       of: run.runId,
       onEvent: reporter(flags, io),
-      confirm: flags.step ? lineConfirm(io) : undefined,
+      confirm: flags.step ? lineConfirm(io, ctx) : undefined,
       reloadAfterFailure: true,
       replan: (o) => rollbackReplan(run, base, o, Boolean(flags.force)),
     }),
   );
   if (typeof r === 'number') return r;
   finishRollback(run, r, flags.to);
-  return report(r, io, false);
+  const code = report(r, io, false);
+  if (byHand.length) io.out(`  Undo by hand too, if you did them: ${byHand.map((s) => s.title).join('; ')} (listed above, in order).\n`);
+  return code;
 }
 
 export async function statusCommand(flags: Flags, _positionals: string[], io: CliIO): Promise<number> {

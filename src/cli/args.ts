@@ -79,9 +79,9 @@ function readText(path: string, flag: string): string {
   }
 }
 
-/** Raw answers from --config (JSON, camelCase) overlaid with flags. */
-export function rawAnswers(f: Flags): RawAnswers {
-  let base: RawAnswers = {};
+/** Raw answers from --config (JSON, camelCase) overlaid with flags; `saved` (the wizard's answers of the domain) under both. */
+export function rawAnswers(f: Flags, saved: RawAnswers = {}): RawAnswers {
+  let base: RawAnswers = saved;
   if (f.config) {
     try {
       base = JSON.parse(readText(f.config, '--config')) as RawAnswers;
@@ -90,6 +90,7 @@ export function rawAnswers(f: Flags): RawAnswers {
       throw new UsageError(`--config: ${f.config} is not valid JSON: ${(e as Error).message}`, '--config');
     }
     if (typeof base !== 'object' || base === null || Array.isArray(base)) throw new UsageError('--config: expected a JSON object', '--config');
+    base = { ...saved, ...Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined)) };
   }
   const pick = <T>(flag: T | undefined, fallback: T | undefined) => (flag !== undefined ? flag : fallback);
   return {

@@ -29,12 +29,26 @@ Answers (or --config FILE with the same names in camelCase):
   --allow-wide-network  accept a --peer-ip wider than /24 (IPv4) or /64 (IPv6)
   --force               unsplit even though accounts are still routed to the peer
 
+Applying (apply, rollback):
+  --yes, -y             approve every step beforehand; asks nothing (without it, on a terminal and a
+                        real Zimbra, applying everything first asks you to type the domain name)
+  --step                ask per step on stdin (a batch shows all its commands first)
+  --refresh             with --plan: re-plan against the server instead of refusing a changed plan
+
+Mail-flow check (plan, apply, trace, verify):
+  --peer-mode M         what the peer really does: forward-unknown | authoritative
+                        (default: what zsplit's peer steps configure)
+  --no-flow-check       plan/apply even though the check finds a loop or lost mail
+
 Where commands run:
   --target local|ssh://user@host[:port]   (default local)
   --run-as zimbra|current   switch to the zimbra user with su (default when root) or not
   --zmprov PATH             zmprov binary (also ZSPLIT_ZMPROV)
   --rehearsal               use the built-in simulated Zimbra (default when no Zimbra is installed)
   --state-dir DIR           journal, locks and saved answers
+
+Other:
+  --help, -h            this text;  --version, -V  the version
 
 Exit codes: 0 done; 1 failure; 2 invalid input or refused (the message names the flag);
             3 verification failed or changes still pending.

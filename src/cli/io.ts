@@ -5,6 +5,8 @@ export interface CliIO {
   isTTY: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Where typed answers come from (default process.stdin). */
+  input?: NodeJS.ReadableStream;
 }
 
 export const EXIT = { ok: 0, failure: 1, invalid: 2, refused: 2, changesPending: 3 } as const;

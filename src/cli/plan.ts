@@ -4,6 +4,7 @@ import type { Job } from '../model/types.js';
 import { JOBS } from '../model/types.js';
 import type { Answers } from '../model/types.js';
 import { validateAnswers } from '../model/validate.js';
+import type { RawAnswers } from '../model/validate.js';
 import { PlanRefused, plan, probeRequests } from '../plan/index.js';
 import type { Zmprov } from '../exec/zmprov.js';
 import type { Observed, Plan } from '../plan/index.js';
@@ -23,8 +24,8 @@ export function jobArg(positional: string | undefined): Job {
 }
 
 /** Answers from flags, or a UsageError-like report naming every bad flag. */
-export function answersFrom(flags: Flags, job: Job, io: CliIO): Answers | undefined {
-  const v = validateAnswers(rawAnswers(flags), job);
+export function answersFrom(flags: Flags, job: Job, io: CliIO, saved?: RawAnswers): Answers | undefined {
+  const v = validateAnswers(rawAnswers(flags, saved), job);
   if (!v.answers) {
     for (const e of v.errors) io.err(`zsplit: ${e.flag}: ${e.message}\n`);
     return undefined;

@@ -40,6 +40,13 @@ export function makeExecutor(flags: Flags, io: CliIO): Executor {
   return new LocalExecutor({ ...paths, runAs, env: io.env });
 }
 
+/** Whether makeExecutor gives the simulated Zimbra: --rehearsal, or no Zimbra installed here. */
+export function rehearsalTarget(flags: Flags, io: CliIO): boolean {
+  if (flags.rehearsal) return true;
+  if ((flags.target ?? 'local') !== 'local' || flags.zmprov || io.env.ZSPLIT_ZMPROV) return false;
+  return !existsSync(toolPath('zmprov', { binDir: io.env.ZSPLIT_ZIMBRA_BIN }));
+}
+
 /** The simulated JVM start: realistic by default, 0 in tests (ZSPLIT_SIM_START_MS). */
 function simDelay(io: CliIO): number {
   const v = Number(io.env.ZSPLIT_SIM_START_MS ?? 400);

@@ -15,6 +15,7 @@ import { UsageError } from './args.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './io.js';
 import { answersFrom, peerModeFlag } from './plan.js';
+import type { RawAnswers } from '../model/validate.js';
 
 /** `[JOB] REST...`: an optional leading job name; without it, cutover when --users is given, else setup. */
 export function jobAndRest(flags: Flags, positionals: string[]): { job: Job; rest: string[] } {
@@ -29,13 +30,31 @@ export function fromFlag(flags: Flags): EntryPoint[] {
   return [f as EntryPoint];
 }
 
+/**
+ * The wizard's saved answers of the domain (the --domain given, else `domain`, else the newest),
+ * under the flags: trace and verify need the same answers the setup was made with.
+ */
+export async function savedBase(flags: Flags, io: CliIO, domain?: string): Promise<RawAnswers | undefined> {
+  // Answers given on the command line (or in --config) are the whole set: nothing saved mixes in.
+  if (flags.config || flags.role || flags['peer-host'] || flags['peer-kind']) return undefined;
+  const { savedAnswersFor } = await import('./saved.js');
+  const saved = await savedAnswersFor(flags, io, flags.domain?.[0] ?? domain);
+  if (saved) io.err(`-- using the answers saved for ${saved.domain} (${saved.savedAt}, ${saved.path}); flags override them\n`);
+  return saved?.raw;
+}
+
 /** Answers from flags, filling the Zimbra host and version from the server when connecting (as apply does). */
-export async function connectedAnswers(flags: Flags, job: Job, io: CliIO) {
+export async function connectedAnswers(flags: Flags, job: Job, io: CliIO, saved?: RawAnswers) {
   const { detectZimbra, makeExecutor } = await import('./target.js');
   const exec = makeExecutor(flags, io);
-  const detected = flags['zimbra-version'] && flags['zimbra-host'] ? {} : await detectZimbra(exec);
-  const withDefaults: Flags = { ...flags, 'zimbra-version': flags['zimbra-version'] ?? detected.version, 'zimbra-host': flags['zimbra-host'] ?? (detected.hostname ? [detected.hostname] : undefined) };
-  return { exec, answers: answersFrom(withDefaults, job, io) };
+  const have = (flag: 'zimbra-version' | 'zimbra-host', key: 'zimbraVersion' | 'zimbraHost') => flags[flag] !== undefined || Boolean(saved?.[key]);
+  const detected = have('zimbra-version', 'zimbraVersion') && have('zimbra-host', 'zimbraHost') ? {} : await detectZimbra(exec);
+  const withDefaults: Flags = {
+    ...flags,
+    'zimbra-version': flags['zimbra-version'] ?? (saved?.zimbraVersion ? undefined : detected.version),
+    'zimbra-host': flags['zimbra-host'] ?? (saved?.zimbraHost || !detected.hostname ? undefined : [detected.hostname]),
+  };
+  return { exec, answers: answersFrom(withDefaults, job, io, saved) };
 }
 
 export async function traceCommand(flags: Flags, positionals: string[], io: CliIO): Promise<number> {
@@ -44,13 +63,18 @@ export async function traceCommand(flags: Flags, positionals: string[], io: CliI
   const address = rest[0].trim().toLowerCase();
   const froms = fromFlag(flags);
   const peerMode = peerModeFlag(flags);
-  const connect = Boolean(flags.connect || flags.rehearsal);
+  const saved = await savedBase(flags, io, address.split('@')[1]);
+  // In rehearsal (no Zimbra here, as apply) the simulated directory, once there is one, is what
+  // to read: its users exist and are not traced as unknown addresses.
+  const { rehearsalStatePath, rehearsalTarget } = await import('./target.js');
+  const { existsSync } = await import('node:fs');
+  const connect = Boolean(flags.connect || flags.rehearsal || (rehearsalTarget(flags, io) && existsSync(rehearsalStatePath(flags, io))));
 
   let observed: Observed;
   let source: string;
   let answers;
   if (connect) {
-    const c = await connectedAnswers(flags, job, io);
+    const c = await connectedAnswers(flags, job, io, saved);
     answers = c.answers;
     if (!answers) return EXIT.invalid;
     const { Zmprov } = await import('../exec/zmprov.js');
@@ -58,7 +82,7 @@ export async function traceCommand(flags: Flags, positionals: string[], io: CliI
     observed = await observeForFlow(new Zmprov(c.exec), job, answers);
     source = `the directory read on ${c.exec.label}`;
   } else {
-    answers = answersFrom(flags, job, io);
+    answers = answersFrom(flags, job, io, saved);
     if (!answers) return EXIT.invalid;
     observed = offlineObserved(job, answers);
     source = 'an empty directory (offline: Zimbra was not read)';

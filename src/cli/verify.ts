@@ -16,7 +16,7 @@ import { UsageError } from './args.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './io.js';
 import { peerModeFlag } from './plan.js';
-import { connectedAnswers, jobAndRest } from './trace.js';
+import { connectedAnswers, jobAndRest, savedBase } from './trace.js';
 
 function intFlag(flags: Flags, name: 'zimbra-smtp-port' | 'timeout', fallback: number, max: number): number {
   const v = flags[name];
@@ -39,7 +39,7 @@ export async function verifyCommand(flags: Flags, positionals: string[], io: Cli
   const peerMode = peerModeFlag(flags);
   for (const a of flags.address ?? []) if (!/^[^@\s]+@[^@\s]+$/.test(a)) throw new UsageError(`--address: "${a}" is not an address`, '--address');
 
-  const { exec, answers } = await connectedAnswers(flags, job, io);
+  const { exec, answers } = await connectedAnswers(flags, job, io, await savedBase(flags, io));
   if (!answers) return EXIT.invalid;
   const dns = { server, timeoutMs: Math.min(timeoutMs, 5000) };
   const report = flags.pre

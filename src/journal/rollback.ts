@@ -39,7 +39,7 @@ export function rollbackPlan(run: RunInfo, to?: string): Plan {
   // An entry the rollback deletes (zsplit created it) takes its attributes and aliases with it:
   // undoing them separately would verify against an entry that is gone.
   const deleted = new Set(undone.filter(({ step, before }) => inverseChange(step.change!, before)?.op === 'delete').map(({ step }) => entryKey(step.entry!)));
-  for (const { step, before } of undone) {
+  for (const { step, before, after } of undone) {
     const inv = inverseChange(step.change!, before);
     if (!inv) continue;
     if (inv.op !== 'delete' && deleted.has(entryKey(step.entry!))) continue;
@@ -59,7 +59,8 @@ export function rollbackPlan(run: RunInfo, to?: string): Plan {
       step.entry!,
       inv,
     );
-    steps.push(undo);
+    // The preview shows the value the run left and the one restored, not a generic "(unset)".
+    steps.push(after !== undefined ? { ...undo, ...stepValues(undo, after) } : undo);
   }
   if (steps.some((s) => s.reload)) steps.push(reloadStep(p.answers));
   return { schema: 1, job: p.job, answers: p.answers, steps, warnings: [], notes: [`Rollback of run ${run.runId} (${run.header.job}, ${run.header.time}).`], observed: false };

@@ -2,6 +2,7 @@
  * Validation of the operator's answers. Every error names the field (and the flag that
  * sets it) and says how to fix it. Nothing here touches the system.
  */
+import { domainToASCII } from 'node:url';
 import type { Answers, Cutover, Direction, PeerAccount, PeerKind, Role } from './types.js';
 import { PEER_KINDS, ROLES } from './types.js';
 import { routingDomain } from './routing.js';
@@ -108,6 +109,16 @@ export function isIP(s: string): boolean {
 }
 
 /** A host zsplit will put into a transport or relay host: a DNS name or an IP literal. */
+/**
+ * For a name with non-ASCII letters: its IDNA (xn--) form to type instead, as Zimbra, Postfix and
+ * DNS take it. node:url's domainToASCII is a pure computation.
+ */
+export function idnHint(name: string): string {
+  if (!/[^\x00-\x7f]/.test(name)) return '';
+  const ascii = domainToASCII(name);
+  return ascii ? `; an internationalised name is written in its ASCII form: use ${ascii}` : '; an internationalised name must be written in its ASCII (xn--) form';
+}
+
 export function isHost(s: string): boolean {
   return isDnsName(s) || isIP(s);
 }
@@ -180,6 +191,7 @@ export function addressError(address: string, domains: string[]): string | undef
   const domain = address.slice(at + 1).toLowerCase();
   if (at > 64) return `"${address}": the part before @ is longer than 64 characters`;
   if (address.length > 254) return `"${address}" is longer than 254 characters`;
+  if (/[^\x00-\x7f]/.test(domain) && !/[^\x00-\x7f]/.test(address.slice(0, at))) return `"${address}": "${domain}" is not a valid domain${idnHint(domain)}`;
   if (!isDotAtom(address, at))
     return `"${address}" has characters not allowed in an address (allowed: letters, digits and !#$%&'*+/=?^_\`{|}~- with single dots between)`;
   if (!isDnsNameCached(domain)) return `"${address}": "${domain}" is not a valid domain`;
@@ -287,7 +299,7 @@ export function validateAnswers(raw: RawAnswers, job: 'setup' | 'cutover' | 'uns
 
   const domains = list(raw.domain).map((d) => d.toLowerCase());
   if (domains.length === 0) err('domain', 'is required: the shared mail domain, e.g. example.com');
-  for (const d of domains) if (!isDnsName(d)) err('domain', `"${d}" is not a valid domain name (letters, digits, hyphens, dots; e.g. example.com)`);
+  for (const d of domains) if (!isDnsName(d)) err('domain', `"${d}" is not a valid domain name (letters, digits, hyphens, dots; e.g. example.com)${idnHint(d)}`);
   if (new Set(domains).size !== domains.length) err('domain', 'lists the same domain twice');
 
   const role = raw.role as Role | undefined;
@@ -296,20 +308,21 @@ export function validateAnswers(raw: RawAnswers, job: 'setup' | 'cutover' | 'uns
 
   const zimbraHosts = list(raw.zimbraHost).map((h) => h.toLowerCase());
   if (zimbraHosts.length === 0) err('zimbraHost', 'is required: the Zimbra MTA server name, as `zmhostname` prints it');
-  for (const h of zimbraHosts) if (!isHost(h)) err('zimbraHost', `"${h}" is not a valid host name or IP address`);
+  for (const h of zimbraHosts) if (!isHost(h)) err('zimbraHost', `"${h}" is not a valid host name or IP address${idnHint(h)}`);
 
   const mailboxHost = (raw.mailboxHost ?? zimbraHosts[0] ?? '').toLowerCase();
-  if (mailboxHost && !isHost(mailboxHost)) err('mailboxHost', `"${mailboxHost}" is not a valid host name or IP address`);
+  if (mailboxHost && !isHost(mailboxHost)) err('mailboxHost', `"${mailboxHost}" is not a valid host name or IP address${idnHint(mailboxHost)}`);
 
   const zimbraVersion = raw.zimbraVersion ?? '10.1.0';
-  if (!/^\d{1,2}\.\d{1,2}(\.\d{1,2})?([._-][A-Za-z0-9_.-]*)?$/.test(zimbraVersion)) err('zimbraVersion', `"${zimbraVersion}" is not a Zimbra version (e.g. 8.6.0, 8.8.15, 10.1.0)`);
+  // X.Y or X.Y.Z, then only a build or patch tag after _ or - (8.8.15_GA_4179, 9.0.0_P41): 10.1.0.x is not one.
+  if (!/^\d{1,2}\.\d{1,2}(\.\d{1,2})?([_-][A-Za-z0-9_.-]*)?$/.test(zimbraVersion)) err('zimbraVersion', `"${zimbraVersion}" is not a Zimbra version (e.g. 8.6.0, 8.8.15, 10.1.0)`);
 
   const peerKind = (raw.peerKind ?? 'other') as PeerKind;
   if (!PEER_KINDS.includes(peerKind)) err('peerKind', `"${raw.peerKind}" is not a peer kind; use one of ${PEER_KINDS.join(', ')}`);
 
   const peerHost = (raw.peerHost ?? '').toLowerCase();
   if (!peerHost) err('peerHost', "is required: the other mail system's SMTP host, e.g. mail.example.com");
-  else if (!isHost(peerHost)) err('peerHost', `"${raw.peerHost}" is not a valid host name or IP address (no spaces, ; or other shell characters)`);
+  else if (!isHost(peerHost)) err('peerHost', `"${raw.peerHost}" is not a valid host name or IP address (no spaces, ; or other shell characters)${idnHint(peerHost)}`);
   else if (zimbraHosts.includes(peerHost) || peerHost === mailboxHost)
     err('peerHost', `"${peerHost}" is also a Zimbra host; the peer must be the other mail system, or mail would loop back to Zimbra`);
 

@@ -29,6 +29,14 @@ export function directoryFromObserved(a: Answers, observed?: Observed): Director
       continue;
     }
     const name = key.slice('account:'.length);
+    // `ga` resolves an alias to its account: the entry found is that account, and `name` one of its addresses.
+    const owner = attrs.zimbraMailDeliveryAddress?.[0]?.toLowerCase();
+    if (owner && owner !== name) {
+      const acc = (d.accounts[owner] ??= { zimbraMailDeliveryAddress: [owner], zimbraMailStatus: ['enabled'], zimbraMailTransport: [`lmtp:${a.mailboxHost}:7025`], ...structuredClone(attrs) });
+      const aliases = acc.zimbraMailAlias ?? [];
+      if (!aliases.some((x) => x.toLowerCase() === name)) acc.zimbraMailAlias = [...aliases, name];
+      continue;
+    }
     // A probe reads only some attributes; an account it found is a real mailbox unless it says otherwise.
     d.accounts[name] ??= { zimbraMailDeliveryAddress: [name], zimbraMailStatus: ['enabled'], zimbraMailTransport: [`lmtp:${a.mailboxHost}:7025`] };
     Object.assign(d.accounts[name], structuredClone(attrs));

@@ -10,6 +10,8 @@ import { inverseChange, showValues, valuesAfter } from './step.js';
 import { setupPrimary, setupSecondary } from './setup.js';
 import { cutover } from './cutover.js';
 import { unsplit } from './unsplit.js';
+import { withManualDependencies } from './outcome.js';
+import { CLASSIFY_ATTRS } from '../zimbra/placeholder.js';
 
 export class PlanRefused extends Error {
   constructor(public readonly reasons: string[]) {
@@ -17,15 +19,23 @@ export class PlanRefused extends Error {
   }
 }
 
-export function plan(job: Job, answers: Answers, observed?: Observed): Plan {
+export interface PlanOptions {
+  /**
+   * Accounts an interrupted run of this plan created itself (its journal has their create
+   * intent): half-made placeholders (locked, not yet routed), not live mailboxes.
+   */
+  createdByRun?: ReadonlySet<string>;
+}
+
+export function plan(job: Job, answers: Answers, observed?: Observed, opts: PlanOptions = {}): Plan {
   let built: { steps: Step[]; notes: string[]; errors?: string[]; warnings?: string[] };
-  if (job === 'setup') built = answers.role === 'primary' ? setupPrimary(answers, observed) : setupSecondary(answers, observed);
+  if (job === 'setup') built = answers.role === 'primary' ? setupPrimary(answers, observed, opts.createdByRun) : setupSecondary(answers, observed);
   else if (job === 'cutover') {
     if (!answers.cutover) throw new PlanRefused(['a cutover needs --users']);
     built = cutover(answers, observed);
   } else built = unsplit(answers, observed);
   if (built.errors?.length) throw new PlanRefused(built.errors);
-  const steps = observed ? built.steps.map((s) => withObserved(s, observed)) : built.steps;
+  const steps = withManualDependencies(observed ? built.steps.map((s) => withObserved(s, observed)) : built.steps);
   return { schema: 1, job, answers, steps, warnings: built.warnings ?? [], notes: built.notes, observed: Boolean(observed) };
 }
 
@@ -74,6 +84,10 @@ export function probeRequests(steps: Step[], answers: Answers, job: Job): ProbeR
     want(s.entry, s.probe.attr);
     if (s.entry.kind === 'account') {
       want(s.entry, 'zimbraAccountStatus');
+      // An account the plan creates may exist: placeholder or live mailbox (classifyAccount)?
+      if (s.change?.op === 'create') for (const attr of CLASSIFY_ATTRS) want(s.entry, attr);
+      // An alias the plan adds may already be an address of another account (a live mailbox?).
+      if (s.change?.op === 'addAlias') for (const attr of CLASSIFY_ATTRS) want({ kind: 'account', name: s.change.alias }, attr);
       if (job === 'cutover') want(s.entry, 'zimbraMailHost');
     } else if (s.entry.kind === 'domain' && s.change?.op === 'create') {
       // A domain the plan creates may exist already (the step is then unchanged): the flow

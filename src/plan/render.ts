@@ -22,6 +22,11 @@ export function stepCommand(step: Step, runAs: RunAs = 'current'): string {
   return step.manual!.commands.join('\n');
 }
 
+/** A step of a rollback plan (journal/rollback.ts names them undo:<step id>). */
+export function isUndoStep(step: Step): boolean {
+  return step.id.startsWith('undo:');
+}
+
 export function rollbackText(step: Step, runAs: RunAs = 'current'): string {
   if (step.kind === 'manual') return '(manual: undo by hand on ' + step.manual!.system + ')';
   if (step.kind === 'reload') return 'reload again after the rollback';
@@ -38,7 +43,13 @@ export function renderText(p: Plan, opts: { runAs?: RunAs } = {}): string {
   const out: string[] = [];
   const a = p.answers;
   out.push(`zsplit plan: ${p.job} of ${a.domains.join(', ')}, Zimbra ${a.role} (${a.zimbraVersion}), peer ${a.peer.kind} ${a.peer.host}:${a.peer.port}`);
-  out.push(p.observed ? 'Current values were read from the server.' : 'Not connected: current values are probed when applied.');
+  out.push(
+    p.observed
+      ? 'Current values were read from the server.'
+      : p.steps.some(isUndoStep)
+        ? 'Values as the run left them and as recorded before it (journal); probed again when applied.'
+        : 'Not connected: current values are probed when applied.',
+  );
   for (const n of p.notes) out.push(`note: ${n}`);
   for (const w of p.warnings) out.push(`warning: ${w}`);
   out.push('');
@@ -47,9 +58,11 @@ export function renderText(p: Plan, opts: { runAs?: RunAs } = {}): string {
     out.push(`[${i + 1}/${p.steps.length}] ${s.title}  (${tag}, ${s.id})`);
     out.push(`    why: ${s.why}`);
     for (const line of stepCommand(s, opts.runAs).split('\n')) out.push(`    $ ${line}`);
+    if (s.kind === 'manual' && s.dependsOn?.length) out.push(`    only after: ${s.dependsOn.map((d) => (d.startsWith('bulk:') ? `the ${d.slice(5)} batch` : d)).join(', ')}`);
     if (s.kind === 'zmprov') {
       out.push(`    before: ${showValues(s.before)}  ->  after: ${s.desired}`);
-      out.push(`    rollback: ${rollbackText(s, opts.runAs)}`);
+      // A rollback's own steps are the undo: no rollback line of their own.
+      if (!isUndoStep(s)) out.push(`    rollback: ${rollbackText(s, opts.runAs)}`);
     }
   });
   const counts = countKinds(p.steps);

@@ -6,6 +6,8 @@ import { dnsSteps, myNetworksSteps, relayHostSteps, reloadStep } from './mta.js'
 import { PEERS, peerContext } from './peer/index.js';
 import type { Step } from './step.js';
 import { manualStep, zmprovStep, zmprovStepsOf } from './step.js';
+import { classifyAccount, reachesLiveMailbox } from '../zimbra/placeholder.js';
+import { entryKey } from '../zimbra/commands.js';
 import { mxStep, routingDomainSteps, zimbraUsersOf } from './common.js';
 
 export function setupSecondary(a: Answers, observed?: Observed): { steps: Step[]; notes: string[]; warnings: string[] } {
@@ -42,7 +44,8 @@ export function setupSecondary(a: Answers, observed?: Observed): { steps: Step[]
   return { steps, warnings: routing.warnings, notes: [`Zimbra is secondary: it delivers its own users and forwards every other address of ${a.domains.join(', ')} to ${a.peer.host}, which must reject unknown users.`] };
 }
 
-export function setupPrimary(a: Answers, observed?: Observed): { steps: Step[]; notes: string[]; warnings: string[] } {
+export function setupPrimary(a: Answers, observed?: Observed, createdByRun?: ReadonlySet<string>): { steps: Step[]; notes: string[]; warnings: string[]; errors: string[] } {
+  const errors = liveMailboxErrors(a, observed, createdByRun);
   const toPeer = smtpTransport(a.peer.host, a.peer.port);
   const peer = PEERS[a.peer.kind];
   // The peer forwards the users a cutover moves to Zimbra through the routing subdomain.
@@ -85,10 +88,43 @@ export function setupPrimary(a: Answers, observed?: Observed): { steps: Step[]; 
   steps.push(mxStep(a, 'zimbra'));
   return {
     steps,
+    errors,
     warnings: routing.warnings,
     notes: [
       `Zimbra is primary (authoritative): it knows every address and rejects unknown ones at RCPT TO.`,
       'No catch-all on the primary: it would forward unknown addresses to the peer, which forwards them back: a mail loop.',
     ],
   };
+}
+
+/**
+ * A placeholder for an address that is a live Zimbra mailbox (or an alias of one) would route
+ * its mail to the peer: the mailbox silently stops receiving. Refused before anything runs.
+ */
+function liveMailboxErrors(a: Answers, observed: Observed | undefined, createdByRun?: ReadonlySet<string>): string[] {
+  if (!observed) return [];
+  const live: string[] = [];
+  for (const p of a.peerAccounts) {
+    const key = entryKey({ kind: 'account', name: p.address });
+    if (key in observed.entries && !createdByRun?.has(p.address.toLowerCase())) {
+      const c = classifyAccount(p.address, observed.entries[key]);
+      if (reachesLiveMailbox(c)) live.push(`${p.address} (${c.kind === 'alias' ? `an alias of ${c.of}` : c.kind === 'live' ? c.why : ''})`);
+    }
+    // The peer's aliases of the user: one that is already an address of a live mailbox reaches that mailbox.
+    for (const alias of p.aliases) {
+      const ak = entryKey({ kind: 'account', name: alias });
+      if (!(ak in observed.entries)) continue;
+      const c = classifyAccount(alias, observed.entries[ak]);
+      if (c.kind === 'alias' && c.of === p.address.toLowerCase()) continue; // already this placeholder's alias
+      if (reachesLiveMailbox(c)) live.push(`${alias}, listed as an alias of ${p.address} (${c.kind === 'alias' ? `an alias of ${c.of}` : c.kind === 'live' ? c.why : ''})`);
+    }
+  }
+  if (live.length === 0) return [];
+  const shown = live.slice(0, 10).join(', ') + (live.length > 10 ? `, and ${live.length - 10} more` : '');
+  return [
+    `peer accounts (--peer-accounts): ${live.length} address(es) are live Zimbra mailboxes, not users of the peer: ${shown}. ` +
+      `A placeholder would route their mail to ${a.peer.host} and their Zimbra mailboxes would silently stop receiving. ` +
+      `Fix: remove them from the peer accounts list; or, if a user really moves to the peer, move it with a cutover towards the peer ` +
+      `(zsplit apply cutover --direction to-peer --users FILE ...): its mail then goes to ${a.peer.host} and its Zimbra mailbox is locked, keeping the mail already in it.`,
+  ];
 }

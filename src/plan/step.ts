@@ -40,6 +40,11 @@ export interface Step {
   onlyIf?: string[];
   /** Skip this step unless these steps were applied or found already done. */
   requires?: string[];
+  /**
+   * Manual steps: the Zimbra steps that must be in place first (step ids, or `bulk:<key>` for a
+   * whole bulk group); see src/plan/outcome.ts.
+   */
+  dependsOn?: string[];
   /** For manual steps: the system and the exact commands the operator runs there. */
   manual?: { system: string; commands: string[] };
 }

@@ -44,9 +44,8 @@ export function logBlock(events: Extract<EngineEvent, { type: 'step' }>[]): stri
   return lines;
 }
 
-export function countsText(c: Record<StepStatus, number>): string {
-  return `${c.applied} applied, ${c.unchanged} unchanged, ${c.skipped + c['not-applicable']} skipped, ${c.failed} failed, ${c.manual} manual`;
-}
+/** The same wording as the headless report (one function: src/plan/outcome.ts). */
+export { countsText } from '../plan/outcome.js';
 
 export function summaryTitle(s: Summary, kind: 'apply' | 'rollback'): string {
   const what = kind === 'rollback' ? 'Rollback' : 'Apply';

@@ -165,3 +165,20 @@ describe('accounts files, parsed without regexes on the usual lines', () => {
     );
   });
 });
+
+describe('issue 10: internationalised names and versions', () => {
+  const messages = (raw: RawAnswers) => validateAnswers(raw, 'setup').errors.map((e) => `${e.flag}: ${e.message}`);
+  it('a non-ASCII domain gets a hint with its xn-- form', () => {
+    expect(messages({ ...good, domain: 'bücher.example' }).join('\n')).toContain('--domain: "bücher.example" is not a valid domain name');
+    expect(messages({ ...good, domain: 'bücher.example' }).join('\n')).toContain('xn--bcher-kva.example');
+    expect(messages({ ...good, peerHost: 'mail.bücher.example' }).join('\n')).toContain('mail.xn--bcher-kva.example');
+    expect(messages({ ...good, zimbraHost: 'zimbra.bücher.example' }).join('\n')).toContain('zimbra.xn--bcher-kva.example');
+    expect(messages({ ...good, peerAccounts: 'bob@bücher.example\n' }).join('\n')).toContain('use xn--bcher-kva.example');
+    // the xn-- form itself is accepted
+    expect(messages({ ...good, domain: 'xn--bcher-kva.example', peerAccounts: 'bob@xn--bcher-kva.example\n' })).toEqual([]);
+  });
+  it('10.1.0.x is not a version; 8.8.15, 10.1.0, 8.8.15_GA_4179 are', () => {
+    for (const v of ['10.1.0.x', '10.1.0.5', '10.1.', '10', 'x.1.0']) expect(messages({ ...good, zimbraVersion: v }).join('\n')).toContain('--zimbra-version');
+    for (const v of ['8.8.15', '10.1.0', '8.6', '8.8.15_GA_4179', '9.0.0_P41']) expect(messages({ ...good, zimbraVersion: v })).toEqual([]);
+  });
+});

@@ -51,6 +51,8 @@ describe('the routing subdomain on the simulator (apply, rollback)', () => {
     expect(again.code, again.err + again.out).toBe(0);
     expect(again.out).toMatch(/COMPLETED: 0 applied, 8 unchanged/);
     // what is left to do by hand, and where
-    expect(again.out).toContain('2 manual step(s) remain, on: shell on the Sendmail host (as root); DNS (see the plan).');
+    expect(again.out).toContain('2 manual step(s) to do now, in this order');
+    expect(again.out).toMatch(/\[on: shell on the Sendmail host \(as root\)\]/);
+    expect(again.out).toMatch(/\[on: DNS\]/);
   });
 });

@@ -12,6 +12,9 @@ import { cli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'zsplit-trace-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Hermetic: no saved wizard answers and no simulated directory of this machine's user (a rehearsal
+// directory, once it exists, is what trace reads when no Zimbra is installed).
+process.env.ZSPLIT_STATE_DIR = dir;
 const file = (name: string, text: string) => {
   const p = join(dir, name);
   writeFileSync(p, text);
