@@ -166,7 +166,8 @@ describe('steps made in bulk', () => {
 describe('the routing subdomain as an alias domain (zimbra.md §6.4)', () => {
   const ROUTE = 'zimbra-route.example.com';
   const key = entryKey({ kind: 'domain', name: ROUTE });
-  const CD = ['cd', ROUTE, 'zimbraDomainType', 'alias', 'zimbraMailCatchAllAddress', `@${ROUTE}`, 'zimbraMailCatchAllForwardingAddress', '@example.com'];
+  // ProvUtil's createAliasDomain: it sets zimbraDomainType alias and zimbraDomainAliasTargetId itself.
+  const CD = ['cad', ROUTE, 'example.com', 'zimbraMailCatchAllForwardingAddress', '@example.com'];
 
   it.each(['exchange', 'm365', 'sendmail'] as PeerKind[])('%s: setup (both roles) and cutover create it before the peer steps; rollback deletes it', (kind) => {
     for (const [job, role] of [['setup', 'secondary'], ['setup', 'primary'], ['cutover', 'secondary'], ['cutover', 'primary']] as [Job, Role][]) {

@@ -35,6 +35,8 @@ describe('the routing subdomain on the simulator (apply, rollback)', () => {
       zimbraMailCatchAllAddress: [`@${ROUTE}`],
       zimbraMailCatchAllForwardingAddress: ['@example.com'],
       zimbraMailStatus: ['enabled'],
+      // as ProvUtil's createAliasDomain (cad) sets it: without it the alias domain names no target
+      zimbraDomainAliasTargetId: applied.domains['example.com'].zimbraId,
     });
     expect(applied.domains['example.com'].zimbraMailCatchAllAddress).toEqual(['@example.com']);
     expect(stateNow()).not.toBe(before);

@@ -26,7 +26,7 @@ su - zimbra -c 'zmprov md example.com zimbraMailTransport '\''smtp:[mail.example
 # why: Sendmail (virtusertable) sends the users who live on Zimbra to user@zimbra-route.example.com; Zimbra rewrites that back to user@example.com. Without it, it rejects that mail or sends it back to the peer (a loop).
 # before: (probed at apply) -> after: alias
 # rollback: su - zimbra -c 'zmprov dd zimbra-route.example.com'   (only if zsplit created it)
-su - zimbra -c 'zmprov cd zimbra-route.example.com zimbraDomainType alias zimbraMailCatchAllAddress @zimbra-route.example.com zimbraMailCatchAllForwardingAddress @example.com'
+su - zimbra -c 'zmprov cad zimbra-route.example.com example.com zimbraMailCatchAllForwardingAddress @example.com'
 
 # [5/10] Relay outgoing mail through mail.example.com (global)
 # why: As secondary, Zimbra sends everything it does not deliver itself through the authoritative peer.
