@@ -9,7 +9,7 @@
  * - PostfixInstance: one Postfix with its own main.cf/master.cf/queue; virtual delivery into
  *   Maildirs as uid 65534.
  * - zimbraMta(): the "Zimbra MTA" reads transport, virtual-alias and virtual-mailbox maps from
- *   slapd with Zimbra's own query filters (the ldap-*.cf of src/sim/ldap.ts).
+ *   slapd with Zimbra's own query filters (the ldap-*.cf files, extracted from zmmtainit).
  * - labBin(): a ZSPLIT_ZIMBRA_BIN folder whose postconf/postmap are the real ones on the lab's
  *   Zimbra MTA and whose zmmtactl also does zmconfigd's job on it.
  */
@@ -18,7 +18,8 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labSchema, zimbraLdapMaps } from '../../src/sim/ldap.js';
+import { labSchema } from '../../src/sim/ldap.js';
+import { SPLIT_MAPS, labMap } from './zmmtainit.js';
 import { SmtpSession, replyLine, type SmtpReply } from '../../src/verify/smtp.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -420,11 +421,14 @@ function gid(user: string): number {
  * `postmap -q` shows Zimbra's real values); only ldap-vmm.cf gets a lab `result_format = %d/%u/`
  * so that the answer is a Maildir path (`example.com/alice/`).
  */
-export function zimbraMta(dir: string, slapd: Slapd, ip: string, port: number): PostfixInstance {
-  const maps = zimbraLdapMaps({ url: slapd.url, base: slapd.base, vmmResultFormat: '%d/%u/' });
+export function zimbraMta(dir: string, slapd: Slapd, ip: string, port: number, main: Record<string, string> = {}): PostfixInstance {
+  // Zimbra's own map files, their query lines extracted from zmmtainit (test/lab/zmmtainit.ts).
   const conf = join(dir, 'conf');
   mkdirSync(conf, { recursive: true });
-  for (const [file, text] of Object.entries(maps)) writeFileSync(join(conf, file), text, { mode: 0o644 });
+  for (const file of SPLIT_MAPS) {
+    const extra: Record<string, string> = file === 'ldap-vmm.cf' ? { result_format: '%d/%u/' } : {};
+    writeFileSync(join(conf, file), labMap(file, { url: slapd.url, base: slapd.base }, extra), { mode: 0o644 });
+  }
   const map = (f: string) => `ldap:${join(conf, f)}`;
   return new PostfixInstance(dir, {
     name: 'zimbra',
@@ -440,6 +444,7 @@ export function zimbraMta(dir: string, slapd: Slapd, ip: string, port: number): 
       smtpd_relay_restrictions: 'permit_sasl_authenticated, permit_mynetworks, reject_unauth_destination',
       smtpd_recipient_restrictions: 'reject_non_fqdn_recipient, permit_sasl_authenticated, permit_mynetworks, reject_unlisted_recipient, permit',
       hopcount_limit: '50',
+      ...main,
     },
     master: { lmtp: 'lmtp      unix  -       n       n       -       -       virtual' },
   });
