@@ -51,4 +51,16 @@ export interface Answers {
   allowWideNetwork?: boolean;
   /** Unsplit even though accounts are still routed to the peer. */
   force?: boolean;
+  /**
+   * Unsplit: what the setup run's journal recorded before setup changed each value, so unsplit
+   * puts back what was there. Read from the journal by the CLI, never asked.
+   */
+  prior?: Prior;
+}
+
+/** Before-values of the zmprov steps a setup run applied: `priorKey(entry, attr)` -> values (null: no entry). */
+export interface Prior {
+  /** The setup run(s) they come from. */
+  runs: string[];
+  values: Record<string, string[] | null>;
 }

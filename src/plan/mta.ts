@@ -1,6 +1,7 @@
 /** MTA-level steps shared by the jobs: relay host, DNS, mynetworks, the one reload. */
 import type { Answers } from '../model/types.js';
 import type { Entry } from '../zimbra/commands.js';
+import { entryKey } from '../zimbra/commands.js';
 import { isModernMta } from '../zimbra/attrs.js';
 import type { Observed } from './observed.js';
 import { observedValues } from './observed.js';
@@ -25,34 +26,61 @@ export function dnsAttr(a: Answers): { attr: string; off: string; on: string } {
 
 const where = (e: Entry) => (e.kind === 'config' ? 'global' : e.name);
 
+/** The key of one attribute of one entry in Answers.prior. */
+export function priorKey(entry: Entry, attr: string): string {
+  return `${entryKey(entry)} ${attr.toLowerCase()}`;
+}
+
+/** What the attribute held before setup changed it, when the setup run's journal says (undefined: unknown). */
+export function priorValues(a: Answers, entry: Entry, attr: string): string[] | undefined {
+  const v = a.prior?.values[priorKey(entry, attr)];
+  return v === undefined ? undefined : (v ?? []);
+}
+
+/** The why-line tail that says where a restored value comes from. */
+export function priorWhy(a: Answers): string {
+  return `the value before setup, from its journal (${a.prior?.runs.join(', ')})`;
+}
+
 export function relayHostSteps(a: Answers, observed: Observed | undefined, value: string | null): Step[] {
-  return mtaEntries(a, observed, 'zimbraMtaRelayHost').map((e) =>
-    zmprovStep(
-      value
-        ? { id: `mta.relayhost:${where(e)}`, title: `Relay outgoing mail through ${a.peer.host} (${where(e)})`, why: 'As secondary, Zimbra sends everything it does not deliver itself through the authoritative peer.' }
-        : { id: `mta.relayhost:${where(e)}`, title: `Remove the relay host (${where(e)})`, why: 'Zimbra delivers to the internet itself again.' },
+  return mtaEntries(a, observed, 'zimbraMtaRelayHost').map((e) => {
+    if (value)
+      return zmprovStep(
+        { id: `mta.relayhost:${where(e)}`, title: `Relay outgoing mail through ${a.peer.host} (${where(e)})`, why: 'As secondary, Zimbra sends everything it does not deliver itself through the authoritative peer.' },
+        e,
+        { op: 'set', attr: 'zimbraMtaRelayHost', values: [value] },
+      );
+    // Unsplit: the relay host there was before setup (a smarthost, say), else none.
+    const prior = priorValues(a, e, 'zimbraMtaRelayHost');
+    return zmprovStep(
+      prior?.length
+        ? { id: `mta.relayhost:${where(e)}`, title: `Put back the relay host ${prior.join(', ')} (${where(e)})`, why: `Zimbra no longer relays through the peer: ${priorWhy(a)}.` }
+        : { id: `mta.relayhost:${where(e)}`, title: `Remove the relay host (${where(e)})`, why: `Zimbra delivers to the internet itself again${prior ? ` (${priorWhy(a)}: none)` : ''}.` },
       e,
-      { op: 'set', attr: 'zimbraMtaRelayHost', values: value ? [value] : [] },
-    ),
-  );
+      { op: 'set', attr: 'zimbraMtaRelayHost', values: prior ?? [] },
+    );
+  });
 }
 
 export function dnsSteps(a: Answers, observed: Observed | undefined, off: boolean, requires?: string[]): Step[] {
   const d = dnsAttr(a);
-  return mtaEntries(a, observed, d.attr).map((e) =>
-    zmprovStep(
+  return mtaEntries(a, observed, d.attr).map((e) => {
+    // Unsplit: back to what setup found (dnssec stays dnssec; unset inherits again), when its journal says.
+    const prior = off ? undefined : priorValues(a, e, d.attr);
+    const shown = prior ? (prior.length ? prior.join(', ') : 'unset, inherited') : d.on;
+    return zmprovStep(
       {
         id: `mta.dns:${where(e)}`,
-        title: off ? `Turn off MX lookups (${d.attr} ${d.off}, ${where(e)})` : `Turn MX lookups back on (${d.attr} ${d.on}, ${where(e)})`,
+        title: off ? `Turn off MX lookups (${d.attr} ${d.off}, ${where(e)})` : `Turn MX lookups back on (${d.attr} ${shown}, ${where(e)})`,
         why: off
           ? 'All mail leaves through the relay host; without it this would break internet delivery, so it only applies together with the relay host.'
-          : 'Without a relay host Zimbra must look up MX records itself.',
+          : `Without a relay host Zimbra must look up MX records itself${prior ? `; ${priorWhy(a)}` : ''}.`,
         requires,
       },
       e,
-      { op: 'set', attr: d.attr, values: [off ? d.off : d.on] },
-    ),
-  );
+      { op: 'set', attr: d.attr, values: off ? [d.off] : (prior ?? [d.on]) },
+    );
+  });
 }
 
 export function myNetworksSteps(a: Answers, observed: Observed | undefined, op: 'add' | 'remove'): Step[] {
@@ -74,6 +102,10 @@ export function myNetworksSteps(a: Answers, observed: Observed | undefined, op: 
     const server: Entry = { kind: 'server', name: host };
     const own = observedValues(observed, server, 'zimbraMtaMyNetworks');
     const global = observedValues(observed, { kind: 'config', name: '' }, 'zimbraMtaMyNetworks') ?? [];
+    if (op === 'remove' && own && own.some((v) => tokens(v).length > 1 && tokens(v).some((t) => isPeerNetwork(a, t)))) {
+      steps.push(removeFromJoined(a, server, own, global));
+      continue;
+    }
     if (op === 'add' && own !== undefined && own !== null && own.length === 0 && global.length > 0) {
       // A first server-level value would hide the global list (127.0.0.0/8 among it): copy it down.
       const tokens = [...new Set([...global.flatMap((v) => v.split(/[\s,]+/)).filter(Boolean), ...a.peer.ips])];
@@ -99,6 +131,38 @@ export function myNetworksSteps(a: Answers, observed: Observed | undefined, op: 
     }
   }
   return steps;
+}
+
+const tokens = (v: string) => v.split(/[\s,]+/).filter(Boolean);
+/** `192.0.2.10` and `192.0.2.10/32` are one network. */
+const hostNet = (t: string) => t.replace(/\/(32|128)$/, '').toLowerCase();
+const isPeerNetwork = (a: Answers, t: string) => a.peer.ips.some((ip) => hostNet(ip) === hostNet(t));
+
+/**
+ * Unsplit of a server whose mynetworks holds the peer inside a value of several networks (the
+ * global list setup copied down, joined): `-attr ip` matches whole values only and would leave
+ * the peer trusted, so the value is set without the peer's networks. When what is left is the
+ * global list and setup's journal says the server had no value of its own, it is unset again
+ * (the global list applies, as before setup).
+ */
+function removeFromJoined(a: Answers, server: Entry, own: string[], global: string[]): Step {
+  const rest = own.map((v) => tokens(v).filter((t) => !isPeerNetwork(a, t)).join(' ')).filter(Boolean);
+  const prior = priorValues(a, server, 'zimbraMtaMyNetworks');
+  const same = (x: string[], y: string[]) => {
+    const s = new Set(x.flatMap(tokens));
+    const t = new Set(y.flatMap(tokens));
+    return s.size === t.size && [...s].every((n) => t.has(n));
+  };
+  const values = prior !== undefined && same(rest, global) && !prior.some((v) => tokens(v).some((t) => isPeerNetwork(a, t))) ? prior : rest;
+  return zmprovStep(
+    {
+      id: `mta.mynetworks:${server.name}`,
+      title: `Stop ${a.peer.ips.join(', ')} relaying through ${server.name}${values.length ? ' (other networks kept)' : ' (the global networks apply again)'}`,
+      why: `The peer is gone; it must not stay a trusted network. Its address sits in a value of several networks, so that value is written without it${values === prior ? `; ${priorWhy(a)}` : ''}.`,
+    },
+    server,
+    { op: 'set', attr: 'zimbraMtaMyNetworks', values },
+  );
 }
 
 export function reloadStep(a: Answers): Step {
