@@ -24,7 +24,18 @@ export interface Peer {
   port: number;
   /** Addresses the peer relays from, for zimbraMtaMyNetworks (CIDR or bare IP). */
   ips: string[];
+  /**
+   * A Postfix peer: the address class it hosts the domain in now (relay_domains,
+   * virtual_mailbox_domains or mydestination), which decides the map that makes it accept
+   * Zimbra's users (relay_recipient_maps works for the relay class only).
+   */
+  addressClass?: PostfixAddressClass;
+  /** A Postfix peer: the transport that delivers its own users (e.g. lmtp:unix:private/dovecot-lmtp). */
+  transport?: string;
 }
+
+export type PostfixAddressClass = 'relay' | 'virtual' | 'local';
+export const POSTFIX_ADDRESS_CLASSES: readonly PostfixAddressClass[] = ['relay', 'virtual', 'local'];
 
 export interface Cutover {
   users: string[];
