@@ -83,6 +83,19 @@ export function dnsSteps(a: Answers, observed: Observed | undefined, off: boolea
   });
 }
 
+/**
+ * What trusting the peer means besides relaying: zmconfigd feeds the same networks to Postfix's
+ * permit_mynetworks (before the RBL and sender checks), amavis's @mynetworks (internal, originating
+ * mail) and OpenDKIM's InternalHosts (signed with the domain's key).
+ */
+export const MYNETWORKS_SIDE_EFFECTS =
+  'Side effects: Zimbra then treats mail from the peer as its own: Postfix permits it before the RBL and sender checks, amavis counts it as internal (originating), and OpenDKIM signs it with the domain\'s key. Only the peer\'s own outgoing relay needs this; if it sends internet mail itself, leave --peer-ip out (mail from the peer to Zimbra\'s users needs no mynetworks entry).';
+
+/** For the review: said once per plan that trusts the peer. */
+export function myNetworksWarnings(a: Answers): string[] {
+  return a.peer.ips.length ? [`${a.peer.ips.join(', ')} go(es) into zimbraMtaMyNetworks. ${MYNETWORKS_SIDE_EFFECTS}`] : [];
+}
+
 export function myNetworksSteps(a: Answers, observed: Observed | undefined, op: 'add' | 'remove'): Step[] {
   const steps: Step[] = [];
   if (op === 'add' && a.peer.ips.length === 0) {
@@ -93,7 +106,7 @@ export function myNetworksSteps(a: Answers, observed: Observed | undefined, op: 
         'zimbra',
         'Zimbra (as zimbra), once the peer address is known',
         `Let ${a.peer.host} relay through Zimbra (give --peer-ip to make this a step zsplit applies)`,
-        'The peer relays its internet-bound mail through Zimbra; the installer keeps mynetworks per server, so add to the server value.',
+        `The peer relays its internet-bound mail through Zimbra; the installer keeps mynetworks per server, so add to the server value. ${MYNETWORKS_SIDE_EFFECTS}`,
         a.zimbraHosts.map((h) => `zmprov ms ${h} +zimbraMtaMyNetworks <IP of ${a.peer.host}>/32`),
       ),
     ];
@@ -111,7 +124,7 @@ export function myNetworksSteps(a: Answers, observed: Observed | undefined, op: 
       const tokens = [...new Set([...global.flatMap((v) => v.split(/[\s,]+/)).filter(Boolean), ...a.peer.ips])];
       steps.push(
         zmprovStep(
-          { id: `mta.mynetworks:${host}`, title: `Let ${a.peer.ips.join(', ')} relay through ${host} (global networks kept)`, why: 'The peer relays its internet mail through Zimbra; the installer keeps mynetworks per server.' },
+          { id: `mta.mynetworks:${host}`, title: `Let ${a.peer.ips.join(', ')} relay through ${host} (global networks kept)`, why: `The peer relays its internet mail through Zimbra; the installer keeps mynetworks per server. ${MYNETWORKS_SIDE_EFFECTS}` },
           server,
           { op: 'set', attr: 'zimbraMtaMyNetworks', values: [tokens.join(' ')] },
         ),
@@ -122,7 +135,7 @@ export function myNetworksSteps(a: Answers, observed: Observed | undefined, op: 
       steps.push(
         zmprovStep(
           op === 'add'
-            ? { id: `mta.mynetworks:${host}:${ip}`, title: `Let ${ip} relay through ${host}`, why: 'The peer relays its internet-bound mail through Zimbra; existing networks are kept.' }
+            ? { id: `mta.mynetworks:${host}:${ip}`, title: `Let ${ip} relay through ${host}`, why: `The peer relays its internet-bound mail through Zimbra; existing networks are kept. ${MYNETWORKS_SIDE_EFFECTS}` }
             : { id: `mta.mynetworks:${host}:${ip}`, title: `Stop ${ip} relaying through ${host}`, why: 'The peer is gone; it must not stay a trusted network.' },
           server,
           { op, attr: 'zimbraMtaMyNetworks', value: ip },

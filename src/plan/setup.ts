@@ -2,7 +2,7 @@
 import type { Answers } from '../model/types.js';
 import { smtpTransport } from '../zimbra/attrs.js';
 import type { Observed } from './observed.js';
-import { dnsSteps, myNetworksSteps, relayHostSteps, reloadStep } from './mta.js';
+import { dnsSteps, myNetworksSteps, myNetworksWarnings, relayHostSteps, reloadStep } from './mta.js';
 import { PEERS, peerContext } from './peer/index.js';
 import type { Step } from './step.js';
 import { manualStep, zmprovStep, zmprovStepsOf } from './step.js';
@@ -39,7 +39,7 @@ export function setupSecondary(a: Answers, observed?: Observed): { steps: Step[]
   const c = peerContext(a, zimbraUsersOf(a, observed));
   peer.authoritative(c).forEach((m, i) => steps.push(manualStep(`peer.setup.${i + 1}`, 'peer', peer.system, m.title, m.why, m.commands)));
   steps.push(mxStep(a, 'peer'));
-  return { steps, warnings: routing.warnings, notes: [`Zimbra is secondary: it delivers its own users and forwards every other address of ${a.domains.join(', ')} to ${a.peer.host}, which must reject unknown users.`] };
+  return { steps, warnings: [...routing.warnings, ...myNetworksWarnings(a)], notes: [`Zimbra is secondary: it delivers its own users and forwards every other address of ${a.domains.join(', ')} to ${a.peer.host}, which must reject unknown users.`] };
 }
 
 export function setupPrimary(a: Answers, observed?: Observed): { steps: Step[]; notes: string[]; warnings: string[] } {
@@ -85,7 +85,7 @@ export function setupPrimary(a: Answers, observed?: Observed): { steps: Step[]; 
   steps.push(mxStep(a, 'zimbra'));
   return {
     steps,
-    warnings: routing.warnings,
+    warnings: [...routing.warnings, ...myNetworksWarnings(a)],
     notes: [
       `Zimbra is primary (authoritative): it knows every address and rejects unknown ones at RCPT TO.`,
       'No catch-all on the primary: it would forward unknown addresses to the peer, which forwards them back: a mail loop.',

@@ -541,7 +541,7 @@ export interface PeerUser {
  *   (zimbra.md 6.3, "Postfix as the primary or front MX"), own users routed to `virtual:` and
  *   listed in relay_recipient_maps; the generated commands add Zimbra's users to both.
  */
-export function peerPostfix(dir: string, ip: string, port: number, users: PeerUser[], baseline: 'virtual' | 'relay', domain = 'example.com'): PostfixInstance {
+export function peerPostfix(dir: string, ip: string, port: number, users: PeerUser[], baseline: 'virtual' | 'relay', domain = 'example.com', extra: Record<string, string> = {}): PostfixInstance {
   const conf = join(dir, 'conf');
   mkdirSync(conf, { recursive: true });
   const file = (name: string, lines: string[]) => {
@@ -557,7 +557,7 @@ export function peerPostfix(dir: string, ip: string, port: number, users: PeerUs
     main.transport_maps = file('local_transport', users.map((u) => `${u.address} virtual:`));
     main.relay_recipient_maps = file('local_recipients', users.flatMap((u) => [u.address, ...u.aliases]).map((a) => `${a} OK`));
   }
-  return new PostfixInstance(dir, { name: 'peer', ip, port, main });
+  return new PostfixInstance(dir, { name: 'peer', ip, port, main: { ...main, ...extra } });
 }
 
 /**

@@ -39,7 +39,7 @@ function probe(c: PeerContext) {
       `postconf mydestination relay_domains virtual_mailbox_domains virtual_alias_domains virtual_transport local_transport transport_maps`,
       ...c.domains.map(
         (d) =>
-          `for p in ${Object.values(CLASS_PARAM).join(' ')}; do ${listed('$p', d)} && echo ${shQuote(`${d}: in`)} "$p"; done   # relay_domains: --peer-address-class relay, virtual_mailbox_domains: virtual, mydestination: local (a domain listed through a map file shows only there)`,
+          `for p in ${Object.values(CLASS_PARAM).join(' ')}; do if ${listed('$p', d)}; then echo ${shQuote(`${d}: in`)} "$p"; fi; done   # relay_domains: --peer-address-class relay, virtual_mailbox_domains: virtual, mydestination: local (a domain listed through a map file shows only there)`,
       ),
     ],
   };
