@@ -3,6 +3,7 @@ import type { Answers } from '../model/types.js';
 import type { Entry } from '../zimbra/commands.js';
 import { entryKey } from '../zimbra/commands.js';
 import { isModernMta } from '../zimbra/attrs.js';
+import { usesRoutingDomain } from '../model/routing.js';
 import type { Observed } from './observed.js';
 import { observedValues } from './observed.js';
 import type { Step } from './step.js';
@@ -176,6 +177,54 @@ function removeFromJoined(a: Answers, server: Entry, own: string[], global: stri
     server,
     { op: 'set', attr: 'zimbraMtaMyNetworks', values },
   );
+}
+
+/**
+ * Zimbra's split-domain recipient check (8.5+, bug 83784): zmconfigd renders
+ * `check_recipient_access ldap:/opt/zimbra/conf/ldap-splitdomain.cf` and then `reject` into
+ * smtpd_recipient_restrictions, after permit_sasl_authenticated and permit_mynetworks, when
+ * zimbraMtaRestriction holds these values (smtpd_recipient_restrictions.cf). A client that is
+ * neither logged in nor in mynetworks may then only send to addresses Zimbra's LDAP knows
+ * (delivery address or alias): a catch-all does not open the door (access lookups never ask for
+ * `@domain`). On a secondary Zimbra that catches all unknown users this keeps the internet from
+ * dropping unknown addresses on Zimbra, which would forward them to the peer and bounce what it
+ * rejects back to forged senders (backscatter). Zimbra's own users, the peer's relayed mail
+ * for Zimbra users and mail from mynetworks pass as before.
+ */
+export const SPLITDOMAIN_CHECK = 'check_recipient_access ldap:/opt/zimbra/conf/ldap-splitdomain.cf';
+
+/** Whether the check may go on: a peer that sends Zimbra's users as user@zimbra-route.<domain> must be in mynetworks, since the check knows no alias domain. */
+export function splitDomainCheckSafe(a: Answers): boolean {
+  return !usesRoutingDomain(a.peer.kind) || a.peer.ips.length > 0;
+}
+
+export function splitDomainCheckSteps(a: Answers, observed: Observed | undefined, op: 'add' | 'remove'): Step[] {
+  const steps: Step[] = [];
+  for (const e of mtaEntries(a, observed, 'zimbraMtaRestriction')) {
+    // Unsplit removes the pair only when setup's journal says setup added it: `reject` without the check before it would refuse all inbound mail.
+    if (op === 'remove') {
+      const prior = priorValues(a, e, 'zimbraMtaRestriction');
+      if (!prior || prior.includes(SPLITDOMAIN_CHECK)) continue;
+    }
+    for (const value of [SPLITDOMAIN_CHECK, 'reject']) {
+      steps.push(
+        zmprovStep(
+          op === 'add'
+            ? {
+                id: `mta.splitdomain:${where(e)}:${value === 'reject' ? 'reject' : 'check'}`,
+                title: value === 'reject' ? `... and reject every other recipient from outside (${where(e)})` : `Zimbra's split-domain recipient check (${where(e)})`,
+                why: 'Clients outside mynetworks that have not logged in may only send to addresses Zimbra knows: the catch-all no longer accepts unknown users from the internet, which Zimbra would forward to the peer and bounce to forged senders (backscatter). The peer relays only known users and its own mail passes through mynetworks.',
+                requires: value === 'reject' ? [`mta.splitdomain:${where(e)}:check`] : undefined,
+              }
+            : { id: `mta.splitdomain:${where(e)}:${value === 'reject' ? 'reject' : 'check'}`, title: `Remove the split-domain recipient check (${value}, ${where(e)})`, why: `Setup added it (${priorWhy(a)}); the two values go together.` },
+          e,
+          { op, attr: 'zimbraMtaRestriction', value },
+        ),
+      );
+    }
+  }
+  // Removed in reverse: `reject` first, never left without the check before it.
+  return op === 'remove' ? steps.reverse() : steps;
 }
 
 export function reloadStep(a: Answers): Step {

@@ -2,7 +2,7 @@
 import type { Answers } from '../model/types.js';
 import type { Observed } from './observed.js';
 import { accountsRoutedTo } from './observed.js';
-import { dnsSteps, myNetworksSteps, priorValues, priorWhy, relayHostSteps, reloadStep } from './mta.js';
+import { dnsSteps, myNetworksSteps, priorValues, priorWhy, relayHostSteps, reloadStep, splitDomainCheckSteps } from './mta.js';
 import { PEERS, peerContext } from './peer/index.js';
 import type { Step } from './step.js';
 import { manualStep, zmprovStep } from './step.js';
@@ -35,7 +35,7 @@ export function unsplit(a: Answers, observed?: Observed): { steps: Step[]; notes
         zmprovStep({ id: `domain.transport:${d}`, title: `Remove the domain transport of ${d}`, why: transport.why }, domain, { op: 'set', attr: 'zimbraMailTransport', values: transport.values }),
       );
     }
-    steps.push(...relayHostSteps(a, observed, null), ...dnsSteps(a, observed, false));
+    steps.push(...relayHostSteps(a, observed, null), ...dnsSteps(a, observed, false), ...splitDomainCheckSteps(a, observed, 'remove'));
   }
   steps.push(...myNetworksSteps(a, observed, 'remove'));
   if (steps.some((s) => s.reload)) steps.push(reloadStep(a));

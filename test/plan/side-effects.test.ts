@@ -51,3 +51,28 @@ describe('Exchange on-premises cutover', () => {
     expect(plan('unsplit', answers('secondary', 'exchange')).steps.flatMap((s) => s.manual?.commands ?? [])).toContain("Remove-RemoteDomain -Identity 'zsplit routing zimbra-route.example.com' -Confirm:$false   # if a cutover created it");
   });
 });
+
+describe("Zimbra's split-domain recipient check (ldap-splitdomain.cf, 8.5+)", () => {
+  const CHECK = 'check_recipient_access ldap:/opt/zimbra/conf/ldap-splitdomain.cf';
+  it('a secondary setup switches it on (the check, then reject), before the reload', () => {
+    const p = plan('setup', answers('secondary', 'postfix'));
+    const ids = p.steps.map((s) => s.id);
+    expect(p.steps.find((s) => s.id === 'mta.splitdomain:global:check')!.argv).toEqual(['mcf', '+zimbraMtaRestriction', CHECK]);
+    expect(p.steps.find((s) => s.id === 'mta.splitdomain:global:reject')).toMatchObject({ argv: ['mcf', '+zimbraMtaRestriction', 'reject'], requires: ['mta.splitdomain:global:check'] });
+    expect(ids.indexOf('mta.splitdomain:global:reject')).toBeLessThan(ids.indexOf('mta.reload'));
+    expect(plan('setup', answers('primary', 'postfix')).steps.some((s) => s.id.startsWith('mta.splitdomain'))).toBe(false);
+  });
+  it('not for a peer that routes through zimbra-route.<domain> unless the peer is in mynetworks; the note says why', () => {
+    const p = plan('setup', answers('secondary', 'exchange', []));
+    expect(p.steps.some((s) => s.id.startsWith('mta.splitdomain'))).toBe(false);
+    expect(p.notes.join(' ')).toMatch(/No split-domain recipient check/);
+    expect(plan('setup', answers('secondary', 'exchange')).steps.some((s) => s.id.startsWith('mta.splitdomain'))).toBe(true);
+  });
+  it('unsplit removes the pair (reject first) only when setup\'s journal says setup added it', () => {
+    const a = answers('secondary', 'postfix');
+    expect(plan('unsplit', a).steps.some((s) => s.id.startsWith('mta.splitdomain'))).toBe(false);
+    const prior = { runs: ['r1'], values: { 'config: zimbramtarestriction': ['reject_invalid_helo_hostname'] } };
+    const steps = plan('unsplit', { ...a, prior }).steps.filter((s) => s.id.startsWith('mta.splitdomain'));
+    expect(steps.map((s) => s.argv)).toEqual([['mcf', '-zimbraMtaRestriction', 'reject'], ['mcf', '-zimbraMtaRestriction', CHECK]]);
+  });
+});

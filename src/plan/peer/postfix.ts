@@ -30,19 +30,20 @@ const CLASS_TRANSPORT: Record<PostfixAddressClass, string> = { relay: 'relay_tra
 /** Whether `d` is listed (literally) in a domain-list parameter: a shell test. */
 const listed = (param: string, d: string) => `postconf -h ${param} | tr ', ' '\\n\\n' | grep -qixF ${shQuote(d)}`;
 
-/** Prints the class each domain is in now: the answer to --peer-address-class. */
-function probe(c: PeerContext) {
-  return {
-    title: `Find out how Postfix hosts ${c.domains.join(', ')} now (its address class)`,
-    why: 'Which map makes Postfix accept an address depends on the class of its domain: relay_recipient_maps counts for relay_domains only. Run this, and plan again with --peer-address-class if it differs from what the next steps assume.',
-    commands: [
+/**
+ * The first commands of the peer's step: print the class each domain is in now (the answer to
+ * --peer-address-class), then check it is the class the commands assume.
+ */
+const PROBE_WHY =
+  ' The first commands show how Postfix hosts the domain now (its address class: the map that makes it accept an address depends on it; relay_recipient_maps counts for relay_domains only) and stop if that is not the class these commands assume: then plan again with --peer-address-class.';
+function probe(c: PeerContext): string[] {
+  return [
       `postconf mydestination relay_domains virtual_mailbox_domains virtual_alias_domains virtual_transport local_transport transport_maps`,
       ...c.domains.map(
         (d) =>
           `for p in ${Object.values(CLASS_PARAM).join(' ')}; do if ${listed('$p', d)}; then echo ${shQuote(`${d}: in`)} "$p"; fi; done   # relay_domains: --peer-address-class relay, virtual_mailbox_domains: virtual, mydestination: local (a domain listed through a map file shows only there)`,
       ),
-    ],
-  };
+  ];
 }
 
 /** A command that stops, saying why, when a domain is not in the class the commands assume. */
@@ -78,11 +79,11 @@ export const postfix: PeerCommands = {
     // Out of virtual_mailbox_domains / mydestination (literal entries; one in a map file is removed there by hand).
     const leave = (d: string) => `postconf -e "${CLASS_PARAM[cls]} = $(postconf -h ${CLASS_PARAM[cls]} | tr ', ' '\\n\\n' | grep -vixF ${shQuote(d)} | paste -sd ' ' -)"`;
     return [
-      probe(c),
       {
         title: `Relay ${c.domain} on Postfix: own users to ${c.a.peer.transport ?? `its ${CLASS_TRANSPORT[cls]}`}, everyone else to Zimbra${c.a.peer.addressClass ? '' : ` (assumes --peer-address-class ${cls})`}`,
-        why: `The peer is secondary: it delivers its own users and forwards all other addresses of the domain to the authoritative Zimbra. A relay domain passes unknown users on; ${cls === 'relay' ? 'it is one already' : `as a ${CLASS_PARAM[cls]} domain Postfix would reject them`}. Each own user keeps the peer's own delivery (${c.a.peer.transport ?? `${CLASS_TRANSPORT[cls]}: virtual(8), lmtp to Dovecot...`}).`,
+        why: `The peer is secondary: it delivers its own users and forwards all other addresses of the domain to the authoritative Zimbra. A relay domain passes unknown users on; ${cls === 'relay' ? 'it is one already' : `as a ${CLASS_PARAM[cls]} domain Postfix would reject them`}. Each own user keeps the peer's own delivery (${c.a.peer.transport ?? `${CLASS_TRANSPORT[cls]}: virtual(8), lmtp to Dovecot...`}).${PROBE_WHY}`,
         commands: [
+          ...probe(c),
           ...c.domains.map((d) => inClass(cls, d)),
           `${own.set} && printf '%s %s\\n' ${pairs.join(' ')} > ${POSTFIX_TRANSPORT}`,
           `postmap ${POSTFIX_TRANSPORT}`,
@@ -110,15 +111,15 @@ export const postfix: PeerCommands = {
       }
     }
     return [
-      probe(c),
       {
         title: users.length
           ? `Keep Postfix authoritative for ${c.domain} (${CLASS_PARAM[cls]}${c.a.peer.addressClass ? '' : ', assumed'}): accept and route the ${users.length} Zimbra user(s), let Zimbra relay`
           : `Let Zimbra relay through Postfix; NO Zimbra users known yet: nothing written to the maps`,
-        why: users.length
+        why: (users.length
           ? `The peer must know every valid address (its own and Zimbra's) and reject the rest; for a ${CLASS_PARAM[cls]} domain that is ${cls === 'relay' ? 'relay_recipient_maps' : 'virtual_alias_maps (relay_recipient_maps counts for relay_domains only)'}. Zimbra relays internet mail through it.`
-          : 'An empty map would be written as if it were the list: zsplit writes none. Plan against the server (--connect) once users live on Zimbra, or add them with the cutover steps.',
+          : 'An empty map would be written as if it were the list: zsplit writes none. Plan against the server (--connect) once users live on Zimbra, or add them with the cutover steps.') + PROBE_WHY,
         commands: [
+          ...probe(c),
           ...c.domains.map((d) => inClass(cls, d)),
           ...maps,
           prepend('mynetworks', c.zimbraIpKnown ? `${c.zimbraIp}/32` : c.zimbraIp),

@@ -6,55 +6,51 @@
 # WARNING: 192.0.2.10/32 go(es) into zimbraMtaMyNetworks. Side effects: Zimbra then treats mail from the peer as its own: Postfix permits it before the RBL and sender checks, amavis counts it as internal (originating), and OpenDKIM signs it with the domain's key. Only the peer's own outgoing relay needs this; if it sends internet mail itself, leave --peer-ip out (mail from the peer to Zimbra's users needs no mynetworks entry).
 set -eu
 
-# [1/10] Placeholder for bob@example.com (locked)
+# [1/9] Placeholder for bob@example.com (locked)
 # why: The authoritative side must know every address; locked = no login, mail still accepted.
 # before: (probed at apply) -> after: locked
 # rollback: su - zimbra -c 'zmprov da bob@example.com'   (only if zsplit created it)
 su - zimbra -c 'zmprov ca bob@example.com '\'''\'' zimbraAccountStatus locked'
 
-# [2/10] Route bob@example.com to smtp:[mail.example.com]:25
+# [2/9] Route bob@example.com to smtp:[mail.example.com]:25
 # why: A separate command, so the placeholder keeps its mail host and can later move to Zimbra.
 # before: (probed at apply) -> after: smtp:[mail.example.com]:25
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov ma bob@example.com zimbraMailTransport '\''smtp:[mail.example.com]:25'\'''
 
-# [3/10] Alias robert@example.com on bob@example.com
+# [3/9] Alias robert@example.com on bob@example.com
 # why: Aliases must exist on the authoritative side too, or mail to them is rejected.
 # before: (probed at apply) -> after: robert@example.com
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov aaa bob@example.com robert@example.com'
 
-# [4/10] Placeholder for o'brien@example.com (locked)
+# [4/9] Placeholder for o'brien@example.com (locked)
 # why: The authoritative side must know every address; locked = no login, mail still accepted.
 # before: (probed at apply) -> after: locked
 # rollback: su - zimbra -c 'zmprov da '\''o'\''\'\'''\''brien@example.com'\'''   (only if zsplit created it)
 su - zimbra -c 'zmprov ca '\''o'\''\'\'''\''brien@example.com'\'' '\'''\'' zimbraAccountStatus locked'
 
-# [5/10] Route o'brien@example.com to smtp:[mail.example.com]:25
+# [5/9] Route o'brien@example.com to smtp:[mail.example.com]:25
 # why: A separate command, so the placeholder keeps its mail host and can later move to Zimbra.
 # before: (probed at apply) -> after: smtp:[mail.example.com]:25
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov ma '\''o'\''\'\'''\''brien@example.com'\'' zimbraMailTransport '\''smtp:[mail.example.com]:25'\'''
 
-# [6/10] Let 192.0.2.10/32 relay through zimbra.example.com
+# [6/9] Let 192.0.2.10/32 relay through zimbra.example.com
 # why: The peer relays its internet-bound mail through Zimbra; existing networks are kept. Side effects: Zimbra then treats mail from the peer as its own: Postfix permits it before the RBL and sender checks, amavis counts it as internal (originating), and OpenDKIM signs it with the domain's key. Only the peer's own outgoing relay needs this; if it sends internet mail itself, leave --peer-ip out (mail from the peer to Zimbra's users needs no mynetworks entry).
 # before: (probed at apply) -> after: 192.0.2.10/32
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov ms zimbra.example.com +zimbraMtaMyNetworks 192.0.2.10/32'
 
-# [7/10] Reload the MTA (zmmtactl reload)
+# [7/9] Reload the MTA (zmmtactl reload)
 # why: Relay host, DNS and mynetworks reach main.cf only through zmconfigd; one reload applies them all now.
 su - zimbra -c 'zmmtactl reload'
 
-# [8/10] Find out how Postfix hosts example.com now (its address class)
-# why: Which map makes Postfix accept an address depends on the class of its domain: relay_recipient_maps counts for relay_domains only. Run this, and plan again with --peer-address-class if it differs from what the next steps assume.
+# [8/9] Relay example.com on Postfix: own users to its virtual_transport, everyone else to Zimbra (assumes --peer-address-class virtual)
+# why: The peer is secondary: it delivers its own users and forwards all other addresses of the domain to the authoritative Zimbra. A relay domain passes unknown users on; as a virtual_mailbox_domains domain Postfix would reject them. Each own user keeps the peer's own delivery (virtual_transport: virtual(8), lmtp to Dovecot...). The first commands show how Postfix hosts the domain now (its address class: the map that makes it accept an address depends on it; relay_recipient_maps counts for relay_domains only) and stop if that is not the class these commands assume: then plan again with --peer-address-class.
 # MANUAL, on shell on the Postfix host (as root):
 #   postconf mydestination relay_domains virtual_mailbox_domains virtual_alias_domains virtual_transport local_transport transport_maps
 #   for p in relay_domains virtual_mailbox_domains mydestination; do if postconf -h $p | tr ', ' '\n\n' | grep -qixF example.com; then echo 'example.com: in' "$p"; fi; done   # relay_domains: --peer-address-class relay, virtual_mailbox_domains: virtual, mydestination: local (a domain listed through a map file shows only there)
-
-# [9/10] Relay example.com on Postfix: own users to its virtual_transport, everyone else to Zimbra (assumes --peer-address-class virtual)
-# why: The peer is secondary: it delivers its own users and forwards all other addresses of the domain to the authoritative Zimbra. A relay domain passes unknown users on; as a virtual_mailbox_domains domain Postfix would reject them. Each own user keeps the peer's own delivery (virtual_transport: virtual(8), lmtp to Dovecot...).
-# MANUAL, on shell on the Postfix host (as root):
 #   postconf -h virtual_mailbox_domains | tr ', ' '\n\n' | grep -qixF example.com || { echo 'example.com is not listed in virtual_mailbox_domains: these commands assume --peer-address-class virtual; see the probe step and plan again' >&2; false; }
 #   t=$(postconf -h virtual_transport); case "$t" in *:*) ;; *) t="$t:" ;; esac && printf '%s %s\n' bob@example.com "$t" robert@example.com "$t" 'o'\''brien@example.com' "$t" example.com 'smtp:[zimbra.example.com]:25' > /etc/postfix/zsplit_transport
 #   postmap /etc/postfix/zsplit_transport
@@ -63,7 +59,7 @@ su - zimbra -c 'zmmtactl reload'
 #   postconf -e "relay_domains = example.com $(postconf -h relay_domains)"
 #   postfix check && postfix reload
 
-# [10/10] Point the MX of example.com at zimbra.example.com (LAST)
+# [9/9] Point the MX of example.com at zimbra.example.com (LAST)
 # why: Only after every other step is done and mail flow was tested; earlier, mail bounces.
 # MANUAL, on DNS:
 #   example.com. IN MX 10 zimbra.example.com.   ; check: dig +short MX example.com
