@@ -7,7 +7,10 @@
  * B. Zimbra PRIMARY, the peer becomes secondary and delivers its own users by LMTP (to a small LMTP
  *    sink, as to Dovecot): its own users keep that delivery (virtual_transport read on the peer),
  *    not virtual(8) into a Maildir; everyone else goes to Zimbra.
- * Addresses 127.0.0.6-127.0.0.10, apart from the other lab files.
+ * C. Zimbra's split-domain recipient check (zimbraMtaRestriction, smtpd_recipient_restrictions as
+ *    zmconfigd renders Zimbra's template): on a secondary that catches all unknown users, a client
+ *    outside mynetworks gets unknown addresses accepted without it, rejected with it.
+ * Addresses 127.0.0.6-127.0.0.14, apart from the other lab files.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +19,7 @@ import { syncLdap } from '../../src/sim/ldap.js';
 import { defaultState, saveState } from '../../src/sim/state.js';
 import { cleanup, labBin, labDir, labEnabled, peerPostfix, run, runPeerCommands, sendMail, SIM_BIN, Slapd, Timings, waitFor, zimbraMta, ZSPLIT, type PostfixInstance } from './lab.js';
 import { LmtpSink } from './lmtp-sink.js';
+import { renderRecipientRestrictions } from './zmmtainit.js';
 
 const PORT = 2525;
 const PEER_USERS = [
@@ -100,6 +104,52 @@ describe.runIf(labEnabled('postfix-classes.test.ts'))('lab: Postfix peers by add
       await l.peer.waitForMail('carol@example.com');
       expect((await sendMail('127.0.0.7', PORT, 'someone@example.net', 'nosuch@example.com', 'unknown')).rcpt.code).toBe(550);
       t.mark('class A routed');
+    });
+  });
+
+  describe("C. Zimbra's split-domain recipient check on a secondary (ldap-splitdomain.cf)", () => {
+    let l: Lab;
+    const ZIMBRA = '127.0.0.13';
+    const CLIENT = '127.0.0.12';
+    beforeAll(async () => {
+      l = await startLab('classes-c', ZIMBRA, '127.0.0.14', 'secondary', {});
+      t.mark('lab C started');
+    }, 60_000);
+    afterAll(() => stopLab(l), 60_000);
+
+    /** RCPT from a client outside mynetworks (its own source address): the reply code. */
+    async function rcptFromOutside(to: string): Promise<number> {
+      const r = await run('swaks', ['--server', ZIMBRA, '--port', String(PORT), '--local-interface', CLIENT, '--helo', 'client.zsplit-lab.invalid', '--from', 'someone@example.net', '--to', to, '--quit-after', 'RCPT', '--timeout', '10'], l.env);
+      // the reply after `-> RCPT TO:` (swaks marks replies `<-`, errors `<**`)
+      const m = /^ *-> RCPT TO:.*\n *<[-~*]*\s+(\d{3})[ -]/m.exec(r.out);
+      if (!m) throw new Error(`no RCPT reply from swaks: ${r.out}${r.err}`);
+      return Number(m[1]);
+    }
+    /** What zmconfigd would do: smtpd_recipient_restrictions from Zimbra's template and the directory's zimbraMtaRestriction. */
+    async function render(values: string[]): Promise<string> {
+      const value = renderRecipientRestrictions(values, l.zimbra.conf);
+      l.zimbra.postconf('-e', `smtpd_recipient_restrictions = ${value}`, 'mynetworks = 127.0.0.1/32');
+      l.zimbra.reload();
+      return value;
+    }
+
+    it('without the check the catch-all accepts any address from the internet (backscatter to come); with the values setup writes, unknown ones are refused at RCPT and Zimbra users still accepted', async () => {
+      const r = await zsplit(l, ['apply', 'setup', '--yes']);
+      expect(r.code, r.out + r.err).toBe(0);
+      const g = await run(join(SIM_BIN, 'zmprov'), ['gacf', 'zimbraMtaRestriction'], l.env);
+      const values = g.out.split('\n').flatMap((x) => (x.startsWith('zimbraMtaRestriction: ') ? [x.slice(22)] : []));
+      expect(values).toEqual(expect.arrayContaining(['check_recipient_access ldap:/opt/zimbra/conf/ldap-splitdomain.cf', 'reject']));
+
+      const without = await render(values.filter((v) => v !== 'reject' && !v.includes('ldap-splitdomain')));
+      expect(without).not.toContain('splitdomain');
+      await waitFor('the reload', async () => ((await rcptFromOutside('alice@example.com')) === 250 ? true : undefined), 15_000);
+      expect(await rcptFromOutside('nosuch@example.com')).toBe(250);
+
+      const withCheck = await render(values);
+      expect(withCheck).toMatch(/check_recipient_access ldap:\S+\/ldap-splitdomain\.cf, reject, permit$/);
+      await waitFor('the check in force', async () => ((await rcptFromOutside('nosuch@example.com')) >= 500 ? true : undefined), 15_000);
+      expect(await rcptFromOutside('alice@example.com')).toBe(250);
+      t.mark('split-domain check: with and without');
     });
   });
 

@@ -45,3 +45,27 @@ export function labMap(name: string, o: { url: string; base: string }, extra: Re
   const conn = { server_host: o.url, search_base: o.base, scope: 'sub', version: '3', bind: 'no', timeout: '10' };
   return [...Object.entries(conn), ...Object.entries(q)].map(([k, v]) => `${k} = ${v}`).join('\n') + '\n';
 }
+
+export const RECIPIENT_RESTRICTIONS = fileURLToPath(new URL('../../../shared/reference/zimbra-source/smtpd_recipient_restrictions.cf', import.meta.url));
+
+/**
+ * smtpd_recipient_restrictions as zmconfigd renders Zimbra's template (zm-mta
+ * smtpd_recipient_restrictions.cf) for the given zimbraMtaRestriction values: `%%contains VAR:x v%%`
+ * gives v when a value contains it, `%%exact VAR:x v%%` when a value is v; the lines that depend on
+ * other attributes (cbpolicyd, RBL lists) are left out. Zimbra's /opt/zimbra/conf/ becomes `conf`.
+ */
+export function renderRecipientRestrictions(values: string[], conf: string, file = RECIPIENT_RESTRICTIONS): string {
+  const out: string[] = [];
+  for (const raw of readFileSync(file, 'utf8').split('\n')) {
+    const line = raw.trim();
+    if (!line) continue;
+    const m = /^%%(contains|exact) VAR:zimbraMtaRestriction (.+)%%$/.exec(line);
+    if (m) {
+      if (m[1] === 'contains' ? values.some((v) => v.includes(m[2])) : values.includes(m[2])) out.push(m[2]);
+      continue;
+    }
+    if (line.startsWith('%%')) continue;
+    out.push(line);
+  }
+  return out.map((r) => r.replaceAll('/opt/zimbra/conf/', `${conf}/`)).join(', ');
+}
