@@ -14,6 +14,7 @@ import { inverseChange } from '../../src/plan/step.js';
 import type { Change, Entry } from '../../src/zimbra/commands.js';
 import { entryKey } from '../../src/zimbra/commands.js';
 import { ATTRS } from '../../src/zimbra/attrs.js';
+import { priorKey } from '../../src/plan/mta.js';
 import { allAttrDefs, compareVersions } from '../../src/sim/schema.js';
 import type { XmlAttr } from './attrs-xml.js';
 import { readAttrsXml, settableOn } from './attrs-xml.js';
@@ -75,7 +76,10 @@ function allWrites(): Write[] {
       for (const role of ['primary', 'secondary'] as Role[])
         for (const kind of PEER_KINDS)
           for (const direction of (job === 'cutover' ? ['to-zimbra', 'to-peer'] : ['to-zimbra']) as Direction[]) {
-            const a = answers(job, role, kind, version, direction);
+            const base = answers(job, role, kind, version, direction);
+            // unsplit also with a setup journal's before-values (restores, the split-domain check's removal)
+            const prior = { runs: ['r'], values: { [priorKey(config, 'zimbraMtaRestriction')]: ['reject_invalid_helo_hostname'], [priorKey(config, 'zimbraMtaSmtpDnsSupportLevel')]: ['dnssec'], [priorKey(server('zimbra.example.com'), 'zimbraMtaMyNetworks')]: [] } };
+            for (const a of job === 'unsplit' ? [base, { ...base, prior }] : [base])
             for (const observed of observations(a)) {
               const where = `${job} ${role} ${kind} ${version}${job === 'cutover' ? ` ${direction}` : ''}${observed ? ' (observed)' : ''}`;
               for (const s of plan(job, a, observed).steps as Step[]) {
