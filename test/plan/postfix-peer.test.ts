@@ -87,3 +87,14 @@ describe('flags', () => {
     expect(validateAnswers({ ...raw, peerKind: 'exchange', peerAddressClass: 'virtual' }, 'setup').errors[0]).toMatchObject({ flag: '--peer-address-class' });
   });
 });
+
+describe('Postfix peer cutover', () => {
+  it('to Zimbra: each user\'s own-delivery line goes before the Zimbra line is added (postmap keeps the first of two keys)', () => {
+    const a: Answers = { ...answers('primary', { addressClass: 'virtual' }), cutover: { users: ['carol@example.com'], direction: 'to-zimbra', wave: 'w1' } };
+    const cmds = plan('cutover', a).steps.filter((s) => s.where === 'peer').flatMap((s) => s.manual!.commands);
+    const del = cmds.findIndex((c) => c.startsWith("sed -i '/^carol@example\\.com /d' /etc/postfix/zsplit_transport"));
+    const add = cmds.findIndex((c) => c.includes("'carol@example.com smtp:[192.0.2.1]:25' >> /etc/postfix/zsplit_transport"));
+    expect(del).toBeGreaterThanOrEqual(0);
+    expect(add).toBeGreaterThan(del);
+  });
+});
