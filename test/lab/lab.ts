@@ -535,8 +535,7 @@ export interface PeerUser {
  * The peer Postfix before zsplit, in the shape each role's generated commands presuppose:
  * - `virtual` (a Zimbra primary: the peer becomes secondary): the domain is a virtual mailbox
  *   domain with the peer's own users; the generated commands turn it into a relay domain whose
- *   own users go to `virtual:` and everything else to Zimbra (and say, in a comment, to remove
- *   the domain from virtual_mailbox_domains: the lab does that).
+ *   own users keep the peer's virtual_transport and everything else goes to Zimbra.
  * - `relay` (a Zimbra secondary: the peer stays authoritative): the domain is a relay domain
  *   (zimbra.md 6.3, "Postfix as the primary or front MX"), own users routed to `virtual:` and
  *   listed in relay_recipient_maps; the generated commands add Zimbra's users to both.
@@ -567,26 +566,17 @@ export function peerPostfix(dir: string, ip: string, port: number, users: PeerUs
  *   postfix at it (so `postconf -h`, `postmap FILE`, `postfix check && postfix reload` run as
  *   generated; `hash:` maps stay `hash:`, built by the generated `postmap`);
  * - `smtp:[<zimbra ip>]:25` -> the lab's SMTP port for Zimbra (2525);
- * - a trailing `# and remove D from virtual_mailbox_domains` (an instruction to the operator) is
- *   carried out with postconf.
+ * - a trailing `# ...` comment is dropped.
  * Returns what ran, for the test's log.
  */
 export function runPeerCommands(peer: PostfixInstance, commands: string[], zimbra: { ip: string; port: number }): string[] {
   const ran: string[] = [];
   for (const raw of commands) {
     let cmd = raw.replaceAll('/etc/postfix/', `${peer.conf}/`).replaceAll(`smtp:[${zimbra.ip}]:25`, `smtp:[${zimbra.ip}]:${zimbra.port}`);
-    const remove = /#\s*and remove (.+) from virtual_mailbox_domains\s*$/.exec(cmd);
     cmd = cmd.replace(/\s+#.*$/, '');
     ran.push(cmd);
     const r = spawnSync('sh', ['-c', cmd], { env: peer.env, encoding: 'utf8', timeout: 30_000 });
     if (r.status !== 0) throw new Error(`peer command failed (${r.status}): ${cmd}\n${r.stderr}${r.stdout}`);
-    if (remove) {
-      const drop = new Set(remove[1].split(/[\s,]+/).filter(Boolean));
-      const now = peer.postconf('-h', 'virtual_mailbox_domains').split(/[\s,]+/).filter((d) => d && !drop.has(d));
-      ran.push(`postconf -e 'virtual_mailbox_domains = ${now.join(' ')}'   (the comment's instruction)`);
-      peer.postconf('-e', `virtual_mailbox_domains = ${now.join(' ')}`);
-      peer.reload();
-    }
   }
   return ran;
 }
