@@ -23,6 +23,8 @@ export const OPTIONS = {
   'peer-port': { type: 'string' },
   'peer-ip': { type: 'string', multiple: true },
   'peer-accounts': { type: 'string' },
+  'peer-address-class': { type: 'string' },
+  'peer-transport': { type: 'string' },
   users: { type: 'string' },
   direction: { type: 'string' },
   wave: { type: 'string' },
@@ -109,5 +111,7 @@ export function rawAnswers(f: Flags, saved: RawAnswers = {}): RawAnswers {
     wave: pick(f.wave, base.wave),
     allowWideNetwork: pick(f['allow-wide-network'], base.allowWideNetwork),
     force: pick(f.force, base.force),
+    peerAddressClass: pick(f['peer-address-class'], base.peerAddressClass),
+    peerTransport: pick(f['peer-transport'], base.peerTransport),
   };
 }

@@ -25,6 +25,9 @@ Answers (or --config FILE with the same names in camelCase):
   --peer-port P         its SMTP port (default 25)
   --peer-ip IP          address or network the peer relays from (repeatable)
   --peer-accounts FILE  users living on the peer: "address [alias ...]" per line, # comments
+  --peer-address-class C  Postfix peer: how it hosts the domain now: relay | virtual | local
+                        (relay_domains, virtual_mailbox_domains, mydestination; the plan's probe step shows it)
+  --peer-transport T    Postfix peer: the transport of its own users (e.g. lmtp:unix:private/dovecot-lmtp)
   --users FILE          cutover: the users to move;  --direction to-zimbra|to-peer  --wave NAME
   --allow-wide-network  accept a --peer-ip wider than /24 (IPv4) or /64 (IPv6)
   --force               unsplit even though accounts are still routed to the peer

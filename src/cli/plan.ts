@@ -17,6 +17,9 @@ import type { Flags } from './args.js';
 import { UsageError, rawAnswers } from './args.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './io.js';
+import { JournalStore } from '../journal/journal.js';
+import { priorOfSetup } from '../journal/prior.js';
+import { stateDir } from './target.js';
 
 export function jobArg(positional: string | undefined): Job {
   if (!positional || !(JOBS as readonly string[]).includes(positional)) throw new UsageError(`name the job: ${JOBS.join(', ')} (e.g. zsplit plan setup ...)`);
@@ -31,7 +34,14 @@ export function answersFrom(flags: Flags, job: Job, io: CliIO, saved?: RawAnswer
     return undefined;
   }
   for (const w of v.warnings) io.err(`warning: ${w}\n`);
-  return v.answers;
+  return job === 'unsplit' ? withPrior(v.answers, flags, io) : v.answers;
+}
+
+/** Unsplit: what the setup runs of the domain recorded before they changed it (their journals in the state folder). */
+function withPrior(answers: Answers, flags: Flags, io: CliIO): Answers {
+  const prior = priorOfSetup(new JournalStore(stateDir(flags, io)).runs(), answers.domains);
+  if (prior) io.err(`zsplit: unsplit restores the values setup found, from its journal (${prior.runs.join(', ')})\n`);
+  return prior ? { ...answers, prior } : answers;
 }
 
 export function runAsFlag(flags: Flags): RunAs {

@@ -43,7 +43,7 @@ export async function verifyCommand(flags: Flags, positionals: string[], io: Cli
   if (!answers) return EXIT.invalid;
   const dns = { server, timeoutMs: Math.min(timeoutMs, 5000) };
   const report = flags.pre
-    ? await verifyPre({ exec, job, answers, typedVersion: flags['zimbra-version'], rehearsalRequested: Boolean(flags.rehearsal), dns, timeoutMs })
+    ? await verifyPre({ exec, job, answers, typedVersion: flags['zimbra-version'], rehearsalRequested: Boolean(flags.rehearsal), dns, timeoutMs, zimbraSmtpPort })
     : await verifyPost({ exec, job, answers, peerMode, addresses: flags.address, zimbraSmtpPort, dns, timeoutMs, rehearsalRequested: Boolean(flags.rehearsal) });
   if (flags.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
   else io.out(renderReport(report, Number(io.env.COLUMNS) > 0 ? Number(io.env.COLUMNS) : 110));

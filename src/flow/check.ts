@@ -192,7 +192,7 @@ function routingDomainHint(m: FlowModel, t: Trace): string | undefined {
     const shared = m.peerRoutingDomains.get(rd);
     if (shared === undefined) continue;
     const dom = m.domains.get(rd);
-    if (!dom) return `make Zimbra accept ${rd} as an alias domain of ${shared}: zmprov cd ${rd} zimbraDomainType alias zimbraMailCatchAllAddress @${rd} zimbraMailCatchAllForwardingAddress @${shared} (zsplit apply setup does it)`;
+    if (!dom) return `make Zimbra accept ${rd} as an alias domain of ${shared}: zmprov cad ${rd} ${shared} zimbraMailCatchAllForwardingAddress @${shared} (zsplit apply setup does it)`;
     if (dom.type !== 'alias' || !dom.mailEnabled || dom.catchAllForward !== `@${shared}` || !dom.catchAll.includes(`@${rd}`))
       return `${rd} must be an alias domain of ${shared} on Zimbra (zimbraDomainType alias, zimbraMailStatus enabled, catch-all @${rd} forwarding to @${shared}); check it with zmprov gd ${rd}`;
     return undefined;

@@ -24,7 +24,18 @@ export interface Peer {
   port: number;
   /** Addresses the peer relays from, for zimbraMtaMyNetworks (CIDR or bare IP). */
   ips: string[];
+  /**
+   * A Postfix peer: the address class it hosts the domain in now (relay_domains,
+   * virtual_mailbox_domains or mydestination), which decides the map that makes it accept
+   * Zimbra's users (relay_recipient_maps works for the relay class only).
+   */
+  addressClass?: PostfixAddressClass;
+  /** A Postfix peer: the transport that delivers its own users (e.g. lmtp:unix:private/dovecot-lmtp). */
+  transport?: string;
 }
+
+export type PostfixAddressClass = 'relay' | 'virtual' | 'local';
+export const POSTFIX_ADDRESS_CLASSES: readonly PostfixAddressClass[] = ['relay', 'virtual', 'local'];
 
 export interface Cutover {
   users: string[];
@@ -51,4 +62,16 @@ export interface Answers {
   allowWideNetwork?: boolean;
   /** Unsplit even though accounts are still routed to the peer. */
   force?: boolean;
+  /**
+   * Unsplit: what the setup run's journal recorded before setup changed each value, so unsplit
+   * puts back what was there. Read from the journal by the CLI, never asked.
+   */
+  prior?: Prior;
+}
+
+/** Before-values of the zmprov steps a setup run applied: `priorKey(entry, attr)` -> values (null: no entry). */
+export interface Prior {
+  /** The setup run(s) they come from. */
+  runs: string[];
+  values: Record<string, string[] | null>;
 }

@@ -3,8 +3,8 @@
  * sets it) and says how to fix it. Nothing here touches the system.
  */
 import { domainToASCII } from 'node:url';
-import type { Answers, Cutover, Direction, PeerAccount, PeerKind, Role } from './types.js';
-import { PEER_KINDS, ROLES } from './types.js';
+import type { Answers, Cutover, Direction, PeerAccount, PeerKind, PostfixAddressClass, Role } from './types.js';
+import { PEER_KINDS, POSTFIX_ADDRESS_CLASSES, ROLES } from './types.js';
 import { routingDomain } from './routing.js';
 
 export interface FieldError {
@@ -33,6 +33,8 @@ export interface RawAnswers {
   wave?: string;
   allowWideNetwork?: boolean;
   force?: boolean;
+  peerAddressClass?: string;
+  peerTransport?: string;
 }
 
 export const FLAGS: Record<string, string> = {
@@ -46,6 +48,8 @@ export const FLAGS: Record<string, string> = {
   peerPort: '--peer-port',
   peerIp: '--peer-ip',
   peerAccounts: '--peer-accounts',
+  peerAddressClass: '--peer-address-class',
+  peerTransport: '--peer-transport',
   users: '--users',
   direction: '--direction',
   wave: '--wave',
@@ -348,6 +352,15 @@ export function validateAnswers(raw: RawAnswers, job: 'setup' | 'cutover' | 'uns
     else ips.push(n.text);
   }
 
+  const addressClass = raw.peerAddressClass === undefined ? undefined : (raw.peerAddressClass.toLowerCase() as PostfixAddressClass);
+  if (addressClass !== undefined && !POSTFIX_ADDRESS_CLASSES.includes(addressClass))
+    err('peerAddressClass', `"${raw.peerAddressClass}" is not a Postfix address class; use relay (relay_domains), virtual (virtual_mailbox_domains) or local (mydestination)`);
+  // transport:nexthop as transport(5) has it; the value goes into a map file through shQuote.
+  const transport = raw.peerTransport;
+  if (transport !== undefined && !/^[a-z][a-z0-9_-]{0,31}:[A-Za-z0-9_.:/[\]@+-]{0,255}$/.test(transport))
+    err('peerTransport', `"${transport}" is not a Postfix transport:nexthop (e.g. lmtp:unix:private/dovecot-lmtp, virtual:, lmtp:[192.0.2.20]:24)`);
+  if ((addressClass !== undefined || transport !== undefined) && peerKind !== 'postfix') err(addressClass !== undefined ? 'peerAddressClass' : 'peerTransport', 'applies to a Postfix peer only (--peer-kind postfix)');
+
   const peerAccounts: PeerAccount[] = [];
   // lower-case address -> the line that listed it first, negative for an alias: numbers, so that
   // 100,000 accounts keep no 100,000 "line N" strings alive.
@@ -419,7 +432,7 @@ export function validateAnswers(raw: RawAnswers, job: 'setup' | 'cutover' | 'uns
       zimbraHosts,
       mailboxHost,
       zimbraVersion,
-      peer: { kind: peerKind, host: peerHost, port: peerPort, ips },
+      peer: { kind: peerKind, host: peerHost, port: peerPort, ips, ...(addressClass ? { addressClass } : {}), ...(transport ? { transport } : {}) },
       peerAccounts,
       cutover,
       allowWideNetwork: Boolean(raw.allowWideNetwork),

@@ -45,7 +45,8 @@ const ROUTED_BY: Partial<Record<PeerKind, string>> = {
  * The routing subdomain of each shared domain as an alias domain of it, for the peers that send
  * Zimbra's users to user@zimbra-route.<domain> (zimbra.md §6.4): its catch-all forwards
  * @zimbra-route.<domain> to @<domain>, so Zimbra rewrites the address back and delivers it (and
- * Postfix lists the name in virtual_alias_domains through ldap-vad.cf). Without it Zimbra rejects
+ * Postfix lists the name in virtual_alias_domains through ldap-vad.cf). Created with `cad`, as
+ * Zimbra's createAliasDomain does, so zimbraDomainAliasTargetId names <domain>. Without it Zimbra rejects
  * that mail, or relays it back to the peer, which routes it to Zimbra again: a loop. A real,
  * reversible change (rollback deletes the domain with `dd`); unchanged when the domain exists.
  * These steps go before the peer's manual steps: the peer must not route there before Zimbra
@@ -67,10 +68,12 @@ export function routingDomainSteps(a: Answers, observed: Observed | undefined): 
         },
         entry,
         {
+          // cad, as Zimbra's own createAliasDomain: it also links the alias to its target
+          // (zimbraDomainAliasTargetId), and createDomain gives it the catch-all @<name> itself.
           op: 'create',
+          aliasOf: d,
           attrs: [
             ['zimbraDomainType', 'alias'],
-            ['zimbraMailCatchAllAddress', `@${name}`],
             ['zimbraMailCatchAllForwardingAddress', `@${d}`],
           ],
         },

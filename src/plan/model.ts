@@ -113,6 +113,12 @@ function applyDomainChange(d: Directory, name: string, change: Change): void {
   if (change.op !== 'create') return;
   const attrs: Attrs = { zimbraDomainName: [name], zimbraDomainType: ['local'], zimbraMailStatus: ['enabled'] };
   for (let i = 0; i < change.attrs.length; i++) attrs[change.attrs[i][0]] = [change.attrs[i][1]];
+  // cad (ProvUtil.doCreateAliasDomain): an alias domain linked to its local target.
+  if (change.aliasOf !== undefined) {
+    attrs.zimbraDomainType = ['alias'];
+    const target = d.domains[change.aliasOf.toLowerCase()];
+    if (target?.zimbraId) attrs.zimbraDomainAliasTargetId = [target.zimbraId[0]];
+  }
   // An alias domain gets the catch-all key of its own name, whatever the command said (zimbra.md §1.2).
   if (attrs.zimbraDomainType[0] === 'alias') attrs.zimbraMailCatchAllAddress = [`@${name}`];
   d.domains[name] = attrs;

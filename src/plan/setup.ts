@@ -2,7 +2,7 @@
 import type { Answers } from '../model/types.js';
 import { smtpTransport } from '../zimbra/attrs.js';
 import type { Observed } from './observed.js';
-import { dnsSteps, myNetworksSteps, relayHostSteps, reloadStep } from './mta.js';
+import { dnsSteps, myNetworksSteps, myNetworksWarnings, relayHostSteps, reloadStep, splitDomainCheckSafe, splitDomainCheckSteps } from './mta.js';
 import { PEERS, peerContext } from './peer/index.js';
 import type { Step } from './step.js';
 import { manualStep, zmprovStep, zmprovStepsOf } from './step.js';
@@ -37,11 +37,16 @@ export function setupSecondary(a: Answers, observed?: Observed): { steps: Step[]
   const routing = routingDomainSteps(a, observed);
   steps.push(...routing.steps);
   const relay = relayHostSteps(a, observed, `[${a.peer.host}]:${a.peer.port}`);
-  steps.push(...relay, ...dnsSteps(a, observed, true, relay.map((s) => s.id)), ...myNetworksSteps(a, observed, 'add'), reloadStep(a));
+  steps.push(...relay, ...dnsSteps(a, observed, true, relay.map((s) => s.id)), ...myNetworksSteps(a, observed, 'add'));
+  if (splitDomainCheckSafe(a)) steps.push(...splitDomainCheckSteps(a, observed, 'add'));
+  steps.push(reloadStep(a));
   const c = peerContext(a, zimbraUsersOf(a, observed));
   peer.authoritative(c).forEach((m, i) => steps.push(manualStep(`peer.setup.${i + 1}`, 'peer', peer.system, m.title, m.why, m.commands)));
   steps.push(mxStep(a, 'peer'));
-  return { steps, warnings: routing.warnings, notes: [`Zimbra is secondary: it delivers its own users and forwards every other address of ${a.domains.join(', ')} to ${a.peer.host}, which must reject unknown users.`] };
+  const notes = [`Zimbra is secondary: it delivers its own users and forwards every other address of ${a.domains.join(', ')} to ${a.peer.host}, which must reject unknown users.`];
+  if (!splitDomainCheckSafe(a))
+    notes.push(`No split-domain recipient check: ${a.peer.host} sends Zimbra's users as user@zimbra-route.<domain>, which that check does not know; with --peer-ip (the peer in mynetworks) zsplit adds it.`);
+  return { steps, warnings: [...routing.warnings, ...myNetworksWarnings(a)], notes };
 }
 
 export function setupPrimary(a: Answers, observed?: Observed, createdByRun?: ReadonlySet<string>): { steps: Step[]; notes: string[]; warnings: string[]; errors: string[] } {
@@ -89,7 +94,7 @@ export function setupPrimary(a: Answers, observed?: Observed, createdByRun?: Rea
   return {
     steps,
     errors,
-    warnings: routing.warnings,
+    warnings: [...routing.warnings, ...myNetworksWarnings(a)],
     notes: [
       `Zimbra is primary (authoritative): it knows every address and rejects unknown ones at RCPT TO.`,
       'No catch-all on the primary: it would forward unknown addresses to the peer, which forwards them back: a mail loop.',

@@ -20,7 +20,9 @@ export type AttrType =
   | 'port'
   | 'id'
   | 'gentime'
-  | 'duration';
+  | 'duration'
+  | 'ostring'
+  | 'cs_emailp';
 
 export type AttrFlag = 'serverInherited' | 'domainInherited' | 'accountInherited';
 
@@ -64,27 +66,27 @@ const DEFS: AttrDef[] = [
   { name: 'dc', type: 'string', multi: false, classes: ['domain'], desc: 'domain component' },
   { name: 'o', type: 'string', multi: false, classes: ['domain'], desc: 'organization' },
   // every Zimbra entry
-  { name: 'zimbraId', type: 'id', multi: false, classes: ALL, immutable: true, id: 1, desc: 'Zimbra Systems Unique ID' },
-  { name: 'zimbraCreateTimestamp', type: 'gentime', multi: false, classes: ALL, id: 790, desc: 'time object was created' },
+  { name: 'zimbraId', type: 'id', multi: false, classes: ['account', 'domain', 'server', 'cos'], immutable: true, id: 1, desc: 'Zimbra Systems Unique ID' },
+  { name: 'zimbraCreateTimestamp', type: 'gentime', multi: false, classes: ALL, immutable: true, since: '6.0.0_BETA1', id: 790, desc: 'time object was created' },
   // mail routing (mailRecipient: accounts and domains)
   { name: 'zimbraMailTransport', type: 'astring', multi: false, classes: RECIPIENT, id: 247, max: 320, desc: 'Designates the transport for delivering mail to this entry: transport:nexthop' },
-  { name: 'zimbraMailCatchAllAddress', type: 'regex', value: CATCH_ALL_REGEX, multi: true, classes: RECIPIENT, id: 274, desc: 'Address to catch all messages to specified domain' },
-  { name: 'zimbraMailCatchAllForwardingAddress', type: 'regex', value: CATCH_ALL_REGEX, multi: false, classes: RECIPIENT, id: 275, desc: 'Catch all address to rewrite to' },
-  { name: 'zimbraMailCatchAllCanonicalAddress', type: 'regex', value: CATCH_ALL_REGEX, multi: false, classes: RECIPIENT, id: 276, desc: 'Catch all address to rewrite to (canonical)' },
-  { name: 'zimbraMailAlias', type: 'email', multi: true, classes: RECIPIENT, id: 20, desc: 'RFC822 email address of this recipient for accepting mail' },
-  { name: 'zimbraMailDeliveryAddress', type: 'email', multi: true, classes: RECIPIENT, id: 13, desc: 'Address to which this account\'s address must be rewritten' },
+  { name: 'zimbraMailCatchAllAddress', type: 'regex', value: CATCH_ALL_REGEX, multi: true, classes: RECIPIENT, id: 214, desc: 'Address to catch all messages to specified domain' },
+  { name: 'zimbraMailCatchAllForwardingAddress', type: 'regex', value: CATCH_ALL_REGEX, multi: false, classes: RECIPIENT, id: 215, desc: 'Catch all address to rewrite to' },
+  { name: 'zimbraMailCatchAllCanonicalAddress', type: 'regex', value: CATCH_ALL_REGEX, multi: false, classes: RECIPIENT, id: 216, desc: 'Catch all address to rewrite to (canonical)' },
+  { name: 'zimbraMailAlias', type: 'email', multi: true, classes: RECIPIENT, immutable: true, max: 256, id: 20, desc: 'RFC822 email address of this recipient for accepting mail' },
+  { name: 'zimbraMailDeliveryAddress', type: 'email', multi: true, classes: RECIPIENT, immutable: true, max: 256, id: 13, desc: 'Address to which this account\'s address must be rewritten' },
   { name: 'zimbraMailForwardingAddress', type: 'email', multi: true, classes: RECIPIENT, id: 12, desc: 'RFC822 forwarding address for an account' },
-  { name: 'zimbraPrefMailForwardingAddress', type: 'string', multi: false, classes: ['account'], id: 343, desc: 'RFC822 forwarding address for an account' },
+  { name: 'zimbraPrefMailForwardingAddress', type: 'cs_emailp', multi: false, classes: ['account'], id: 343, desc: 'RFC822 forwarding address for an account' },
   { name: 'zimbraMailCanonicalAddress', type: 'email', multi: false, classes: RECIPIENT, id: 213, desc: 'RFC822 email address for canonicalizing' },
-  { name: 'zimbraOldMailAddress', type: 'email', multi: true, classes: ['account'], desc: 'old email address of this account' },
+  { name: 'zimbraOldMailAddress', type: 'email', multi: false, classes: ['account'], immutable: true, since: '8.8.10', max: 256, desc: 'old email address of this account' },
   { name: 'zimbraMailStatus', type: 'enum', value: 'enabled,disabled', multi: false, classes: RECIPIENT, id: 15, desc: 'mail delivery status (enabled/disabled)' },
   // account
   { name: 'zimbraAccountStatus', type: 'enum', value: 'active,maintenance,locked,closed,lockout,pending', multi: false, classes: ['account'], callback: 'AccountStatus', id: 2, desc: 'account status' },
-  { name: 'zimbraMailHost', type: 'string', multi: false, classes: ['account'], callback: 'MailHost', id: 4, desc: 'the server hosting the account\'s mailbox' },
+  { name: 'zimbraMailHost', type: 'astring', max: 256, multi: false, classes: ['account'], callback: 'MailHost', id: 4, desc: 'the server hosting the account\'s mailbox' },
   { name: 'zimbraHideInGal', type: 'boolean', multi: false, classes: ['account'], id: 353, desc: 'hide entry in Global Address List' },
   { name: 'zimbraIsAdminAccount', type: 'boolean', multi: false, classes: ['account'], id: 31, desc: 'set to true for admin accounts' },
   { name: 'zimbraCOSId', type: 'id', multi: false, classes: ['account'], id: 14, desc: 'COS zimbraID' },
-  { name: 'zimbraPasswordModifiedTime', type: 'gentime', multi: false, classes: ['account'], id: 35, desc: 'time password was last changed' },
+  { name: 'zimbraPasswordModifiedTime', type: 'gentime', multi: false, classes: ['account'], id: 39, desc: 'time password was last changed' },
   { name: 'zimbraMailQuota', type: 'long', multi: false, classes: ['account', 'cos'], flags: ['accountInherited'], cosDefault: ['0'], id: 16, desc: 'mail quota in bytes' },
   { name: 'zimbraFeatureMailEnabled', type: 'boolean', multi: false, classes: ['account', 'cos'], flags: ['accountInherited'], cosDefault: ['TRUE'], id: 489, desc: 'enable end-user email feature' },
   { name: 'zimbraPasswordMinLength', type: 'integer', multi: false, classes: ['account', 'cos'], flags: ['accountInherited'], cosDefault: ['6'], id: 33, desc: 'minimum length of a password' },
@@ -92,34 +94,34 @@ const DEFS: AttrDef[] = [
   { name: 'zimbraPrefMailPollingInterval', type: 'duration', multi: false, classes: ['account', 'cos'], flags: ['accountInherited'], cosDefault: ['5m'], id: 111, desc: 'interval at which the web client polls the server for new messages' },
   // domain
   { name: 'zimbraDomainName', type: 'string', multi: false, classes: ['domain'], immutable: true, id: 19, desc: 'name of the domain' },
-  { name: 'zimbraDomainType', type: 'enum', value: 'local,alias', multi: false, classes: ['domain'], id: 212, desc: 'should be one of: local, alias' },
-  { name: 'zimbraDomainStatus', type: 'enum', value: 'active,maintenance,locked,closed,suspended,shutdown', multi: false, classes: ['domain'], id: 535, desc: 'domain status' },
-  { name: 'zimbraDomainAliasTargetId', type: 'id', multi: false, classes: ['domain'], id: 1320, desc: 'zimbraId of domain alias target' },
+  { name: 'zimbraDomainType', type: 'enum', value: 'local,alias', multi: false, classes: ['domain'], immutable: true, id: 212, desc: 'should be one of: local, alias' },
+  { name: 'zimbraDomainStatus', type: 'enum', value: 'active,maintenance,locked,closed,suspended,shutdown', multi: false, classes: ['domain'], flags: ['domainInherited'], since: '5.0.0', id: 535, desc: 'domain status' },
+  { name: 'zimbraDomainAliasTargetId', type: 'string', max: 256, multi: false, classes: ['domain'], since: '5.0.12', id: 775, desc: 'zimbraId of domain alias target' },
   { name: 'zimbraDomainDefaultCOSId', type: 'id', multi: false, classes: ['domain'], id: 299, desc: 'COS zimbraID' },
-  { name: 'zimbraGalMode', type: 'enum', value: 'zimbra,ldap,both', multi: false, classes: ['domain'], id: 46, desc: 'type of GAL' },
+  { name: 'zimbraGalMode', type: 'enum', value: 'zimbra,both,ldap', multi: false, classes: ['domain'], id: 46, desc: 'type of GAL' },
   { name: 'zimbraGalMaxResults', type: 'integer', multi: false, classes: ['config', 'domain'], flags: ['domainInherited'], id: 53, desc: 'maximum number of gal entries to return from a search' },
   { name: 'zimbraAuthMech', type: 'string', multi: false, classes: ['domain'], id: 42, desc: 'mechanism to use for authentication' },
   { name: 'zimbraVirtualHostname', type: 'string', multi: true, classes: ['domain'], id: 352, desc: 'virtual hostname' },
   { name: 'zimbraPublicServiceHostname', type: 'string', multi: false, classes: ['config', 'domain'], flags: ['domainInherited'], id: 377, desc: 'name to be used in public API' },
-  { name: 'zimbraPreAuthKey', type: 'string', multi: false, classes: ['domain'], id: 307, desc: 'preauth secret key' },
+  { name: 'zimbraPreAuthKey', type: 'ostring', max: 128, multi: false, classes: ['domain'], id: 307, desc: 'preauth secret key' },
   // server
   { name: 'zimbraServiceHostname', type: 'string', multi: false, classes: ['server'], id: 65, desc: 'public hostname of the host' },
   { name: 'zimbraServiceEnabled', type: 'string', multi: true, classes: ['server'], id: 220, desc: 'Zimbra services enabled on the server' },
   { name: 'zimbraServiceInstalled', type: 'string', multi: true, classes: ['server'], id: 221, desc: 'Zimbra services installed on the server' },
-  { name: 'zimbraSmtpHostname', type: 'string', multi: true, classes: MTA, flags: ['serverInherited'], id: 97, desc: 'the SMTP server to connect to when sending mail' },
+  { name: 'zimbraSmtpHostname', type: 'astring', max: 256, multi: true, classes: MTA, flags: ['serverInherited'], id: 97, desc: 'the SMTP server to connect to when sending mail' },
   { name: 'zimbraLmtpBindPort', type: 'port', multi: false, classes: MTA, flags: ['serverInherited'], requiresRestart: 'mailbox', id: 24, desc: 'port number on which LMTP server should listen' },
   // MTA (global config and server; a server value overrides the global one)
-  { name: 'zimbraMtaRelayHost', type: 'string', multi: true, classes: MTA, flags: ['serverInherited'], callback: 'MtaRelayHost', requiresRestart: 'mta', id: 199, desc: 'Value for postconf relayhost' },
-  { name: 'zimbraMtaFallbackRelayHost', type: 'string', multi: false, classes: MTA, flags: ['serverInherited'], requiresRestart: 'mta', id: 1691, desc: 'Value for postconf smtp_fallback_relay' },
-  { name: 'zimbraMtaMyNetworks', type: 'string', multi: true, classes: MTA, flags: ['serverInherited'], requiresRestart: 'mta', id: 311, desc: 'value of postfix mynetworks' },
+  { name: 'zimbraMtaRelayHost', type: 'astring', max: 256, multi: true, classes: MTA, flags: ['serverInherited'], callback: 'MtaRelayHost', requiresRestart: 'mta', id: 199, desc: 'Value for postconf relayhost' },
+  { name: 'zimbraMtaFallbackRelayHost', type: 'astring', max: 256, multi: false, classes: MTA, flags: ['serverInherited'], requiresRestart: 'mta', since: '8.0.4', id: 1435, desc: 'Value for postconf smtp_fallback_relay' },
+  { name: 'zimbraMtaMyNetworks', type: 'astring', max: 10240, multi: true, classes: MTA, flags: ['serverInherited'], requiresRestart: 'mta', id: 311, desc: 'value of postfix mynetworks' },
   { name: 'zimbraMtaRestriction', type: 'string', multi: true, classes: MTA, flags: ['serverInherited'], requiresRestart: 'mta', id: 226, desc: 'restrictions to reject some suspect SMTP clients' },
-  { name: 'zimbraMtaSmtpDnsSupportLevel', type: 'enum', value: 'disabled,enabled,dnssec', multi: false, classes: MTA, flags: ['serverInherited'], requiresRestart: 'mta', since: '8.7.0', id: 1977, desc: 'Value for postconf smtp_dns_support_level' },
+  { name: 'zimbraMtaSmtpDnsSupportLevel', type: 'enum', value: 'disabled,enabled,dnssec', multi: false, classes: MTA, flags: ['serverInherited'], requiresRestart: 'mta', since: '8.7.0', id: 2075, desc: 'Value for postconf smtp_dns_support_level' },
   { name: 'zimbraMtaDnsLookupsEnabled', type: 'boolean', multi: false, classes: MTA, flags: ['serverInherited'], requiresRestart: 'mta', deprecatedSince: '8.7.0_BETA2', id: 197, desc: 'Whether to enable MX lookups (deprecated: use zimbraMtaSmtpDnsSupportLevel)' },
-  { name: 'zimbraMtaHopcountLimit', type: 'integer', multi: false, classes: MTA, flags: ['serverInherited'], requiresRestart: 'mta', id: 1594, desc: 'Value for postconf hopcount_limit' },
-  { name: 'zimbraMtaUnverifiedRecipientDeferCode', type: 'integer', multi: false, classes: MTA, flags: ['serverInherited'], since: '8.5.0', id: 1608, desc: 'Value for postconf unverified_recipient_defer_code' },
-  { name: 'zimbraMtaMaxMessageSize', type: 'long', multi: false, classes: MTA, flags: ['serverInherited'], requiresRestart: 'mta', id: 198, desc: 'Maximum size of an entire message in bytes' },
-  { name: 'zimbraMtaAuthEnabled', type: 'boolean', multi: false, classes: MTA, flags: ['serverInherited'], requiresRestart: 'mta', id: 194, desc: 'Whether to enable smtp auth' },
-  { name: 'zimbraMtaTlsSecurityLevel', type: 'enum', value: 'none,may', multi: false, classes: MTA, flags: ['serverInherited'], requiresRestart: 'mta', id: 795, desc: 'Value for postconf smtpd_tls_security_level' },
+  { name: 'zimbraMtaHopcountLimit', type: 'integer', multi: false, classes: MTA, flags: ['serverInherited'], requiresRestart: 'mta', since: '8.7.0', id: 1835, desc: 'Value for postconf hopcount_limit' },
+  { name: 'zimbraMtaUnverifiedRecipientDeferCode', type: 'integer', multi: false, classes: MTA, flags: ['serverInherited'], since: '8.5.0', id: 1606, desc: 'Value for postconf unverified_recipient_defer_code' },
+  { name: 'zimbraMtaMaxMessageSize', type: 'long', multi: false, classes: ['config'], requiresRestart: 'mta', id: 198, desc: 'Maximum size of an entire message in bytes' },
+  { name: 'zimbraMtaAuthEnabled', type: 'boolean', multi: false, classes: MTA, flags: ['serverInherited'], requiresRestart: 'mta', deprecatedSince: '6.0.0_BETA1', id: 194, desc: 'Whether to enable smtp auth' },
+  { name: 'zimbraMtaTlsSecurityLevel', type: 'enum', value: 'may,none', multi: false, classes: MTA, flags: ['serverInherited'], requiresRestart: 'mta', since: '6.0.0_BETA1', id: 795, desc: 'Value for postconf smtpd_tls_security_level' },
   // global config only
   { name: 'zimbraDefaultDomainName', type: 'string', multi: false, classes: ['config'], id: 172, desc: 'domain to use when an address has no domain' },
 ];

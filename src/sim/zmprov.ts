@@ -1558,8 +1558,18 @@ class ProvUtil {
         mods.delete(k);
       }
     }
+    // LdapProvisioning.createDomain takes zimbraDomainType and zimbraDomainStatus out before
+    // preModify (the type is immutable, settable only here) and puts them back unchecked.
+    const unchecked: Attrs = {};
+    for (const k of [...mods.keys()]) {
+      const canonical = ['zimbraDomainType', 'zimbraDomainStatus'].find((c) => c.toLowerCase() === k.toLowerCase());
+      if (!canonical) continue;
+      unchecked[canonical] = (mods.get(k) ?? []).slice(-1);
+      mods.delete(k);
+    }
     const attrs = this.modifyEntry('domain', {}, mods, { entryName: domain, create: true });
     if (this.findDomain(domain)) throw ServiceError.domainExists(domain);
+    Object.assign(attrs, unchecked);
     const set = (k: string, v: string[]) => {
       if (!getAttr(attrs, k)) attrs[k] = v;
     };

@@ -17,6 +17,7 @@ import { expectedPostconf, POSTCONF_PARAMS, sameSet } from './expect.js';
 import { observeForFlow } from './observe.js';
 import { makeReport, type Check, type VerifyReport } from './report.js';
 import { smtpBanner, replyLine } from './smtp.js';
+import { probeStartTls, type TlsProbe } from './tls.js';
 import { mxFor } from './state.js';
 
 export interface PreOptions {
@@ -29,6 +30,25 @@ export interface PreOptions {
   rehearsalRequested?: boolean;
   dns?: DnsOptions;
   timeoutMs?: number;
+  /** Where Zimbra's MTA takes SMTP (default 25): its STARTTLS is checked there. */
+  zimbraSmtpPort?: number;
+}
+
+/**
+ * One STARTTLS check: offered, handshake, trusted chain, valid for `names` (the names the other
+ * side's connectors use). `required`: the other side refuses mail without it (Microsoft 365
+ * connectors with -TlsSettings DomainValidation), so a failure is a fail, not a warning.
+ */
+export function tlsCheck(target: string, p: TlsProbe, required: boolean, use: string): Check {
+  const check = 'tls';
+  const bad = required ? 'fail' : 'warn';
+  if (p.error && !p.handshake) return { check, target, status: bad, detail: p.offered ? 'STARTTLS handshake failed' : 'could not check STARTTLS', reason: `${p.error}: ${use}`, durationMs: p.durationMs };
+  if (!p.offered) return { check, target, status: bad, detail: 'STARTTLS not offered', reason: `mail between the two systems goes unencrypted; ${use}`, durationMs: p.durationMs };
+  const wrongNames = Object.entries(p.names).filter(([, why]) => why !== undefined);
+  const detail = `${p.protocol ?? 'TLS'}, certificate ${p.subject ?? '?'}${p.altNames ? ` (${p.altNames})` : ''}, valid to ${p.validTo ?? '?'}`;
+  if (wrongNames.length) return { check, target, status: bad, detail, reason: `the certificate is not valid for ${wrongNames.map(([n]) => n).join(', ')}: ${use}`, durationMs: p.durationMs };
+  if (!p.trusted) return { check, target, status: bad, detail, reason: `the certificate chain is not trusted (${p.trustError ?? 'unknown'}): ${use}`, durationMs: p.durationMs };
+  return { check, target, status: 'pass', detail, durationMs: p.durationMs };
 }
 
 export async function verifyPre(o: PreOptions): Promise<VerifyReport> {
@@ -102,6 +122,19 @@ export async function verifyPre(o: PreOptions): Promise<VerifyReport> {
           durationMs: banner.durationMs,
         },
   );
+
+  // --- TLS between the two systems, for the names each side's connectors use
+  if (banner.banner?.code === 220)
+    checks.push(tlsCheck(`${a.peer.host}:${a.peer.port}`, await probeStartTls(peerAddr, a.peer.port, [a.peer.host], { timeoutMs }), false, `Zimbra hands mail to ${a.peer.host} by that name`));
+  if (!o.exec.rehearsal) {
+    const zimbraAddr = resolved.get(a.zimbraHosts[0].toLowerCase())?.addresses[0] ?? a.zimbraHosts[0];
+    const port = o.zimbraSmtpPort ?? 25;
+    // Microsoft 365's connectors to Zimbra insist on it (-TlsSettings DomainValidation -TlsDomain <Zimbra host>).
+    const m365 = a.peer.kind === 'm365';
+    checks.push(
+      tlsCheck(`${a.zimbraHosts[0]}:${port}`, await probeStartTls(zimbraAddr, port, [a.zimbraHosts[0]], { timeoutMs }), m365, m365 ? `Microsoft 365's connector validates ${a.zimbraHosts[0]} (-TlsDomain) and refuses to deliver otherwise` : `the peer sends to ${a.zimbraHosts[0]} by that name`),
+    );
+  }
 
   // --- zmprov runs, and what it reads
   if (o.exec.rehearsal) {

@@ -22,7 +22,16 @@ export type Change =
    * The entry, with these attributes. An account: `ca name '' attr value...`, no password (it
    * cannot log in). A domain: `cd name attr value...` (an alias domain: zimbraDomainType alias).
    */
-  | { op: 'create'; attrs: [string, string][] }
+  | {
+      op: 'create';
+      attrs: [string, string][];
+      /**
+       * A domain only: create it as an alias domain of this local domain, as ProvUtil's
+       * createAliasDomain (`cad`) does: zimbraDomainType alias and zimbraDomainAliasTargetId set
+       * by zmprov itself (a zimbraDomainType in attrs is for the model and is not sent).
+       */
+      aliasOf?: string;
+    }
   /** An account: `da name` in SOAP mode, mailbox and LDAP entry (never `-l da`). A domain: `dd name`. */
   | { op: 'delete' }
   | { op: 'addAlias'; alias: string }
@@ -41,7 +50,9 @@ export function changeArgv(entry: Entry, change: Change): string[] {
     case 'remove':
       return [...head, `-${change.attr}`, change.value];
     case 'create':
-      return entry.kind === 'domain' ? ['cd', entry.name, ...change.attrs.flat()] : ['ca', entry.name, '', ...change.attrs.flat()];
+      if (entry.kind !== 'domain') return ['ca', entry.name, '', ...change.attrs.flat()];
+      if (change.aliasOf === undefined) return ['cd', entry.name, ...change.attrs.flat()];
+      return ['cad', entry.name, change.aliasOf, ...change.attrs.filter(([k]) => k !== 'zimbraDomainType').flat()];
     case 'delete':
       return [entry.kind === 'domain' ? 'dd' : 'da', entry.name];
     case 'addAlias':

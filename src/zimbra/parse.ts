@@ -7,32 +7,69 @@ export interface ParsedEntry {
   attrs: Attrs;
 }
 
+/** An attribute line as ProvUtil.printAttr writes it: `name: value`, or `name:: base64` for binary values. */
+const ATTR_LINE = /^([A-Za-z][A-Za-z0-9-]*)(::?) (.*)$/;
+const HEADER = /^# name (.*)$/;
+
 /**
  * Entry dumps (`ga`, `gd`, `gs`, `gaa -v`): `# name X`, then `attr: value` lines
  * (repeated for multi-valued attributes), a blank line after each entry.
  * `gacf`/`gcf` output has no header: it comes back as one entry named ''.
+ * As ProvUtil.printAttr prints them: a value with newlines goes out as it is, so a line that is
+ * no attribute line continues the value before it (a blank line too, when the value goes on
+ * after it); a binary value is `name:: ` and base64 in 76-character lines (encodeBase64Chunked).
  */
 export function parseEntries(stdout: string): ParsedEntry[] {
   const entries: ParsedEntry[] = [];
   let current: ParsedEntry | undefined;
-  for (const raw of stdout.split('\n')) {
-    const line = raw.replace(/\r$/, '');
+  let attr: string | undefined;
+  let base64 = false;
+  let parts: string[] = [];
+  const flush = () => {
+    if (attr === undefined || !current) return;
+    const value = base64 ? Buffer.from(parts.join(''), 'base64').toString('utf8') : parts.join('\n');
+    (current.attrs[attr] ??= []).push(value);
+    attr = undefined;
+    parts = [];
+  };
+  const lines = stdout.split('\n');
+  const startsSomething = (l: string) => HEADER.test(l) || ATTR_LINE.test(l);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
     if (line.startsWith('Warn: ')) continue; // deprecation notices print on stdout
-    const header = /^# name (.*)$/.exec(line);
+    const header = HEADER.exec(line);
     if (header) {
+      flush();
       current = { name: header[1].trim(), attrs: {} };
       entries.push(current);
       continue;
     }
-    const m = /^([A-Za-z][A-Za-z0-9-]*)(::?) ?(.*)$/.exec(line);
-    if (!m) continue;
-    if (!current) {
-      current = { name: '', attrs: {} };
-      entries.push(current);
+    const m = ATTR_LINE.exec(line);
+    if (m) {
+      flush();
+      if (!current) {
+        current = { name: '', attrs: {} };
+        entries.push(current);
+      }
+      attr = m[1];
+      base64 = m[2] === '::';
+      parts = [m[3]];
+      continue;
     }
-    const value = m[2] === '::' ? Buffer.from(m[3], 'base64').toString('utf8') : m[3];
-    (current.attrs[m[1]] ??= []).push(value);
+    if (attr === undefined) continue;
+    if (line === '') {
+      // The entry's end, unless the value goes on after the blank line(s).
+      let j = i + 1;
+      while (j < lines.length && lines[j].replace(/\r$/, '') === '') j++;
+      if (j >= lines.length || startsSomething(lines[j].replace(/\r$/, ''))) {
+        flush();
+        i = j - 1;
+        continue;
+      }
+    }
+    parts.push(line);
   }
+  flush();
   return entries;
 }
 
@@ -51,14 +88,44 @@ export interface ZmprovError {
   text: string;
 }
 
-/** `ERROR: account.NO_SUCH_ACCOUNT (no such account: x@example.com)` */
+/** Where verbose mode's stack trace (printed after the error) or the next prompt begins. */
+const AFTER_ERROR = /^(\tat |Caused by: |prov> |[a-z][\w$]*(\.[\w$]+)+(Exception|Error)(: |$))/;
+
+const count = (s: string, c: string) => s.split(c).length - 1;
+
+/**
+ * `ERROR: account.NO_SUCH_ACCOUNT (no such account: x@example.com)`, as ProvUtil prints it:
+ * `ERROR: ` + code + ` (` + message + `)`, then ` (cause: ` + class + ` ` + message + `)` when
+ * there is a cause. Message and cause are printed as they are and may span lines: the error
+ * ends at the first line end where its parentheses balance (or, failing that, the first one
+ * that closes a parenthesis), before any stack trace.
+ */
 export function parseError(text: string): ZmprovError | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^ERROR: ([A-Za-z0-9_.]+) \((.*)\)\s*$/.exec(line.trim());
+  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  for (let i = 0; i < lines.length; i++) {
+    const first = lines[i].trim();
+    if (!/^ERROR: [A-Za-z0-9_.]+ \(/.test(first)) continue;
+    let acc = first;
+    let closes: string | undefined;
+    for (let j = i; j < lines.length; j++) {
+      if (j > i) {
+        if (AFTER_ERROR.test(lines[j])) break;
+        acc += `\n${lines[j]}`;
+      }
+      const t = acc.trimEnd();
+      if (!t.endsWith(')')) continue;
+      closes ??= t;
+      if (count(t, '(') === count(t, ')')) {
+        closes = t;
+        break;
+      }
+    }
+    const whole = closes ?? first;
+    const m = /^ERROR: ([A-Za-z0-9_.]+) \(([\s\S]*)\)$/.exec(whole);
     if (m) {
       // Strip a trailing "(cause: ...)" group that sits inside the outer parentheses.
-      const message = m[2].replace(/\) \(cause: .*$/, '');
-      return { code: m[1], message, text: line.trim() };
+      const message = m[2].replace(/\) \(cause: [\s\S]*$/, '');
+      return { code: m[1], message, text: whole };
     }
   }
   const generic = /^(error: .*)$/m.exec(text);
@@ -140,7 +207,7 @@ function lineResult(index: number, line: string, body: string): BatchLineResult 
     error = { code: 'zmprov.CRASH', message: crash[0], text: crash[0] };
   } else if (/^usage: /m.test(body) || /can only be used with /m.test(body)) status = 'usage';
   else if (/^Unknown command\. /m.test(body)) status = 'unknown-command';
-  const output = body
+  const output = (error ? body.replace(error.text, '') : body)
     .split('\n')
     .filter((l) => !/^ERROR: /.test(l))
     .join('\n')

@@ -84,7 +84,7 @@ describe('the routing subdomain as an alias domain', () => {
     const check = checkPlan(again);
     const f = check.errors.find((e) => e.address === FOO)!;
     expect(f.code).toBe('loop');
-    expect(f.hint).toContain(`zmprov cd ${ROUTE} zimbraDomainType alias zimbraMailCatchAllAddress @${ROUTE} zimbraMailCatchAllForwardingAddress @${DOMAIN}`);
+    expect(f.hint).toContain(`zmprov cad ${ROUTE} ${DOMAIN} zimbraMailCatchAllForwardingAddress @${DOMAIN}`);
   });
 
   it('a postfix peer routes the address unchanged: no routing subdomain', () => {

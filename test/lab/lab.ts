@@ -9,7 +9,7 @@
  * - PostfixInstance: one Postfix with its own main.cf/master.cf/queue; virtual delivery into
  *   Maildirs as uid 65534.
  * - zimbraMta(): the "Zimbra MTA" reads transport, virtual-alias and virtual-mailbox maps from
- *   slapd with Zimbra's own query filters (the ldap-*.cf of src/sim/ldap.ts).
+ *   slapd with Zimbra's own query filters (the ldap-*.cf files, extracted from zmmtainit).
  * - labBin(): a ZSPLIT_ZIMBRA_BIN folder whose postconf/postmap are the real ones on the lab's
  *   Zimbra MTA and whose zmmtactl also does zmconfigd's job on it.
  */
@@ -18,7 +18,8 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labSchema, zimbraLdapMaps } from '../../src/sim/ldap.js';
+import { labSchema } from '../../src/sim/ldap.js';
+import { SPLIT_MAPS, labMap } from './zmmtainit.js';
 import { SmtpSession, replyLine, type SmtpReply } from '../../src/verify/smtp.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -420,11 +421,14 @@ function gid(user: string): number {
  * `postmap -q` shows Zimbra's real values); only ldap-vmm.cf gets a lab `result_format = %d/%u/`
  * so that the answer is a Maildir path (`example.com/alice/`).
  */
-export function zimbraMta(dir: string, slapd: Slapd, ip: string, port: number): PostfixInstance {
-  const maps = zimbraLdapMaps({ url: slapd.url, base: slapd.base, vmmResultFormat: '%d/%u/' });
+export function zimbraMta(dir: string, slapd: Slapd, ip: string, port: number, main: Record<string, string> = {}): PostfixInstance {
+  // Zimbra's own map files, their query lines extracted from zmmtainit (test/lab/zmmtainit.ts).
   const conf = join(dir, 'conf');
   mkdirSync(conf, { recursive: true });
-  for (const [file, text] of Object.entries(maps)) writeFileSync(join(conf, file), text, { mode: 0o644 });
+  for (const file of SPLIT_MAPS) {
+    const extra: Record<string, string> = file === 'ldap-vmm.cf' ? { result_format: '%d/%u/' } : {};
+    writeFileSync(join(conf, file), labMap(file, { url: slapd.url, base: slapd.base }, extra), { mode: 0o644 });
+  }
   const map = (f: string) => `ldap:${join(conf, f)}`;
   return new PostfixInstance(dir, {
     name: 'zimbra',
@@ -440,6 +444,7 @@ export function zimbraMta(dir: string, slapd: Slapd, ip: string, port: number): 
       smtpd_relay_restrictions: 'permit_sasl_authenticated, permit_mynetworks, reject_unauth_destination',
       smtpd_recipient_restrictions: 'reject_non_fqdn_recipient, permit_sasl_authenticated, permit_mynetworks, reject_unlisted_recipient, permit',
       hopcount_limit: '50',
+      ...main,
     },
     master: { lmtp: 'lmtp      unix  -       n       n       -       -       virtual' },
   });
@@ -530,13 +535,12 @@ export interface PeerUser {
  * The peer Postfix before zsplit, in the shape each role's generated commands presuppose:
  * - `virtual` (a Zimbra primary: the peer becomes secondary): the domain is a virtual mailbox
  *   domain with the peer's own users; the generated commands turn it into a relay domain whose
- *   own users go to `virtual:` and everything else to Zimbra (and say, in a comment, to remove
- *   the domain from virtual_mailbox_domains: the lab does that).
+ *   own users keep the peer's virtual_transport and everything else goes to Zimbra.
  * - `relay` (a Zimbra secondary: the peer stays authoritative): the domain is a relay domain
  *   (zimbra.md 6.3, "Postfix as the primary or front MX"), own users routed to `virtual:` and
  *   listed in relay_recipient_maps; the generated commands add Zimbra's users to both.
  */
-export function peerPostfix(dir: string, ip: string, port: number, users: PeerUser[], baseline: 'virtual' | 'relay', domain = 'example.com'): PostfixInstance {
+export function peerPostfix(dir: string, ip: string, port: number, users: PeerUser[], baseline: 'virtual' | 'relay', domain = 'example.com', extra: Record<string, string> = {}): PostfixInstance {
   const conf = join(dir, 'conf');
   mkdirSync(conf, { recursive: true });
   const file = (name: string, lines: string[]) => {
@@ -552,7 +556,7 @@ export function peerPostfix(dir: string, ip: string, port: number, users: PeerUs
     main.transport_maps = file('local_transport', users.map((u) => `${u.address} virtual:`));
     main.relay_recipient_maps = file('local_recipients', users.flatMap((u) => [u.address, ...u.aliases]).map((a) => `${a} OK`));
   }
-  return new PostfixInstance(dir, { name: 'peer', ip, port, main });
+  return new PostfixInstance(dir, { name: 'peer', ip, port, main: { ...main, ...extra } });
 }
 
 /**
@@ -562,26 +566,17 @@ export function peerPostfix(dir: string, ip: string, port: number, users: PeerUs
  *   postfix at it (so `postconf -h`, `postmap FILE`, `postfix check && postfix reload` run as
  *   generated; `hash:` maps stay `hash:`, built by the generated `postmap`);
  * - `smtp:[<zimbra ip>]:25` -> the lab's SMTP port for Zimbra (2525);
- * - a trailing `# and remove D from virtual_mailbox_domains` (an instruction to the operator) is
- *   carried out with postconf.
+ * - a trailing `# ...` comment is dropped.
  * Returns what ran, for the test's log.
  */
 export function runPeerCommands(peer: PostfixInstance, commands: string[], zimbra: { ip: string; port: number }): string[] {
   const ran: string[] = [];
   for (const raw of commands) {
     let cmd = raw.replaceAll('/etc/postfix/', `${peer.conf}/`).replaceAll(`smtp:[${zimbra.ip}]:25`, `smtp:[${zimbra.ip}]:${zimbra.port}`);
-    const remove = /#\s*and remove (.+) from virtual_mailbox_domains\s*$/.exec(cmd);
     cmd = cmd.replace(/\s+#.*$/, '');
     ran.push(cmd);
     const r = spawnSync('sh', ['-c', cmd], { env: peer.env, encoding: 'utf8', timeout: 30_000 });
     if (r.status !== 0) throw new Error(`peer command failed (${r.status}): ${cmd}\n${r.stderr}${r.stdout}`);
-    if (remove) {
-      const drop = new Set(remove[1].split(/[\s,]+/).filter(Boolean));
-      const now = peer.postconf('-h', 'virtual_mailbox_domains').split(/[\s,]+/).filter((d) => d && !drop.has(d));
-      ran.push(`postconf -e 'virtual_mailbox_domains = ${now.join(' ')}'   (the comment's instruction)`);
-      peer.postconf('-e', `virtual_mailbox_domains = ${now.join(' ')}`);
-      peer.reload();
-    }
   }
   return ran;
 }

@@ -126,10 +126,12 @@ describe.runIf(labEnabled('primary.test.ts'))('lab: Zimbra primary + Postfix pee
     expect(p.code, p.err).toBe(0);
     const steps = JSON.parse(p.out).steps as { where: string; manual?: { commands: string[] } }[];
     const commands = steps.filter((s) => s.where === 'peer').flatMap((s) => s.manual!.commands);
-    expect(commands.join('\n')).toContain(`example.com smtp:[${ZIMBRA_IP}]:25`);
+    expect(commands.join('\n')).toContain(`example.com 'smtp:[${ZIMBRA_IP}]:25'`);
     const ran = runPeerCommands(peer, commands, { ip: ZIMBRA_IP, port: PORT });
     console.log(`[lab] primary: peer commands as run:\n  ${ran.join('\n  ')}`);
-    expect(peer.postconf('-h', 'relay_domains').trim()).toBe('example.com');
+    // prepended: Postfix's own default (empty from compatibility level 2, $mydestination before) stays after it
+    expect(peer.postconf('-h', 'relay_domains')).toMatch(/^example\.com \$\{\{\$compatibility_level\}/);
+    expect(peer.postconf('-xh', 'relay_domains').trim()).toBe('example.com');
     expect(peer.postconf('-h', 'transport_maps')).toContain(`hash:${peer.conf}/zsplit_transport`);
     t.mark('peer commands');
   });

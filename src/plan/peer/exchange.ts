@@ -58,6 +58,18 @@ export const exchange: PeerCommands = {
   ],
   routeUsersToZimbra: (c, users) => [
     {
+      title: `Let Exchange forward to ${c.domains.map(routingDomain).join(', ')} (remote domain with auto-forward)`,
+      why: 'Exchange delivers mailbox forwarding to a domain that is not one of its accepted domains only if the remote domain that matches it allows automatic forwarding; otherwise the moved users\' mail is dropped silently. Check first: if the routing domain is an accepted domain, or the matching remote domain (or the default *) shows AutoForwardEnabled True, nothing needs to change.',
+      commands: [
+        ...c.domains.map((d) => `Get-AcceptedDomain | Where-Object { $_.DomainName -eq ${ps(routingDomain(d))} }   # listed: accepted, nothing to do`),
+        'Get-RemoteDomain | Format-Table Name,DomainName,AutoForwardEnabled   # the most specific DomainName that matches decides',
+        ...c.domains.flatMap((d) => [
+          `New-RemoteDomain -Name ${ps(`zsplit routing ${routingDomain(d)}`)} -DomainName ${ps(routingDomain(d))}`,
+          `Set-RemoteDomain -Identity ${ps(`zsplit routing ${routingDomain(d)}`)} -AutoForwardEnabled $true`,
+        ]),
+      ],
+    },
+    {
       title: `Route ${users.length} user(s) to Zimbra on Exchange`,
       why: 'Exchange is authoritative: it must know each moved user and hand their mail to Zimbra.',
       commands: users.map((u) => `Set-Mailbox -Identity ${ps(u)} -ForwardingSmtpAddress ${ps(`smtp:${routedAddress(u)}`)} -DeliverToMailboxAndForward $false   # to ${c.zimbra} through the routing subdomain`),
@@ -78,6 +90,7 @@ export const exchange: PeerCommands = {
         'Remove-SendConnector \'zsplit to Zimbra\'',
         'Remove-SendConnector \'zsplit routing to Zimbra\'',
         'Remove-ReceiveConnector "Relay from Zimbra"',
+        ...c.domains.map((d) => `Remove-RemoteDomain -Identity ${ps(`zsplit routing ${routingDomain(d)}`)} -Confirm:$false   # if a cutover created it`),
         ...c.domains.map((d) => `Remove-AcceptedDomain -Identity ${ps(d)}   # once no mailbox uses it`),
       ],
     },

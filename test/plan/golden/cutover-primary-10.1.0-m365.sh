@@ -8,7 +8,7 @@ set -eu
 # why: Microsoft 365 (mail users) sends the users who live on Zimbra to user@zimbra-route.example.com; Zimbra rewrites that back to user@example.com. Without it, it rejects that mail or sends it back to the peer (a loop).
 # before: (probed at apply) -> after: alias
 # rollback: su - zimbra -c 'zmprov dd zimbra-route.example.com'   (only if zsplit created it)
-su - zimbra -c 'zmprov cd zimbra-route.example.com zimbraDomainType alias zimbraMailCatchAllAddress @zimbra-route.example.com zimbraMailCatchAllForwardingAddress @example.com'
+su - zimbra -c 'zmprov cad zimbra-route.example.com example.com zimbraMailCatchAllForwardingAddress @example.com'
 
 # [2/4] Deliver bob@example.com in Zimbra (lmtp:zimbra.example.com:7025)
 # why: Its mailbox now lives on Zimbra.

@@ -17,7 +17,11 @@ su - zimbra -c 'zmprov ma bob@example.com zimbraMailTransport lmtp:zimbra.exampl
 su - zimbra -c 'zmprov ma bob@example.com zimbraAccountStatus active'
 
 # [3/3] Route 1 user(s) to Zimbra on Postfix
-# why: Their mailbox is on Zimbra now; Postfix must hand their mail over instead of delivering locally.
+# why: Their mailbox is on Zimbra now; Postfix must hand their mail over instead of delivering locally (their own-delivery line goes first).
 # MANUAL, on shell on the Postfix host (as root):
+#   touch /etc/postfix/zsplit_transport
+#   sed -i '/^bob@example\.com /d' /etc/postfix/zsplit_transport
 #   printf '%s\n' 'bob@example.com smtp:[zimbra.example.com]:25' >> /etc/postfix/zsplit_transport
-#   postmap /etc/postfix/zsplit_transport && postfix reload
+#   postmap /etc/postfix/zsplit_transport
+#   postconf -h transport_maps | grep -qF hash:/etc/postfix/zsplit_transport || postconf -e "transport_maps = hash:/etc/postfix/zsplit_transport $(postconf -h transport_maps)"
+#   postfix reload

@@ -4,25 +4,33 @@
 # note: Wave wave-1: 1 user(s) to Zimbra.
 set -eu
 
-# [1/4] Accept zimbra-route.example.com as an alias domain of example.com
+# [1/5] Accept zimbra-route.example.com as an alias domain of example.com
 # why: Exchange (mail contacts, mailbox forwarding) sends the users who live on Zimbra to user@zimbra-route.example.com; Zimbra rewrites that back to user@example.com. Without it, it rejects that mail or sends it back to the peer (a loop).
 # before: (probed at apply) -> after: alias
 # rollback: su - zimbra -c 'zmprov dd zimbra-route.example.com'   (only if zsplit created it)
-su - zimbra -c 'zmprov cd zimbra-route.example.com zimbraDomainType alias zimbraMailCatchAllAddress @zimbra-route.example.com zimbraMailCatchAllForwardingAddress @example.com'
+su - zimbra -c 'zmprov cad zimbra-route.example.com example.com zimbraMailCatchAllForwardingAddress @example.com'
 
-# [2/4] Deliver bob@example.com in Zimbra (lmtp:zimbra.example.com:7025)
+# [2/5] Deliver bob@example.com in Zimbra (lmtp:zimbra.example.com:7025)
 # why: Its mailbox now lives on Zimbra.
 # before: (probed at apply) -> after: lmtp:zimbra.example.com:7025
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov ma bob@example.com zimbraMailTransport lmtp:zimbra.example.com:7025'
 
-# [3/4] Unlock bob@example.com
+# [3/5] Unlock bob@example.com
 # why: The placeholder was locked so nobody logged in to an empty mailbox; now it is the real one.
 # before: (probed at apply) -> after: active
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov ma bob@example.com zimbraAccountStatus active'
 
-# [4/4] Route 1 user(s) to Zimbra on Exchange
+# [4/5] Let Exchange forward to zimbra-route.example.com (remote domain with auto-forward)
+# why: Exchange delivers mailbox forwarding to a domain that is not one of its accepted domains only if the remote domain that matches it allows automatic forwarding; otherwise the moved users' mail is dropped silently. Check first: if the routing domain is an accepted domain, or the matching remote domain (or the default *) shows AutoForwardEnabled True, nothing needs to change.
+# MANUAL, on Exchange Management Shell:
+#   Get-AcceptedDomain | Where-Object { $_.DomainName -eq 'zimbra-route.example.com' }   # listed: accepted, nothing to do
+#   Get-RemoteDomain | Format-Table Name,DomainName,AutoForwardEnabled   # the most specific DomainName that matches decides
+#   New-RemoteDomain -Name 'zsplit routing zimbra-route.example.com' -DomainName 'zimbra-route.example.com'
+#   Set-RemoteDomain -Identity 'zsplit routing zimbra-route.example.com' -AutoForwardEnabled $true
+
+# [5/5] Route 1 user(s) to Zimbra on Exchange
 # why: Exchange is authoritative: it must know each moved user and hand their mail to Zimbra.
 # MANUAL, on Exchange Management Shell:
 #   Set-Mailbox -Identity 'bob@example.com' -ForwardingSmtpAddress 'smtp:bob@zimbra-route.example.com' -DeliverToMailboxAndForward $false   # to zimbra.example.com through the routing subdomain

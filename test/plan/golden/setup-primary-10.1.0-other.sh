@@ -3,6 +3,7 @@
 # Run as root (zmprov runs as zimbra through su). Manual steps are comments: do them on the system named.
 # note: Zimbra is primary (authoritative): it knows every address and rejects unknown ones at RCPT TO.
 # note: No catch-all on the primary: it would forward unknown addresses to the peer, which forwards them back: a mail loop.
+# WARNING: 192.0.2.10/32 go(es) into zimbraMtaMyNetworks. Side effects: Zimbra then treats mail from the peer as its own: Postfix permits it before the RBL and sender checks, amavis counts it as internal (originating), and OpenDKIM signs it with the domain's key. Only the peer's own outgoing relay needs this; if it sends internet mail itself, leave --peer-ip out (mail from the peer to Zimbra's users needs no mynetworks entry).
 set -eu
 
 # [1/9] Placeholder for bob@example.com (locked)
@@ -36,7 +37,7 @@ su - zimbra -c 'zmprov ca '\''o'\''\'\'''\''brien@example.com'\'' '\'''\'' zimbr
 su - zimbra -c 'zmprov ma '\''o'\''\'\'''\''brien@example.com'\'' zimbraMailTransport '\''smtp:[mail.example.com]:25'\'''
 
 # [6/9] Let 192.0.2.10/32 relay through zimbra.example.com
-# why: The peer relays its internet-bound mail through Zimbra; existing networks are kept.
+# why: The peer relays its internet-bound mail through Zimbra; existing networks are kept. Side effects: Zimbra then treats mail from the peer as its own: Postfix permits it before the RBL and sender checks, amavis counts it as internal (originating), and OpenDKIM signs it with the domain's key. Only the peer's own outgoing relay needs this; if it sends internet mail itself, leave --peer-ip out (mail from the peer to Zimbra's users needs no mynetworks entry).
 # before: (probed at apply) -> after: 192.0.2.10/32
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov ms zimbra.example.com +zimbraMtaMyNetworks 192.0.2.10/32'

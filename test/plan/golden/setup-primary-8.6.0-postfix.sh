@@ -3,6 +3,7 @@
 # Run as root (zmprov runs as zimbra through su). Manual steps are comments: do them on the system named.
 # note: Zimbra is primary (authoritative): it knows every address and rejects unknown ones at RCPT TO.
 # note: No catch-all on the primary: it would forward unknown addresses to the peer, which forwards them back: a mail loop.
+# WARNING: 192.0.2.10/32 go(es) into zimbraMtaMyNetworks. Side effects: Zimbra then treats mail from the peer as its own: Postfix permits it before the RBL and sender checks, amavis counts it as internal (originating), and OpenDKIM signs it with the domain's key. Only the peer's own outgoing relay needs this; if it sends internet mail itself, leave --peer-ip out (mail from the peer to Zimbra's users needs no mynetworks entry).
 set -eu
 
 # [1/9] Placeholder for bob@example.com (locked)
@@ -36,7 +37,7 @@ su - zimbra -c 'zmprov ca '\''o'\''\'\'''\''brien@example.com'\'' '\'''\'' zimbr
 su - zimbra -c 'zmprov ma '\''o'\''\'\'''\''brien@example.com'\'' zimbraMailTransport '\''smtp:[mail.example.com]:25'\'''
 
 # [6/9] Let 192.0.2.10/32 relay through zimbra.example.com
-# why: The peer relays its internet-bound mail through Zimbra; existing networks are kept.
+# why: The peer relays its internet-bound mail through Zimbra; existing networks are kept. Side effects: Zimbra then treats mail from the peer as its own: Postfix permits it before the RBL and sender checks, amavis counts it as internal (originating), and OpenDKIM signs it with the domain's key. Only the peer's own outgoing relay needs this; if it sends internet mail itself, leave --peer-ip out (mail from the peer to Zimbra's users needs no mynetworks entry).
 # before: (probed at apply) -> after: 192.0.2.10/32
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov ms zimbra.example.com +zimbraMtaMyNetworks 192.0.2.10/32'
@@ -45,13 +46,17 @@ su - zimbra -c 'zmprov ms zimbra.example.com +zimbraMtaMyNetworks 192.0.2.10/32'
 # why: Relay host, DNS and mynetworks reach main.cf only through zmconfigd; one reload applies them all now.
 su - zimbra -c 'postfix stop'; su - zimbra -c 'postfix start'
 
-# [8/9] Relay example.com on Postfix: own users local, everyone else to Zimbra
-# why: The peer is secondary: it delivers its own users and forwards all other addresses of the domain to the authoritative Zimbra.
+# [8/9] Relay example.com on Postfix: own users to its virtual_transport, everyone else to Zimbra (assumes --peer-address-class virtual)
+# why: The peer is secondary: it delivers its own users and forwards all other addresses of the domain to the authoritative Zimbra. A relay domain passes unknown users on; as a virtual_mailbox_domains domain Postfix would reject them. Each own user keeps the peer's own delivery (virtual_transport: virtual(8), lmtp to Dovecot...). The first commands show how Postfix hosts the domain now (its address class: the map that makes it accept an address depends on it; relay_recipient_maps counts for relay_domains only) and stop if that is not the class these commands assume: then plan again with --peer-address-class.
 # MANUAL, on shell on the Postfix host (as root):
-#   printf '%s\n' 'bob@example.com virtual:' 'robert@example.com virtual:' 'o'\''brien@example.com virtual:' 'example.com smtp:[zimbra.example.com]:25' > /etc/postfix/zsplit_transport
+#   postconf mydestination relay_domains virtual_mailbox_domains virtual_alias_domains virtual_transport local_transport transport_maps
+#   for p in relay_domains virtual_mailbox_domains mydestination; do if postconf -h $p | tr ', ' '\n\n' | grep -qixF example.com; then echo 'example.com: in' "$p"; fi; done   # relay_domains: --peer-address-class relay, virtual_mailbox_domains: virtual, mydestination: local (a domain listed through a map file shows only there)
+#   postconf -h virtual_mailbox_domains | tr ', ' '\n\n' | grep -qixF example.com || { echo 'example.com is not listed in virtual_mailbox_domains: these commands assume --peer-address-class virtual; see the probe step and plan again' >&2; false; }
+#   t=$(postconf -h virtual_transport); case "$t" in *:*) ;; *) t="$t:" ;; esac && printf '%s %s\n' bob@example.com "$t" robert@example.com "$t" 'o'\''brien@example.com' "$t" example.com 'smtp:[zimbra.example.com]:25' > /etc/postfix/zsplit_transport
 #   postmap /etc/postfix/zsplit_transport
 #   postconf -e "transport_maps = hash:/etc/postfix/zsplit_transport $(postconf -h transport_maps)"
-#   postconf -e 'relay_domains = example.com'   # and remove example.com from virtual_mailbox_domains
+#   postconf -e "virtual_mailbox_domains = $(postconf -h virtual_mailbox_domains | tr ', ' '\n\n' | grep -vixF example.com | paste -sd ' ' -)"
+#   postconf -e "relay_domains = example.com $(postconf -h relay_domains)"
 #   postfix check && postfix reload
 
 # [9/9] Point the MX of example.com at zimbra.example.com (LAST)

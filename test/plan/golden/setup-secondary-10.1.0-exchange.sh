@@ -2,72 +2,85 @@
 # zsplit setup plan for example.com: Zimbra secondary, peer exchange mail.example.com:25, Zimbra 10.1.0
 # Run as root (zmprov runs as zimbra through su). Manual steps are comments: do them on the system named.
 # note: Zimbra is secondary: it delivers its own users and forwards every other address of example.com to mail.example.com, which must reject unknown users.
+# WARNING: 192.0.2.10/32 go(es) into zimbraMtaMyNetworks. Side effects: Zimbra then treats mail from the peer as its own: Postfix permits it before the RBL and sender checks, amavis counts it as internal (originating), and OpenDKIM signs it with the domain's key. Only the peer's own outgoing relay needs this; if it sends internet mail itself, leave --peer-ip out (mail from the peer to Zimbra's users needs no mynetworks entry).
 set -eu
 
-# [1/12] Catch all unknown addresses of example.com
+# [1/14] Catch all unknown addresses of example.com
 # why: Zimbra accepts every address of the domain instead of rejecting users it does not host.
 # before: (probed at apply) -> after: @example.com
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov md example.com zimbraMailCatchAllAddress @example.com'
 
-# [2/12] Keep the address unchanged when forwarding (@example.com)
+# [2/14] Keep the address unchanged when forwarding (@example.com)
 # why: Forwarding to @samedomain keeps the recipient as it is, so the peer sees the original address.
 # before: (probed at apply) -> after: @example.com
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov md example.com zimbraMailCatchAllForwardingAddress @example.com'
 
-# [3/12] Send mail for users Zimbra does not host to smtp:[mail.example.com]:25
+# [3/14] Send mail for users Zimbra does not host to smtp:[mail.example.com]:25
 # why: The domain transport routes every address without an account of its own to the authoritative peer.
 # before: (probed at apply) -> after: smtp:[mail.example.com]:25
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov md example.com zimbraMailTransport '\''smtp:[mail.example.com]:25'\'''
 
-# [4/12] Accept zimbra-route.example.com as an alias domain of example.com
+# [4/14] Accept zimbra-route.example.com as an alias domain of example.com
 # why: Exchange (mail contacts, mailbox forwarding) sends the users who live on Zimbra to user@zimbra-route.example.com; Zimbra rewrites that back to user@example.com. Without it, it rejects that mail or sends it back to the peer (a loop).
 # before: (probed at apply) -> after: alias
 # rollback: su - zimbra -c 'zmprov dd zimbra-route.example.com'   (only if zsplit created it)
-su - zimbra -c 'zmprov cd zimbra-route.example.com zimbraDomainType alias zimbraMailCatchAllAddress @zimbra-route.example.com zimbraMailCatchAllForwardingAddress @example.com'
+su - zimbra -c 'zmprov cad zimbra-route.example.com example.com zimbraMailCatchAllForwardingAddress @example.com'
 
-# [5/12] Relay outgoing mail through mail.example.com (global)
+# [5/14] Relay outgoing mail through mail.example.com (global)
 # why: As secondary, Zimbra sends everything it does not deliver itself through the authoritative peer.
 # before: (probed at apply) -> after: [mail.example.com]:25
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov mcf zimbraMtaRelayHost '\''[mail.example.com]:25'\'''
 
-# [6/12] Turn off MX lookups (zimbraMtaSmtpDnsSupportLevel disabled, global)
+# [6/14] Turn off MX lookups (zimbraMtaSmtpDnsSupportLevel disabled, global)
 # why: All mail leaves through the relay host; without it this would break internet delivery, so it only applies together with the relay host.
 # before: (probed at apply) -> after: disabled
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov mcf zimbraMtaSmtpDnsSupportLevel disabled'
 
-# [7/12] Let 192.0.2.10/32 relay through zimbra.example.com
-# why: The peer relays its internet-bound mail through Zimbra; existing networks are kept.
+# [7/14] Let 192.0.2.10/32 relay through zimbra.example.com
+# why: The peer relays its internet-bound mail through Zimbra; existing networks are kept. Side effects: Zimbra then treats mail from the peer as its own: Postfix permits it before the RBL and sender checks, amavis counts it as internal (originating), and OpenDKIM signs it with the domain's key. Only the peer's own outgoing relay needs this; if it sends internet mail itself, leave --peer-ip out (mail from the peer to Zimbra's users needs no mynetworks entry).
 # before: (probed at apply) -> after: 192.0.2.10/32
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov ms zimbra.example.com +zimbraMtaMyNetworks 192.0.2.10/32'
 
-# [8/12] Reload the MTA (zmmtactl reload)
+# [8/14] Zimbra's split-domain recipient check (global)
+# why: Clients outside mynetworks that have not logged in may only send to addresses Zimbra knows: the catch-all no longer accepts unknown users from the internet, which Zimbra would forward to the peer and bounce to forged senders (backscatter). The peer relays only known users and its own mail passes through mynetworks.
+# before: (probed at apply) -> after: check_recipient_access ldap:/opt/zimbra/conf/ldap-splitdomain.cf
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov mcf +zimbraMtaRestriction '\''check_recipient_access ldap:/opt/zimbra/conf/ldap-splitdomain.cf'\'''
+
+# [9/14] ... and reject every other recipient from outside (global)
+# why: Clients outside mynetworks that have not logged in may only send to addresses Zimbra knows: the catch-all no longer accepts unknown users from the internet, which Zimbra would forward to the peer and bounce to forged senders (backscatter). The peer relays only known users and its own mail passes through mynetworks.
+# before: (probed at apply) -> after: reject
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov mcf +zimbraMtaRestriction reject'
+
+# [10/14] Reload the MTA (zmmtactl reload)
 # why: Relay host, DNS and mynetworks reach main.cf only through zmconfigd; one reload applies them all now.
 su - zimbra -c 'zmmtactl reload'
 
-# [9/12] Keep example.com authoritative on Exchange
+# [11/14] Keep example.com authoritative on Exchange
 # why: Exactly one side may reject unknown users; the other forwards them. Here that is Exchange.
 # MANUAL, on Exchange Management Shell:
 #   Get-AcceptedDomain -Identity 'example.com' | Format-List DomainType   # must say Authoritative
 
-# [10/12] Receive connector that lets Zimbra relay through Exchange
+# [12/14] Receive connector that lets Zimbra relay through Exchange
 # why: Zimbra sends internet-bound mail through Exchange (its relay host); Exchange must accept it from Zimbra only.
 # MANUAL, on Exchange Management Shell:
 #   New-ReceiveConnector -Name "Relay from Zimbra" -TransportRole FrontendTransport -Custom -Bindings 0.0.0.0:25 -RemoteIpRanges <IP of zimbra.example.com>
 #   Set-ReceiveConnector "Relay from Zimbra" -PermissionGroups AnonymousUsers
 #   Get-ReceiveConnector "Relay from Zimbra" | Add-ADPermission -User "NT AUTHORITY\ANONYMOUS LOGON" -ExtendedRights "Ms-Exch-SMTP-Accept-Any-Recipient"
 
-# [11/12] Send connector for zimbra-route.example.com to Zimbra
+# [13/14] Send connector for zimbra-route.example.com to Zimbra
 # why: Exchange hands the mail of users who live on Zimbra to their address in the routing subdomain, which Zimbra accepts as an alias domain.
 # MANUAL, on Exchange Management Shell:
 #   New-SendConnector -Name 'zsplit routing to Zimbra' -AddressSpaces 'SMTP:zimbra-route.example.com;1' -Custom -DNSRoutingEnabled $false -SmartHosts 'zimbra.example.com' -SmartHostAuthMechanism None
 
-# [12/12] Keep the MX of example.com on mail.example.com
+# [14/14] Keep the MX of example.com on mail.example.com
 # why: Internet mail must enter at the authoritative side.
 # MANUAL, on DNS:
 #   example.com. IN MX 10 mail.example.com.   ; check: dig +short MX example.com

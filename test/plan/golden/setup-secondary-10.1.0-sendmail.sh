@@ -2,55 +2,68 @@
 # zsplit setup plan for example.com: Zimbra secondary, peer sendmail mail.example.com:25, Zimbra 10.1.0
 # Run as root (zmprov runs as zimbra through su). Manual steps are comments: do them on the system named.
 # note: Zimbra is secondary: it delivers its own users and forwards every other address of example.com to mail.example.com, which must reject unknown users.
+# WARNING: 192.0.2.10/32 go(es) into zimbraMtaMyNetworks. Side effects: Zimbra then treats mail from the peer as its own: Postfix permits it before the RBL and sender checks, amavis counts it as internal (originating), and OpenDKIM signs it with the domain's key. Only the peer's own outgoing relay needs this; if it sends internet mail itself, leave --peer-ip out (mail from the peer to Zimbra's users needs no mynetworks entry).
 set -eu
 
-# [1/10] Catch all unknown addresses of example.com
+# [1/12] Catch all unknown addresses of example.com
 # why: Zimbra accepts every address of the domain instead of rejecting users it does not host.
 # before: (probed at apply) -> after: @example.com
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov md example.com zimbraMailCatchAllAddress @example.com'
 
-# [2/10] Keep the address unchanged when forwarding (@example.com)
+# [2/12] Keep the address unchanged when forwarding (@example.com)
 # why: Forwarding to @samedomain keeps the recipient as it is, so the peer sees the original address.
 # before: (probed at apply) -> after: @example.com
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov md example.com zimbraMailCatchAllForwardingAddress @example.com'
 
-# [3/10] Send mail for users Zimbra does not host to smtp:[mail.example.com]:25
+# [3/12] Send mail for users Zimbra does not host to smtp:[mail.example.com]:25
 # why: The domain transport routes every address without an account of its own to the authoritative peer.
 # before: (probed at apply) -> after: smtp:[mail.example.com]:25
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov md example.com zimbraMailTransport '\''smtp:[mail.example.com]:25'\'''
 
-# [4/10] Accept zimbra-route.example.com as an alias domain of example.com
+# [4/12] Accept zimbra-route.example.com as an alias domain of example.com
 # why: Sendmail (virtusertable) sends the users who live on Zimbra to user@zimbra-route.example.com; Zimbra rewrites that back to user@example.com. Without it, it rejects that mail or sends it back to the peer (a loop).
 # before: (probed at apply) -> after: alias
 # rollback: su - zimbra -c 'zmprov dd zimbra-route.example.com'   (only if zsplit created it)
-su - zimbra -c 'zmprov cd zimbra-route.example.com zimbraDomainType alias zimbraMailCatchAllAddress @zimbra-route.example.com zimbraMailCatchAllForwardingAddress @example.com'
+su - zimbra -c 'zmprov cad zimbra-route.example.com example.com zimbraMailCatchAllForwardingAddress @example.com'
 
-# [5/10] Relay outgoing mail through mail.example.com (global)
+# [5/12] Relay outgoing mail through mail.example.com (global)
 # why: As secondary, Zimbra sends everything it does not deliver itself through the authoritative peer.
 # before: (probed at apply) -> after: [mail.example.com]:25
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov mcf zimbraMtaRelayHost '\''[mail.example.com]:25'\'''
 
-# [6/10] Turn off MX lookups (zimbraMtaSmtpDnsSupportLevel disabled, global)
+# [6/12] Turn off MX lookups (zimbraMtaSmtpDnsSupportLevel disabled, global)
 # why: All mail leaves through the relay host; without it this would break internet delivery, so it only applies together with the relay host.
 # before: (probed at apply) -> after: disabled
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov mcf zimbraMtaSmtpDnsSupportLevel disabled'
 
-# [7/10] Let 192.0.2.10/32 relay through zimbra.example.com
-# why: The peer relays its internet-bound mail through Zimbra; existing networks are kept.
+# [7/12] Let 192.0.2.10/32 relay through zimbra.example.com
+# why: The peer relays its internet-bound mail through Zimbra; existing networks are kept. Side effects: Zimbra then treats mail from the peer as its own: Postfix permits it before the RBL and sender checks, amavis counts it as internal (originating), and OpenDKIM signs it with the domain's key. Only the peer's own outgoing relay needs this; if it sends internet mail itself, leave --peer-ip out (mail from the peer to Zimbra's users needs no mynetworks entry).
 # before: (probed at apply) -> after: 192.0.2.10/32
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov ms zimbra.example.com +zimbraMtaMyNetworks 192.0.2.10/32'
 
-# [8/10] Reload the MTA (zmmtactl reload)
+# [8/12] Zimbra's split-domain recipient check (global)
+# why: Clients outside mynetworks that have not logged in may only send to addresses Zimbra knows: the catch-all no longer accepts unknown users from the internet, which Zimbra would forward to the peer and bounce to forged senders (backscatter). The peer relays only known users and its own mail passes through mynetworks.
+# before: (probed at apply) -> after: check_recipient_access ldap:/opt/zimbra/conf/ldap-splitdomain.cf
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov mcf +zimbraMtaRestriction '\''check_recipient_access ldap:/opt/zimbra/conf/ldap-splitdomain.cf'\'''
+
+# [9/12] ... and reject every other recipient from outside (global)
+# why: Clients outside mynetworks that have not logged in may only send to addresses Zimbra knows: the catch-all no longer accepts unknown users from the internet, which Zimbra would forward to the peer and bounce to forged senders (backscatter). The peer relays only known users and its own mail passes through mynetworks.
+# before: (probed at apply) -> after: reject
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov mcf +zimbraMtaRestriction reject'
+
+# [10/12] Reload the MTA (zmmtactl reload)
 # why: Relay host, DNS and mynetworks reach main.cf only through zmconfigd; one reload applies them all now.
 su - zimbra -c 'zmmtactl reload'
 
-# [9/10] Keep Sendmail authoritative for example.com; route Zimbra users through zimbra-route.example.com
+# [11/12] Keep Sendmail authoritative for example.com; route Zimbra users through zimbra-route.example.com
 # why: Sendmail knows every address; virtusertable maps each Zimbra user to the routing subdomain, mailertable sends that to Zimbra, which accepts it as an alias domain.
 # MANUAL, on shell on the Sendmail host (as root):
 #   grep -q '^FEATURE(.virtusertable' /etc/mail/sendmail.mc || sed -i '0,/^MAILER(/s//FEATURE(`virtusertable'\'')dnl\nMAILER(/' /etc/mail/sendmail.mc
@@ -62,7 +75,7 @@ su - zimbra -c 'zmmtactl reload'
 #   printf 'Connect:%s\tRELAY\n' '<IP of zimbra.example.com>' >> /etc/mail/access && makemap hash /etc/mail/access < /etc/mail/access
 #   make -C /etc/mail && systemctl restart sendmail   # or: m4 sendmail.mc > sendmail.cf
 
-# [10/10] Keep the MX of example.com on mail.example.com
+# [12/12] Keep the MX of example.com on mail.example.com
 # why: Internet mail must enter at the authoritative side.
 # MANUAL, on DNS:
 #   example.com. IN MX 10 mail.example.com.   ; check: dig +short MX example.com

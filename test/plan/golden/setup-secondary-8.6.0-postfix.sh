@@ -2,61 +2,71 @@
 # zsplit setup plan for example.com: Zimbra secondary, peer postfix mail.example.com:25, Zimbra 8.6.0
 # Run as root (zmprov runs as zimbra through su). Manual steps are comments: do them on the system named.
 # note: Zimbra is secondary: it delivers its own users and forwards every other address of example.com to mail.example.com, which must reject unknown users.
+# WARNING: 192.0.2.10/32 go(es) into zimbraMtaMyNetworks. Side effects: Zimbra then treats mail from the peer as its own: Postfix permits it before the RBL and sender checks, amavis counts it as internal (originating), and OpenDKIM signs it with the domain's key. Only the peer's own outgoing relay needs this; if it sends internet mail itself, leave --peer-ip out (mail from the peer to Zimbra's users needs no mynetworks entry).
 set -eu
 
-# [1/9] Catch all unknown addresses of example.com
+# [1/11] Catch all unknown addresses of example.com
 # why: Zimbra accepts every address of the domain instead of rejecting users it does not host.
 # before: (probed at apply) -> after: @example.com
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov md example.com zimbraMailCatchAllAddress @example.com'
 
-# [2/9] Keep the address unchanged when forwarding (@example.com)
+# [2/11] Keep the address unchanged when forwarding (@example.com)
 # why: Forwarding to @samedomain keeps the recipient as it is, so the peer sees the original address.
 # before: (probed at apply) -> after: @example.com
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov md example.com zimbraMailCatchAllForwardingAddress @example.com'
 
-# [3/9] Send mail for users Zimbra does not host to smtp:[mail.example.com]:25
+# [3/11] Send mail for users Zimbra does not host to smtp:[mail.example.com]:25
 # why: The domain transport routes every address without an account of its own to the authoritative peer.
 # before: (probed at apply) -> after: smtp:[mail.example.com]:25
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov md example.com zimbraMailTransport '\''smtp:[mail.example.com]:25'\'''
 
-# [4/9] Relay outgoing mail through mail.example.com (global)
+# [4/11] Relay outgoing mail through mail.example.com (global)
 # why: As secondary, Zimbra sends everything it does not deliver itself through the authoritative peer.
 # before: (probed at apply) -> after: [mail.example.com]:25
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov mcf zimbraMtaRelayHost '\''[mail.example.com]:25'\'''
 
-# [5/9] Turn off MX lookups (zimbraMtaDnsLookupsEnabled FALSE, global)
+# [5/11] Turn off MX lookups (zimbraMtaDnsLookupsEnabled FALSE, global)
 # why: All mail leaves through the relay host; without it this would break internet delivery, so it only applies together with the relay host.
 # before: (probed at apply) -> after: FALSE
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov mcf zimbraMtaDnsLookupsEnabled FALSE'
 
-# [6/9] Let 192.0.2.10/32 relay through zimbra.example.com
-# why: The peer relays its internet-bound mail through Zimbra; existing networks are kept.
+# [6/11] Let 192.0.2.10/32 relay through zimbra.example.com
+# why: The peer relays its internet-bound mail through Zimbra; existing networks are kept. Side effects: Zimbra then treats mail from the peer as its own: Postfix permits it before the RBL and sender checks, amavis counts it as internal (originating), and OpenDKIM signs it with the domain's key. Only the peer's own outgoing relay needs this; if it sends internet mail itself, leave --peer-ip out (mail from the peer to Zimbra's users needs no mynetworks entry).
 # before: (probed at apply) -> after: 192.0.2.10/32
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov ms zimbra.example.com +zimbraMtaMyNetworks 192.0.2.10/32'
 
-# [7/9] Restart Postfix (postfix stop; postfix start)
+# [7/11] Zimbra's split-domain recipient check (global)
+# why: Clients outside mynetworks that have not logged in may only send to addresses Zimbra knows: the catch-all no longer accepts unknown users from the internet, which Zimbra would forward to the peer and bounce to forged senders (backscatter). The peer relays only known users and its own mail passes through mynetworks.
+# before: (probed at apply) -> after: check_recipient_access ldap:/opt/zimbra/conf/ldap-splitdomain.cf
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov mcf +zimbraMtaRestriction '\''check_recipient_access ldap:/opt/zimbra/conf/ldap-splitdomain.cf'\'''
+
+# [8/11] ... and reject every other recipient from outside (global)
+# why: Clients outside mynetworks that have not logged in may only send to addresses Zimbra knows: the catch-all no longer accepts unknown users from the internet, which Zimbra would forward to the peer and bounce to forged senders (backscatter). The peer relays only known users and its own mail passes through mynetworks.
+# before: (probed at apply) -> after: reject
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov mcf +zimbraMtaRestriction reject'
+
+# [9/11] Restart Postfix (postfix stop; postfix start)
 # why: Relay host, DNS and mynetworks reach main.cf only through zmconfigd; one reload applies them all now.
 su - zimbra -c 'postfix stop'; su - zimbra -c 'postfix start'
 
-# [8/9] Keep Postfix authoritative for example.com and let Zimbra relay through it
-# why: The peer must know every valid address (its own and Zimbra's) and reject the rest; Zimbra relays internet mail through it.
+# [10/11] Let Zimbra relay through Postfix; NO Zimbra users known yet: nothing written to the maps
+# why: An empty map would be written as if it were the list: zsplit writes none. Plan against the server (--connect) once users live on Zimbra, or add them with the cutover steps. The first commands show how Postfix hosts the domain now (its address class: the map that makes it accept an address depends on it; relay_recipient_maps counts for relay_domains only) and stop if that is not the class these commands assume: then plan again with --peer-address-class.
 # MANUAL, on shell on the Postfix host (as root):
-#   printf '%s\n'  > /etc/postfix/zsplit_transport
-#   postmap /etc/postfix/zsplit_transport
-#   postconf -e "transport_maps = hash:/etc/postfix/zsplit_transport $(postconf -h transport_maps)"
-#   printf '%s\n' 'bob@example.com OK' 'robert@example.com OK' 'o'\''brien@example.com OK' > /etc/postfix/zsplit_relay_recipients
-#   postmap /etc/postfix/zsplit_relay_recipients
-#   postconf -e "relay_recipient_maps = hash:/etc/postfix/zsplit_relay_recipients $(postconf -h relay_recipient_maps)"
+#   postconf mydestination relay_domains virtual_mailbox_domains virtual_alias_domains virtual_transport local_transport transport_maps
+#   for p in relay_domains virtual_mailbox_domains mydestination; do if postconf -h $p | tr ', ' '\n\n' | grep -qixF example.com; then echo 'example.com: in' "$p"; fi; done   # relay_domains: --peer-address-class relay, virtual_mailbox_domains: virtual, mydestination: local (a domain listed through a map file shows only there)
+#   postconf -h relay_domains | tr ', ' '\n\n' | grep -qixF example.com || { echo 'example.com is not listed in relay_domains: these commands assume --peer-address-class relay; see the probe step and plan again' >&2; false; }
 #   postconf -e "mynetworks = <IP of zimbra.example.com> $(postconf -h mynetworks)"
 #   postfix check && postfix reload
 
-# [9/9] Keep the MX of example.com on mail.example.com
+# [11/11] Keep the MX of example.com on mail.example.com
 # why: Internet mail must enter at the authoritative side.
 # MANUAL, on DNS:
 #   example.com. IN MX 10 mail.example.com.   ; check: dig +short MX example.com

@@ -21,6 +21,7 @@ su - zimbra -c 'zmmtactl reload'
 #   Remove-SendConnector 'zsplit to Zimbra'
 #   Remove-SendConnector 'zsplit routing to Zimbra'
 #   Remove-ReceiveConnector "Relay from Zimbra"
+#   Remove-RemoteDomain -Identity 'zsplit routing zimbra-route.example.com' -Confirm:$false   # if a cutover created it
 #   Remove-AcceptedDomain -Identity 'example.com'   # once no mailbox uses it
 
 # [4/4] Delete the alias domain zimbra-route.example.com on Zimbra

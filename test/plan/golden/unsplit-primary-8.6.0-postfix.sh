@@ -20,5 +20,6 @@ su - zimbra -c 'postfix stop'; su - zimbra -c 'postfix start'
 # MANUAL, on shell on the Postfix host (as root):
 #   postconf -e "transport_maps = $(postconf -h transport_maps | sed 's#hash:/etc/postfix/zsplit_transport *##')"
 #   postconf -e "relay_recipient_maps = $(postconf -h relay_recipient_maps | sed 's#hash:/etc/postfix/zsplit_relay_recipients *##')"
-#   rm -f /etc/postfix/zsplit_transport* /etc/postfix/zsplit_relay_recipients*
+#   postconf -e "virtual_alias_maps = $(postconf -h virtual_alias_maps | sed 's#hash:/etc/postfix/zsplit_virtual *##')"
+#   rm -f /etc/postfix/zsplit_transport* /etc/postfix/zsplit_relay_recipients* /etc/postfix/zsplit_virtual*
 #   postfix check && postfix reload

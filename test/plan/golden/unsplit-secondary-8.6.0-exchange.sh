@@ -2,6 +2,7 @@
 # zsplit unsplit plan for example.com: Zimbra secondary, peer exchange mail.example.com:25, Zimbra 8.6.0
 # Run as root (zmprov runs as zimbra through su). Manual steps are comments: do them on the system named.
 # note: Unsplit removes only what split set; each attribute goes back to the value recorded when it is applied.
+# note: No journal of the setup run was found: MX lookups go back on (enabled/TRUE) and the relay host is removed; check that this is what was there before.
 # WARNING: Not checked: accounts still routed to mail.example.com (plan against the server, or apply, to check).
 set -eu
 
@@ -51,6 +52,7 @@ su - zimbra -c 'postfix stop'; su - zimbra -c 'postfix start'
 #   Remove-SendConnector 'zsplit to Zimbra'
 #   Remove-SendConnector 'zsplit routing to Zimbra'
 #   Remove-ReceiveConnector "Relay from Zimbra"
+#   Remove-RemoteDomain -Identity 'zsplit routing zimbra-route.example.com' -Confirm:$false   # if a cutover created it
 #   Remove-AcceptedDomain -Identity 'example.com'   # once no mailbox uses it
 
 # [9/10] Delete the alias domain zimbra-route.example.com on Zimbra

@@ -2,6 +2,7 @@
 # zsplit unsplit plan for example.com: Zimbra secondary, peer other mail.example.com:25, Zimbra 8.6.0
 # Run as root (zmprov runs as zimbra through su). Manual steps are comments: do them on the system named.
 # note: Unsplit removes only what split set; each attribute goes back to the value recorded when it is applied.
+# note: No journal of the setup run was found: MX lookups go back on (enabled/TRUE) and the relay host is removed; check that this is what was there before.
 # WARNING: Not checked: accounts still routed to mail.example.com (plan against the server, or apply, to check).
 set -eu
 

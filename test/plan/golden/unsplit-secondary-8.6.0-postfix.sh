@@ -2,6 +2,7 @@
 # zsplit unsplit plan for example.com: Zimbra secondary, peer postfix mail.example.com:25, Zimbra 8.6.0
 # Run as root (zmprov runs as zimbra through su). Manual steps are comments: do them on the system named.
 # note: Unsplit removes only what split set; each attribute goes back to the value recorded when it is applied.
+# note: No journal of the setup run was found: MX lookups go back on (enabled/TRUE) and the relay host is removed; check that this is what was there before.
 # WARNING: Not checked: accounts still routed to mail.example.com (plan against the server, or apply, to check).
 set -eu
 
@@ -50,7 +51,8 @@ su - zimbra -c 'postfix stop'; su - zimbra -c 'postfix start'
 # MANUAL, on shell on the Postfix host (as root):
 #   postconf -e "transport_maps = $(postconf -h transport_maps | sed 's#hash:/etc/postfix/zsplit_transport *##')"
 #   postconf -e "relay_recipient_maps = $(postconf -h relay_recipient_maps | sed 's#hash:/etc/postfix/zsplit_relay_recipients *##')"
-#   rm -f /etc/postfix/zsplit_transport* /etc/postfix/zsplit_relay_recipients*
+#   postconf -e "virtual_alias_maps = $(postconf -h virtual_alias_maps | sed 's#hash:/etc/postfix/zsplit_virtual *##')"
+#   rm -f /etc/postfix/zsplit_transport* /etc/postfix/zsplit_relay_recipients* /etc/postfix/zsplit_virtual*
 #   postfix check && postfix reload
 
 # [9/9] Point the MX of example.com at zimbra.example.com (LAST)
