@@ -9,6 +9,7 @@ import { JournalStore, now, redactArgv } from '../journal/journal.js';
 import type { RunInfo } from '../journal/journal.js';
 import { Journal } from '../journal/journal.js';
 import { LockHeld } from '../journal/lock.js';
+import { AbandonRefused, abandonRun } from '../journal/abandon.js';
 import { RollbackRefused, rollbackPlan, rollbackReplan } from '../journal/rollback.js';
 import type { Job } from '../model/types.js';
 import { plan, PlanRefused } from '../plan/index.js';
@@ -191,6 +192,12 @@ export function replanFor(p: Plan, flags: Flags): (o: Observed) => Plan {
   return (o) => flowChecked(plan(p.job, p.answers, o), flags, o);
 }
 
+function applied(r: RunInfo): number {
+  let n = 0;
+  for (const v of r.results.values()) if (v.status === 'applied') n++;
+  return n;
+}
+
 /** Apply runs on this target that changed something and were not rolled back, oldest first. */
 export function rollbackableRuns(store: JournalStore, target: string): RunInfo[] {
   return store.runs().filter((x) => x.header.target === target && x.header.kind === 'apply' && x.status !== 'rolled-back' && [...x.results.values()].some((v) => v.status === 'applied'));
@@ -246,6 +253,36 @@ export async function rollbackCommand(flags: Flags, _positionals: string[], io: 
   return report(r, io, false);
 }
 
+/** `zsplit abandon [--run ID] --yes`: a stopped run is recorded as abandoned and no longer offered for resume. */
+export async function abandonCommand(flags: Flags, _positionals: string[], io: CliIO): Promise<number> {
+  const dir = stateDir(flags, io);
+  const store = new JournalStore(dir);
+  let runId = flags.run;
+  if (runId === undefined) {
+    const exec = makeExecutor(flags, io);
+    runId = store.interrupted(exec.targetId)?.runId;
+    if (!runId) {
+      io.err(`zsplit: no stopped or interrupted run on ${exec.label} to abandon; zsplit status lists the runs\n`);
+      return EXIT.failure;
+    }
+  }
+  if (!flags.yes) {
+    throw new UsageError(`abandoning run ${runId} needs approval: pass --yes (its applied changes stay; zsplit rollback --run ${runId} can still undo them)`, '--yes');
+  }
+  try {
+    const r = abandonRun(dir, runId, flags.reason);
+    const applied = [...r.results.values()].filter((v) => v.status === 'applied').length;
+    io.out(`Run ${runId} abandoned: it will not be offered for resume. ${applied} applied change(s) stay as they are${applied ? `; undo them with: zsplit rollback --run ${runId}` : ''}.\n`);
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof AbandonRefused) {
+      io.err(`zsplit: refused: ${e.message}\n`);
+      return EXIT.refused;
+    }
+    throw e;
+  }
+}
+
 export async function statusCommand(flags: Flags, _positionals: string[], io: CliIO): Promise<number> {
   const store = new JournalStore(stateDir(flags, io));
   const runs = store.runs();
@@ -257,8 +294,13 @@ export async function statusCommand(flags: Flags, _positionals: string[], io: Cl
   for (const r of runs) {
     const c = r.end?.summary;
     io.out(`${r.runId}  ${r.header.kind}${r.header.of ? ` of ${r.header.of}` : ''}  ${r.header.job}  ${r.header.target}  ${r.status.toUpperCase()}  by ${r.header.operator}${c ? `  (${c.applied} applied, ${c.unchanged} unchanged, ${c.failed} failed)` : ''}\n`);
-    if (r.inFlight.length) io.out(`    in flight when it stopped: ${r.inFlight.join(', ')}  -> zsplit apply --resume\n`);
+    if (r.inFlight.length) io.out(`    in flight when it stopped: ${r.inFlight.join(', ')}\n`);
     if (r.truncated) io.out('    its journal ends with a line cut short by a crash\n');
+    if (r.status === 'abandoned') io.out(`    abandoned${r.end?.operator ? ` by ${r.end.operator}` : ''}${r.end?.reason ? `: ${r.end.reason}` : ''}${applied(r) ? `; its ${applied(r)} change(s) stay (zsplit rollback --run ${r.runId} undoes them)` : ''}\n`);
+    else if (r.header.kind === 'apply' && (r.status === 'interrupted' || r.status === 'stopped' || r.status === 'failed')) {
+      const why = r.status === 'interrupted' ? 'it was cut off (killed, crashed or disconnected) without recording its end' : `it ${r.status === 'failed' ? 'failed' : 'was stopped'}`;
+      io.out(`    ${why}: continue with zsplit apply --resume, undo it with zsplit rollback --run ${r.runId}, or drop it with zsplit abandon --run ${r.runId} --yes\n`);
+    } else if (r.header.kind === 'rollback' && r.status !== 'completed') io.out(`    this rollback did not finish: run zsplit rollback --run ${r.header.of ?? '?'} again\n`);
   }
   return EXIT.ok;
 }

@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   apply: async () => (await import('./apply.js')).applyCommand,
   rollback: async () => (await import('./apply.js')).rollbackCommand,
   status: async () => (await import('./apply.js')).statusCommand,
+  abandon: async () => (await import('./apply.js')).abandonCommand,
   sim: async () => (await import('./sim.js')).simCommand,
   trace: async () => (await import('./trace.js')).traceCommand,
   verify: async () => (await import('./verify.js')).verifyCommand,

@@ -30,7 +30,10 @@ export type JournalRecord =
   | { t: 'intent'; step: string; before: Before; time: string }
   | { t: 'spawn'; steps: string[]; pid: number; time: string }
   | { t: 'result'; step: string; status: StepStatus; before?: Before; after?: Before; exitCode?: number; output?: string; error?: string; durationMs?: number; recovered?: boolean; time: string }
-  | { t: 'end'; status: 'completed' | 'failed' | 'stopped' | 'rolled-back'; time: string; summary?: Record<string, number> };
+  | { t: 'end'; status: EndStatus; time: string; summary?: Record<string, number>; reason?: string; operator?: string };
+
+/** How a run ended: `abandoned` is an operator's decision never to resume it (its changes stay; rollback remains possible). */
+export type EndStatus = 'completed' | 'failed' | 'stopped' | 'rolled-back' | 'abandoned';
 
 /** Who runs zsplit: the person behind sudo, not "root". */
 export function operator(env: NodeJS.ProcessEnv = process.env): string {
@@ -111,7 +114,7 @@ export interface RunInfo {
   runId: string;
   path: string;
   header: Extract<JournalRecord, { t: 'run' }>;
-  status: 'completed' | 'failed' | 'stopped' | 'rolled-back' | 'interrupted';
+  status: EndStatus | 'interrupted';
   /** Final result per step id (the last result record wins). */
   results: Map<string, Extract<JournalRecord, { t: 'result' }>>;
   /** Before-value announced per step id (the first intent wins: the value before any attempt). */
@@ -132,14 +135,19 @@ export function runInfo(path: string): RunInfo | undefined {
   const intents = new Map<string, Before>();
   const pids: number[] = [];
   let end: Extract<JournalRecord, { t: 'end' }> | undefined;
+  // Work journaled after an end record (a resume of a stopped run) reopens the run until its next end.
+  let afterEnd = false;
   for (const r of j.records) {
     if (r.t === 'intent' && !intents.has(r.step)) intents.set(r.step, r.before);
     else if (r.t === 'result') results.set(r.step, r);
     else if (r.t === 'spawn') pids.push(r.pid);
-    else if (r.t === 'end') end = r;
+    if (r.t === 'end') {
+      end = r;
+      afterEnd = false;
+    } else if (end && r.t !== 'run') afterEnd = true;
   }
   const inFlight = [...intents.keys()].filter((id) => !results.has(id));
-  return { runId: header.runId, path, header, status: end?.status ?? 'interrupted', results, intents, inFlight, pids, truncated: j.truncated, end };
+  return { runId: header.runId, path, header, status: end && !afterEnd ? end.status : 'interrupted', results, intents, inFlight, pids, truncated: j.truncated, end };
 }
 
 export class JournalStore {
@@ -180,7 +188,7 @@ export class JournalStore {
     return existsSync(p) ? runInfo(p) : undefined;
   }
 
-  /** The newest apply run on this target that stopped without an end record. */
+  /** The newest apply run on this target that can be resumed: stopped, failed or cut off (never completed, rolled back or abandoned). */
   interrupted(target: string): RunInfo | undefined {
     return this.runs()
       .filter((r) => r.header.target === target && r.header.kind === 'apply' && ['interrupted', 'stopped', 'failed'].includes(r.status))
