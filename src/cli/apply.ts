@@ -5,7 +5,8 @@ import type { Decision, EngineEvent, EngineOptions, Question, Summary } from '..
 import { applyPlan, hasDelete, StalePlan } from '../apply/engine.js';
 import type { Executor } from '../exec/types.js';
 import { Zmprov } from '../exec/zmprov.js';
-import { JournalStore, now, redactArgv } from '../journal/journal.js';
+import { JournalStore, JournalWriteError, now, redactArgv } from '../journal/journal.js';
+import { OrphanRunning } from '../journal/orphan.js';
 import type { RunInfo } from '../journal/journal.js';
 import { Journal } from '../journal/journal.js';
 import { LockHeld } from '../journal/lock.js';
@@ -121,15 +122,57 @@ async function engineErrors<T>(io: CliIO, fn: () => Promise<T>): Promise<T | num
       io.err(`zsplit: refused: ${e.message}\n`);
       return EXIT.refused;
     }
+    if (e instanceof JournalWriteError) {
+      const run = /([^/]+)\.jsonl$/.exec(e.path)?.[1];
+      io.err(
+        `zsplit: stopped: ${e.message}.\n  No further change was sent: every change sent so far was announced in the journal first.\n` +
+          `  Free space (or fix the cause), then continue with: zsplit apply --resume${run ? `   or undo with: zsplit rollback --run ${run}` : ''}\n`,
+      );
+      return EXIT.failure;
+    }
+    if (e instanceof OrphanRunning) {
+      io.err(`zsplit: ${e.message}\n`);
+      return EXIT.failure;
+    }
     throw e;
   }
 }
 
+/**
+ * SIGINT, SIGTERM and SIGHUP during a headless run act like the wizard's Ctrl+C: no further line
+ * is sent, the lines already sent finish and are verified and journaled, the lock is released.
+ * A second signal exits at once (the journal's intents still tell a resume what was in flight).
+ */
+export function stopOnSignals(io: CliIO): { shouldStop: () => boolean; dispose: () => void } {
+  let stop = false;
+  const handler = (sig: NodeJS.Signals) => {
+    if (stop) process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Record<string, number>)[sig]);
+    stop = true;
+    try {
+      io.err(`\nzsplit: ${sig}: stopping after the lines already sent (again to exit at once)\n`);
+    } catch {
+      // the terminal may be gone (SIGHUP)
+    }
+  };
+  const sigs: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sg of sigs) process.on(sg, handler);
+  return { shouldStop: () => stop, dispose: () => sigs.forEach((sg) => process.off(sg, handler)) };
+}
+
 export async function applyCommand(flags: Flags, positionals: string[], io: CliIO): Promise<number> {
+  const signals = stopOnSignals(io);
+  try {
+    return await applyWithSignals(flags, positionals, io, signals.shouldStop);
+  } finally {
+    signals.dispose();
+  }
+}
+
+async function applyWithSignals(flags: Flags, positionals: string[], io: CliIO, shouldStop: () => boolean): Promise<number> {
   const exec = makeExecutor(flags, io);
   const store = new JournalStore(stateDir(flags, io));
   const zmprov = new Zmprov(exec);
-  const common = { zmprov, exec, store, version: VERSION, onEvent: reporter(flags, io), confirm: flags.step ? lineConfirm(io) : undefined, reloadAfterFailure: Boolean(flags.yes) };
+  const common = { zmprov, exec, store, version: VERSION, onEvent: reporter(flags, io), confirm: flags.step ? lineConfirm(io) : undefined, reloadAfterFailure: Boolean(flags.yes), shouldStop };
   if (flags.resume) {
     const run = store.interrupted(exec.targetId);
     if (!run) {
@@ -200,7 +243,8 @@ function applied(r: RunInfo): number {
 
 /** Apply runs on this target that changed something and were not rolled back, oldest first. */
 export function rollbackableRuns(store: JournalStore, target: string): RunInfo[] {
-  return store.runs().filter((x) => x.header.target === target && x.header.kind === 'apply' && x.status !== 'rolled-back' && [...x.results.values()].some((v) => v.status === 'applied'));
+  // A run cut off with steps in flight may have changed things it never recorded: it is offered too (re-probed first).
+  return store.runs().filter((x) => x.header.target === target && x.header.kind === 'apply' && x.status !== 'rolled-back' && (applied(x) > 0 || needsReconcile(x)));
 }
 
 /** After a rollback: a complete rollback of the whole run marks the run rolled back in its journal. */
@@ -220,10 +264,39 @@ function pickRun(store: JournalStore, flags: Flags, target: string): RunInfo {
   return r;
 }
 
+/** A run cut off (kill, crash, full disk) or with unreadable journal lines: what it did must be probed before it is undone. */
+export function needsReconcile(run: RunInfo): boolean {
+  return run.header.kind === 'apply' && (run.status === 'interrupted' || run.inFlight.length > 0 || run.uncertain);
+}
+
+/**
+ * Learns what an interrupted run really did (the probe a resume does, nothing sent) and journals
+ * it, so the rollback undoes the changes whose results the run never recorded.
+ */
+export async function reconcileRun(run: RunInfo, store: JournalStore, exec: Executor, io: CliIO, onEvent: (e: EngineEvent) => void): Promise<RunInfo> {
+  io.err(`-- run ${run.runId} was ${run.status === 'interrupted' ? 'cut off' : run.status}${run.inFlight.length ? ` with ${run.inFlight.length} step(s) in flight` : ''}${run.uncertain ? `; its journal has unreadable line(s) ${run.corrupt.slice(0, 10).join(', ')}` : ''}: reading what it really changed first\n`);
+  await applyPlan(run.header.plan, { zmprov: new Zmprov(exec), exec, store, version: VERSION, onEvent, resume: run, reconcileOnly: true, replan: () => run.header.plan });
+  return store.run(run.runId) ?? run;
+}
+
 export async function rollbackCommand(flags: Flags, _positionals: string[], io: CliIO): Promise<number> {
+  const signals = stopOnSignals(io);
+  try {
+    return await rollbackWithSignals(flags, io, signals.shouldStop);
+  } finally {
+    signals.dispose();
+  }
+}
+
+async function rollbackWithSignals(flags: Flags, io: CliIO, shouldStop: () => boolean): Promise<number> {
   const exec: Executor = makeExecutor(flags, io);
   const store = new JournalStore(stateDir(flags, io));
-  const run = pickRun(store, flags, exec.targetId);
+  let run = pickRun(store, flags, exec.targetId);
+  if (needsReconcile(run)) {
+    const r = await engineErrors(io, () => reconcileRun(run, store, exec, io, reporter(flags, io)));
+    if (typeof r === 'number') return r;
+    run = r;
+  }
   const base = await engineErrors(io, async () => rollbackPlan(run, flags.to));
   if (typeof base === 'number') return base;
   if (base.steps.length === 0) {
@@ -245,6 +318,7 @@ export async function rollbackCommand(flags: Flags, _positionals: string[], io: 
       onEvent: reporter(flags, io),
       confirm: flags.step ? lineConfirm(io) : undefined,
       reloadAfterFailure: true,
+      shouldStop,
       replan: (o) => rollbackReplan(run, base, o, Boolean(flags.force)),
     }),
   );

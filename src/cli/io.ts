@@ -18,3 +18,26 @@ export function processIO(): CliIO {
     cwd: process.cwd(),
   };
 }
+
+/** Errors of the operator's environment (a full disk, a read-only or missing path): a message, not a stack trace. */
+const ENV_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'not a directory',
+  EISDIR: 'is a directory',
+  ELOOP: 'a symbolic link where none is allowed',
+  EEXIST: 'already exists',
+  EMFILE: 'too many open files',
+  ECONNREFUSED: 'connection refused',
+};
+
+export function operatorMessage(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException & { dest?: string };
+  if (!err || typeof err !== 'object' || typeof err.code !== 'string' || !ENV_ERRORS[err.code]) return undefined;
+  const where = err.path ? ` (${err.path}${err.dest ? ` -> ${err.dest}` : ''})` : '';
+  return `${err.syscall ? `${err.syscall}: ` : ''}${ENV_ERRORS[err.code]}${where} [${err.code}]`;
+}

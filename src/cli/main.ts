@@ -1,7 +1,7 @@
 /** Entry point: decides headless command or interactive wizard before anything renders. */
 import { UsageError, parseFlags } from './args.js';
 import type { CliIO } from './io.js';
-import { EXIT, processIO } from './io.js';
+import { EXIT, operatorMessage, processIO } from './io.js';
 import { planCommand } from './plan.js';
 import { HELP, VERSION } from './help.js';
 
@@ -46,7 +46,8 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       io.err(`zsplit: ${e.message}\n`);
       return EXIT.invalid;
     }
-    io.err(`zsplit: ${(e as Error).stack ?? e}\n`);
+    const known = operatorMessage(e) ?? (e instanceof Error && e.name === 'JournalWriteError' ? e.message : undefined);
+    io.err(known ? `zsplit: ${known}\n` : `zsplit: ${(e as Error).stack ?? e}\n`);
     return EXIT.failure;
   }
 }

@@ -2,7 +2,7 @@
  * The write-ahead journal: one append-only JSONL file per run, fsynced before the action it
  * announces. It is also the audit log and the source of rollbacks and resumes.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Plan } from '../plan/step.js';
@@ -28,7 +28,7 @@ export type JournalRecord =
       plan: Plan;
     }
   | { t: 'intent'; step: string; before: Before; time: string }
-  | { t: 'spawn'; steps: string[]; pid: number; time: string }
+  | { t: 'spawn'; steps: string[]; pid: number; time: string; /** The process's start time (/proc), so a recycled pid is not mistaken for it. */ start?: string }
   | { t: 'result'; step: string; status: StepStatus; before?: Before; after?: Before; exitCode?: number; output?: string; error?: string; durationMs?: number; recovered?: boolean; time: string }
   | { t: 'end'; status: EndStatus; time: string; summary?: Record<string, number>; reason?: string; operator?: string };
 
@@ -66,21 +66,100 @@ export function now(): string {
   return new Date().toISOString();
 }
 
+/** The journal could not be written: zsplit stops sending changes (the write-ahead promise would break). */
+export class JournalWriteError extends Error {
+  override readonly name = 'JournalWriteError';
+  constructor(readonly path: string, override readonly cause: NodeJS.ErrnoException) {
+    super(`cannot write the journal ${path}: ${cause.code === 'ENOSPC' ? 'no space left on device (ENOSPC)' : cause.code === 'EROFS' ? 'read-only file system (EROFS)' : cause.code === 'EDQUOT' ? 'disk quota exceeded (EDQUOT)' : (cause.code ?? cause.message)}`);
+  }
+}
+
+/**
+ * Fault injection for the fault suite where no small file system can be mounted: after this many
+ * bytes written by this process, a write stores only part of its bytes and fails with ENOSPC, at
+ * the same call a full disk fails. Unset in normal use.
+ */
+let injectedBudget: number | undefined = process.env.ZSPLIT_FAULT_JOURNAL_BYTES ? Number(process.env.ZSPLIT_FAULT_JOURNAL_BYTES) : undefined;
+
+function writeAll(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) {
+    let len = buf.length - off;
+    if (injectedBudget !== undefined) {
+      if (injectedBudget <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write (injected)'), { code: 'ENOSPC' });
+      len = Math.min(len, injectedBudget);
+      injectedBudget -= len;
+    }
+    // writeSync may store fewer bytes than asked (a full disk, a signal): the rest is written again.
+    const n = writeSync(fd, buf, off, len);
+    if (n <= 0) throw Object.assign(new Error('write stored no bytes'), { code: 'EIO' });
+    off += n;
+  }
+}
+
 export class Journal {
   private fd: number | undefined;
+  /** A write failed: the file may end with part of a line; nothing more is appended by this process. */
+  private broken: JournalWriteError | undefined;
 
   constructor(readonly path: string) {}
 
-  /** Appends records with one write and one fsync: durable before the caller acts. */
+  /**
+   * Appends records with one full write and one fsync: durable before the caller acts. Any
+   * failure throws JournalWriteError, and every later append throws it again.
+   */
   append(...records: JournalRecord[]): void {
     if (records.length === 0) return;
-    this.fd ??= openSync(this.path, 'a', 0o600);
-    writeSync(this.fd, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    fsyncSync(this.fd);
+    if (this.broken) throw this.broken;
+    try {
+      if (this.fd === undefined) {
+        const fd = openSync(this.path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+        try {
+          // A line cut short by an earlier crash or full disk: end it, so the next record is a line of its own.
+          const size = fstatSync(fd).size;
+          if (size > 0) {
+            const last = Buffer.alloc(1);
+            const rfd = openSync(this.path, constants.O_RDONLY | constants.O_NOFOLLOW);
+            try {
+              readSync(rfd, last, 0, 1, size - 1);
+            } finally {
+              closeSync(rfd);
+            }
+            if (last[0] !== 0x0a) writeAll(fd, Buffer.from('\n'));
+          }
+        } catch (e) {
+          closeSync(fd);
+          throw e;
+        }
+        this.fd = fd;
+      }
+      writeAll(this.fd, Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + '\n'));
+      fsyncSync(this.fd);
+    } catch (e) {
+      this.broken = new JournalWriteError(this.path, e as NodeJS.ErrnoException);
+      throw this.broken;
+    }
+  }
+
+  /** Creates the journal of a new run: refused if the file (or a symlink by its name) exists. */
+  create(): void {
+    try {
+      const fd = openSync(this.path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      this.fd = fd;
+    } catch (e) {
+      this.broken = new JournalWriteError(this.path, e as NodeJS.ErrnoException);
+      throw this.broken;
+    }
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // closing after a failed write may report the same error again; the data is fsynced or reported already
+      }
+    }
     this.fd = undefined;
   }
 }
@@ -123,6 +202,12 @@ export interface RunInfo {
   inFlight: string[];
   /** Child processes that may still be running for in-flight steps. */
   pids: number[];
+  /** Their start times where known, by pid. */
+  procs: { pid: number; start?: string }[];
+  /** Line numbers (1-based) that could not be read: what they held is unknown. */
+  corrupt: number[];
+  /** The journal cannot be fully trusted (unreadable lines): steps without a record are re-probed, not assumed untouched. */
+  uncertain: boolean;
   truncated?: string;
   end?: Extract<JournalRecord, { t: 'end' }>;
 }
@@ -134,20 +219,21 @@ export function runInfo(path: string): RunInfo | undefined {
   const results = new Map<string, Extract<JournalRecord, { t: 'result' }>>();
   const intents = new Map<string, Before>();
   const pids: number[] = [];
+  const procs: { pid: number; start?: string }[] = [];
   let end: Extract<JournalRecord, { t: 'end' }> | undefined;
   // Work journaled after an end record (a resume of a stopped run) reopens the run until its next end.
   let afterEnd = false;
   for (const r of j.records) {
     if (r.t === 'intent' && !intents.has(r.step)) intents.set(r.step, r.before);
     else if (r.t === 'result') results.set(r.step, r);
-    else if (r.t === 'spawn') pids.push(r.pid);
+    else if (r.t === 'spawn') pids.push(r.pid), procs.push({ pid: r.pid, start: r.start });
     if (r.t === 'end') {
       end = r;
       afterEnd = false;
     } else if (end && r.t !== 'run') afterEnd = true;
   }
   const inFlight = [...intents.keys()].filter((id) => !results.has(id));
-  return { runId: header.runId, path, header, status: end && !afterEnd ? end.status : 'interrupted', results, intents, inFlight, pids, truncated: j.truncated, end };
+  return { runId: header.runId, path, header, status: end && !afterEnd ? end.status : 'interrupted', results, intents, inFlight, pids, procs, corrupt: j.corrupt, uncertain: j.corrupt.length > 0, truncated: j.truncated, end };
 }
 
 export class JournalStore {
