@@ -9,10 +9,29 @@ export interface CliIO {
 
 export const EXIT = { ok: 0, failure: 1, invalid: 2, refused: 2, changesPending: 3 } as const;
 
+/**
+ * Writes to a stream whose reader may be gone (`zsplit apply ... | head`, a dropped SSH session):
+ * EPIPE and the like end the output, never the run (an apply goes on and journals its end).
+ */
+function safeWriter(stream: NodeJS.WriteStream): (t: string) => void {
+  let broken = false;
+  stream.on('error', () => {
+    broken = true;
+  });
+  return (t) => {
+    if (broken || stream.destroyed) return;
+    try {
+      stream.write(t);
+    } catch {
+      broken = true;
+    }
+  };
+}
+
 export function processIO(): CliIO {
   return {
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
+    out: safeWriter(process.stdout),
+    err: safeWriter(process.stderr),
     isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI,
     env: process.env,
     cwd: process.cwd(),
