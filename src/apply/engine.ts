@@ -10,7 +10,7 @@ import type { Executor, ZimbraTool } from '../exec/types.js';
 import type { Zmprov } from '../exec/zmprov.js';
 import { ZmprovError } from '../exec/zmprov.js';
 import type { BatchResult } from '../zimbra/parse.js';
-import type { JournalRecord, JournalStore, RunInfo, StepStatus } from '../journal/journal.js';
+import type { EndStatus, JournalRecord, JournalStore, RunInfo, StepStatus } from '../journal/journal.js';
 import { HOST, Journal, JournalWriteError, now, operator, redactArgv, redactPlan } from '../journal/journal.js';
 import { TargetLock } from '../journal/lock.js';
 import { processStart, waitForOrphans } from '../journal/orphan.js';
@@ -523,7 +523,9 @@ class Run {
     }
     const counts = { applied: 0, unchanged: 0, skipped: 0, 'not-applicable': 0, failed: 0, manual: 0 } as Record<StepStatus, number>;
     for (const st of this.status.values()) counts[st]++;
-    const end = outcome === 'rollback-requested' ? 'stopped' : outcome;
+    // A reconciliation keeps how the run had ended (a completed run with a damaged journal stays completed).
+    const prior = this.o.resume?.status;
+    const end: EndStatus = this.o.reconcileOnly && prior && prior !== 'interrupted' ? prior : outcome === 'rollback-requested' ? 'stopped' : outcome;
     this.journal.append({ t: 'end', status: end, time: now(), summary: counts });
     this.emit({ type: 'phase', phase: 'done', message: outcome });
     return {

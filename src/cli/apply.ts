@@ -359,17 +359,23 @@ export async function abandonCommand(flags: Flags, _positionals: string[], io: C
 
 export async function statusCommand(flags: Flags, _positionals: string[], io: CliIO): Promise<number> {
   const store = new JournalStore(stateDir(flags, io));
-  const runs = store.runs();
+  const { runs, broken } = store.scan();
+  const lines = (n: number[]) => `${n.slice(0, 20).join(', ')}${n.length > 20 ? `, ... (${n.length} in all)` : ''}`;
   if (flags.json) {
-    io.out(JSON.stringify(runs.map((r) => ({ runId: r.runId, kind: r.header.kind, of: r.header.of, job: r.header.job, target: r.header.target, operator: r.header.operator, time: r.header.time, status: r.status, counts: r.end?.summary, inFlight: r.inFlight, truncated: Boolean(r.truncated) })), null, 2) + '\n');
+    const listed = runs.map((r) => ({ runId: r.runId, kind: r.header.kind, of: r.header.of, job: r.header.job, target: r.header.target, operator: r.header.operator, time: r.header.time, status: r.status, counts: r.end?.summary, inFlight: r.inFlight, truncated: Boolean(r.truncated), unreadableLines: r.corrupt }));
+    const damaged = broken.map((b) => ({ runId: b.runId, status: 'unreadable', reason: b.reason, unreadableLines: b.corrupt, path: b.path }));
+    io.out(JSON.stringify([...listed, ...damaged], null, 2) + '\n');
     return EXIT.ok;
   }
-  if (runs.length === 0) io.out(`no runs in ${store.runsDir}\n`);
+  if (runs.length === 0 && broken.length === 0) io.out(`no runs in ${store.runsDir}\n`);
+  for (const b of broken)
+    io.out(`${b.runId}  UNREADABLE: ${b.reason}${b.corrupt.length ? ` (unreadable line(s): ${lines(b.corrupt)})` : ''}\n    zsplit cannot resume or roll it back; its readable lines still list what it changed: ${b.path}\n`);
   for (const r of runs) {
     const c = r.end?.summary;
     io.out(`${r.runId}  ${r.header.kind}${r.header.of ? ` of ${r.header.of}` : ''}  ${r.header.job}  ${r.header.target}  ${r.status.toUpperCase()}  by ${r.header.operator}${c ? `  (${c.applied} applied, ${c.unchanged} unchanged, ${c.failed} failed)` : ''}\n`);
     if (r.inFlight.length) io.out(`    in flight when it stopped: ${r.inFlight.join(', ')}\n`);
     if (r.truncated) io.out('    its journal ends with a line cut short by a crash\n');
+    if (r.corrupt.length) io.out(`    unreadable journal line(s): ${lines(r.corrupt)}; resume and rollback re-probe every step without a readable record\n`);
     if (r.status === 'abandoned') io.out(`    abandoned${r.end?.operator ? ` by ${r.end.operator}` : ''}${r.end?.reason ? `: ${r.end.reason}` : ''}${applied(r) ? `; its ${applied(r)} change(s) stay (zsplit rollback --run ${r.runId} undoes them)` : ''}\n`);
     else if (r.header.kind === 'apply' && (r.status === 'interrupted' || r.status === 'stopped' || r.status === 'failed')) {
       const why = r.status === 'interrupted' ? 'it was cut off (killed, crashed or disconnected) without recording its end' : `it ${r.status === 'failed' ? 'failed' : 'was stopped'}`;

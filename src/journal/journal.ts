@@ -171,22 +171,56 @@ export interface ReadJournal {
   corrupt: number[];
 }
 
+const RECORD_TYPES = new Set(['run', 'intent', 'spawn', 'result', 'end']);
+
+/** A parsed line that has the shape of a record (valid JSON that is not one counts as unreadable). */
+function asRecord(v: unknown): JournalRecord | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const r = v as Record<string, unknown>;
+  if (typeof r.t !== 'string' || !RECORD_TYPES.has(r.t)) return undefined;
+  if ((r.t === 'intent' || r.t === 'result') && typeof r.step !== 'string') return undefined;
+  if (r.t === 'spawn' && !Number.isInteger(r.pid)) return undefined;
+  if (r.t === 'run' && (typeof r.runId !== 'string' || !r.plan || typeof r.plan !== 'object' || !Array.isArray((r.plan as { steps?: unknown }).steps))) return undefined;
+  return v as JournalRecord;
+}
+
+/** Reads a journal (never through a symlink). Every unreadable line is reported by its number. */
 export function readJournal(path: string): ReadJournal {
-  const text = readFileSync(path, 'utf8');
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  let text: string;
+  try {
+    text = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
   const lines = text.split('\n');
   const records: JournalRecord[] = [];
   const corrupt: number[] = [];
   let truncated: string | undefined;
   lines.forEach((line, i) => {
     if (line === '') return;
+    let rec: JournalRecord | undefined;
     try {
-      records.push(JSON.parse(line) as JournalRecord);
+      rec = asRecord(JSON.parse(line));
     } catch {
-      if (i === lines.length - 1) truncated = line.slice(0, 80);
-      else corrupt.push(i + 1);
+      // A last line without its newline was cut short by a crash: reported, and harmless (its change was never sent, or it is re-probed).
+      if (i === lines.length - 1) {
+        truncated = line.slice(0, 80);
+        return;
+      }
     }
+    if (rec) records.push(rec);
+    else corrupt.push(i + 1);
   });
   return { records, truncated, corrupt };
+}
+
+/** A file in runs/ that is not a readable run: listed by `status`, never silently dropped. */
+export interface BrokenRun {
+  runId: string;
+  path: string;
+  reason: string;
+  corrupt: number[];
 }
 
 export interface RunInfo {
@@ -262,11 +296,29 @@ export class JournalStore {
 
   /** All runs, oldest first. */
   runs(): RunInfo[] {
-    return readdirSync(this.runsDir)
-      .filter((f) => f.endsWith('.jsonl'))
-      .sort()
-      .map((f) => runInfo(join(this.runsDir, f)))
-      .filter((r): r is RunInfo => r !== undefined);
+    return this.scan().runs;
+  }
+
+  /** Every run, and every journal that cannot be read as one (no readable header, a symlink, unreadable). */
+  scan(): { runs: RunInfo[]; broken: BrokenRun[] } {
+    const runs: RunInfo[] = [];
+    const broken: BrokenRun[] = [];
+    for (const f of readdirSync(this.runsDir).filter((x) => x.endsWith('.jsonl')).sort()) {
+      const path = join(this.runsDir, f);
+      const runId = f.slice(0, -'.jsonl'.length);
+      try {
+        const r = runInfo(path);
+        if (r) runs.push(r);
+        else {
+          const j = readJournal(path);
+          broken.push({ runId, path, corrupt: j.corrupt, reason: j.corrupt.includes(1) || j.records.length ? 'its first line (the run and its plan) cannot be read' : 'it holds no run record' });
+        }
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        broken.push({ runId, path, corrupt: [], reason: code === 'ELOOP' ? 'it is a symbolic link (not followed)' : code === 'ENOENT' ? 'it is a dangling symbolic link' : `it cannot be read (${code ?? (e as Error).message})` });
+      }
+    }
+    return { runs, broken };
   }
 
   run(runId: string): RunInfo | undefined {
