@@ -125,20 +125,7 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
     if (o.listAccounts) observed.accounts = (await Promise.all(input.answers.domains.map((d) => o.zmprov.listAccounts(d)))).flat();
     emit({ type: 'phase', phase: 'plan', message: 'Planning against the current values' });
     const p = o.replan(observed);
-    if (o.checkStale) {
-      const fresh = new Map(p.steps.map((s) => [s.id, s]));
-      // A saved plan is applied only as it was reviewed: its commands must be the ones its
-      // answers produce (an edited file, or one from another zsplit version, is refused).
-      const cmds = (s: Step | undefined) => JSON.stringify(s && (s.argv ?? s.reloadArgv ?? s.manual?.commands));
-      const edited = input.steps.filter((s) => fresh.has(s.id) && cmds(s) !== cmds(fresh.get(s.id))).map((s) => s.id);
-      const missing = input.steps.filter((s) => !fresh.has(s.id)).map((s) => s.id);
-      if (edited.length || missing.length)
-        throw new StalePlan([], `the plan file's commands differ from what its answers produce (edited by hand, or made by another zsplit version): ${[...edited, ...missing].slice(0, 10).join(', ')}. Plan again and review the new preview.`);
-      const diffs = input.steps
-        .filter((s) => s.before !== undefined && fresh.get(s.id)?.before !== undefined && JSON.stringify(fresh.get(s.id)!.before) !== JSON.stringify(s.before))
-        .map((s) => ({ step: s, planned: s.before, now: fresh.get(s.id)!.before as Before }));
-      if (diffs.length) throw new StalePlan(diffs);
-    }
+    if (o.checkStale) checkSavedPlan(input, p);
     const records: JournalRecord[] = [];
     if (!o.resume)
       records.push({
@@ -171,6 +158,41 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
     journal.close();
     lock.release();
   }
+}
+
+/**
+ * A saved plan is applied only as it was reviewed: every step its answers produce must be in the
+ * file, with the same commands and the same fields (an edited file, or one from another zsplit
+ * version, is refused); a before-value that changed on the server since is a stale plan.
+ */
+export function checkSavedPlan(input: Plan, fresh: Plan): void {
+  const byId = new Map(fresh.steps.map((s) => [s.id, s]));
+  const saved = new Set(input.steps.map((s) => s.id));
+  const j = (v: unknown) => JSON.stringify(v ?? null);
+  const FIELDS = ['kind', 'entry', 'change', 'argv', 'reloadArgv', 'manual', 'probe', 'onlyIf', 'requires', 'reload', 'bulk'] as const;
+  const edited: string[] = [];
+  for (const s of input.steps) {
+    const f = byId.get(s.id);
+    if (!f) {
+      edited.push(`${s.id} (not a step of this plan)`);
+      continue;
+    }
+    const bad: string[] = FIELDS.filter((k) => j(s[k]) !== j(f[k]));
+    // desired and inverse follow from the before-value: compared where the server still holds it.
+    if (j(s.before) === j(f.before)) bad.push(...(['desired', 'inverse'] as const).filter((k) => j(s[k]) !== j(f[k])));
+    if (bad.length) edited.push(`${s.id} (${bad.join(', ')})`);
+  }
+  const removed = fresh.steps.filter((s) => !saved.has(s.id)).map((s) => `${s.id} (missing from the file)`);
+  const hasBefore = input.steps.some((s) => s.kind === 'zmprov' && s.before !== undefined);
+  if (typeof input.observed !== 'boolean' || (input.observed === false && hasBefore) || (input.observed === true && input.steps.some((s) => s.kind === 'zmprov' && s.before === undefined)))
+    edited.push('observed (does not match the steps)');
+  const bad = [...removed, ...edited];
+  if (bad.length)
+    throw new StalePlan([], `the plan file differs from what its answers produce (edited by hand, steps removed, or made by another zsplit version): ${bad.slice(0, 10).join('; ')}${bad.length > 10 ? `; and ${bad.length - 10} more` : ''}. Plan again and review the new preview.`);
+  const diffs = input.steps
+    .filter((s) => s.before !== undefined && byId.get(s.id)?.before !== undefined && j(byId.get(s.id)!.before) !== j(s.before))
+    .map((s) => ({ step: s, planned: s.before, now: byId.get(s.id)!.before as Before }));
+  if (diffs.length) throw new StalePlan(diffs);
 }
 
 /** Appends, returning the journal's write error instead of throwing it. */

@@ -182,7 +182,8 @@ async function applyWithSignals(flags: Flags, positionals: string[], io: CliIO, 
     requireApproval(flags, io, 'resuming');
     io.err(`-- resuming run ${run.runId} (${run.header.job}, started ${run.header.time}); in flight: ${run.inFlight.join(', ') || 'none'}\n`);
     const p = run.header.plan;
-    const r = await engineErrors(io, () => applyPlan(p, { ...common, resume: run, listAccounts: p.job === 'unsplit', replan: replanFor(p, flags) }));
+    // The flow check sees the server as it is: the same account listing as the run's first start.
+    const r = await engineErrors(io, () => applyPlan(p, { ...common, resume: run, listAccounts: needsAccountList(p.job, p.answers), replan: replanFor(p, flags) }));
     return typeof r === 'number' ? r : report(r, io);
   }
   try {

@@ -270,6 +270,17 @@ export function runInfo(path: string): RunInfo | undefined {
   return { runId: header.runId, path, header, status: end && !afterEnd ? end.status : 'interrupted', results, intents, inFlight, pids, procs, corrupt: j.corrupt, uncertain: j.corrupt.length > 0, truncated: j.truncated, end };
 }
 
+/** Run ids in the order they were made: `<stamp>-<kind>[-<n>]`, the counter compared as a number. */
+export function compareRunIds(a: string, b: string): number {
+  const split = (id: string) => {
+    const m = /^(.*?)(?:-(\d+))?$/.exec(id)!;
+    return [m[1], m[2] ? Number(m[2]) : 1] as const;
+  };
+  const [ab, an] = split(a);
+  const [bb, bn] = split(b);
+  return ab < bb ? -1 : ab > bb ? 1 : an - bn;
+}
+
 export class JournalStore {
   readonly runsDir: string;
 
@@ -303,7 +314,7 @@ export class JournalStore {
   scan(): { runs: RunInfo[]; broken: BrokenRun[] } {
     const runs: RunInfo[] = [];
     const broken: BrokenRun[] = [];
-    for (const f of readdirSync(this.runsDir).filter((x) => x.endsWith('.jsonl')).sort()) {
+    for (const f of readdirSync(this.runsDir).filter((x) => x.endsWith('.jsonl'))) {
       const path = join(this.runsDir, f);
       const runId = f.slice(0, -'.jsonl'.length);
       try {
@@ -318,6 +329,9 @@ export class JournalStore {
         broken.push({ runId, path, corrupt: [], reason: code === 'ELOOP' ? 'it is a symbolic link (not followed)' : code === 'ENOENT' ? 'it is a dangling symbolic link' : `it cannot be read (${code ?? (e as Error).message})` });
       }
     }
+    // Oldest first: by start time, then by the id's counter (`X-apply` before `X-apply-2`, which a plain sort of the file names reverses).
+    runs.sort((a, b) => (a.header.time < b.header.time ? -1 : a.header.time > b.header.time ? 1 : compareRunIds(a.runId, b.runId)));
+    broken.sort((a, b) => compareRunIds(a.runId, b.runId));
     return { runs, broken };
   }
 

@@ -375,8 +375,8 @@ export class WizardController {
       }
       input = resume.header.plan;
       replan = replanFor(input, flags);
-      // As `zsplit apply --resume`.
-      listAccounts = input.job === 'unsplit';
+      // As `zsplit apply --resume`: the flow check sees the server as it is.
+      listAccounts = needsAccountList(input.job, input.answers);
     } else {
       undoOf = this.store.run(source.runId);
       if (!undoOf) {

@@ -71,3 +71,15 @@ describe('damaged journal', () => {
     expect(st.out).toMatch(/COMPLETED/);
   }, 60_000);
 });
+
+describe('run order', () => {
+  it('runs made in the same second are listed oldest first (X-apply before X-apply-2 and X-apply-10)', async () => {
+    const { JournalStore } = await import('../../src/journal/journal.js');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const store = new JournalStore(mkdtempSync(join(tmpdir(), 'zsplit-order-')));
+    const header = (runId: string) => JSON.stringify({ t: 'run', runId, kind: 'apply', job: 'setup', target: 'local', executor: 'x', planHash: 'h', operator: 'o', host: 'h', version: 'v', time: '2026-01-01T00:00:00.000Z', plan: { steps: [] } });
+    for (const id of ['20260101T000000Z-apply-10', '20260101T000000Z-apply-2', '20260101T000000Z-apply']) writeFileSync(join(store.runsDir, `${id}.jsonl`), header(id) + '\n');
+    expect(store.runs().map((r) => r.runId)).toEqual(['20260101T000000Z-apply', '20260101T000000Z-apply-2', '20260101T000000Z-apply-10']);
+  });
+});
