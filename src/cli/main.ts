@@ -46,6 +46,11 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       io.err(`zsplit: ${e.message}\n`);
       return EXIT.invalid;
     }
+    if (e instanceof Error && e.name === 'StateDirError') {
+      const refused = (e as Error & { refused?: boolean }).refused !== false;
+      io.err(`zsplit: ${refused ? 'refused: ' : ''}${e.message}\n`);
+      return refused ? EXIT.refused : EXIT.failure;
+    }
     const known = operatorMessage(e) ?? (e instanceof Error && e.name === 'JournalWriteError' ? e.message : undefined);
     io.err(known ? `zsplit: ${known}\n` : `zsplit: ${(e as Error).stack ?? e}\n`);
     return EXIT.failure;

@@ -2,8 +2,9 @@
  * The write-ahead journal: one append-only JSONL file per run, fsynced before the action it
  * announces. It is also the audit log and the source of rollbacks and resumes.
  */
-import { closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
+import { privateDir } from './statedir.js';
 import { join } from 'node:path';
 import type { Plan } from '../plan/step.js';
 import type { Before } from '../plan/step.js';
@@ -286,7 +287,8 @@ export class JournalStore {
 
   constructor(readonly stateDir: string) {
     this.runsDir = join(stateDir, 'runs');
-    mkdirSync(this.runsDir, { recursive: true, mode: 0o700 });
+    privateDir(stateDir, 'state dir', false);
+    privateDir(this.runsDir, 'journal dir', true);
   }
 
   newRunId(kind: 'apply' | 'rollback'): string {

@@ -1,5 +1,6 @@
 /** One run per target at a time: an O_EXCL lock file that names its holder. */
-import { closeSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { privateDir } from './statedir.js';
+import { closeSync, fsyncSync, linkSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,7 +34,7 @@ export class TargetLock {
 
   constructor(stateDir: string, target: string) {
     const dir = join(stateDir, 'locks');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    privateDir(dir, 'lock dir', true);
     this.path = join(dir, `${target.replace(/[^A-Za-z0-9@._-]/g, '_')}.lock`);
   }
 

@@ -1,7 +1,9 @@
 // "Refused or handled, not crashed" (issue 11): each hostile input or environment gets a clear
 // refusal naming what is wrong, and nothing is applied.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { Journal, JournalWriteError } from '../../src/journal/journal.js';
+import { OrphanRunning, processStart, waitForOrphans } from '../../src/journal/orphan.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accountLines, BIN, primaryAnswers, SECONDARY_ANSWERS, simWorld } from '../helpers/sim.js';
@@ -68,7 +70,7 @@ describe('operator errors get a message, not a stack trace', () => {
     const w = simWorld();
     const ro = join(w.dir, 'ro');
     mkdirSync(ro);
-    const r0 = spawnSyncOk('mount', ['-t', 'tmpfs', '-o', 'size=64k,ro', 'tmpfs', ro]);
+    const r0 = spawnSyncOk('mount', ['-t', 'tmpfs', '-o', 'size=64k,ro,mode=0700', 'tmpfs', ro]);
     if (!r0) return; // no mounting here: the root user ignores mode bits, so nothing else makes a read-only dir
     try {
       const a = zsplitRaw(['status', '--state-dir', ro], w.env);
@@ -98,3 +100,57 @@ function zsplitRaw(args: string[], env: NodeJS.ProcessEnv) {
   const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
+
+describe('the state dir is trusted only when private', () => {
+  it('refuses a state dir writable by others, a runs/ that is a symlink, a state dir owned by someone else', () => {
+    const w = simWorld();
+    const dir = join(w.dir, 'state');
+    mkdirSync(dir, { mode: 0o700 });
+    chmodSync(dir, 0o777);
+    let a = zsplitRaw(['status', '--state-dir', dir], w.env);
+    expect(a.code, a.err).toBe(2);
+    expect(a.err).toMatch(/can be written by everyone \(mode 777\): refused; run chmod go-w/);
+    chmodSync(dir, 0o700);
+    symlinkSync(join(w.dir), join(dir, 'runs'));
+    a = zsplitRaw(['status', '--state-dir', dir], w.env);
+    expect(a.code, a.err).toBe(2);
+    expect(a.err).toMatch(/journal dir .*runs is a symbolic link: refused/);
+    rmSync(join(dir, 'runs'));
+    if (process.geteuid?.() === 0) {
+      chownSync(dir, 65534, 65534);
+      a = zsplitRaw(['status', '--state-dir', dir], w.env);
+      expect(a.code, a.err).toBe(2);
+      expect(a.err).toMatch(/belongs to uid 65534/);
+    }
+  });
+
+  it('a journal is never written through a symlink (O_NOFOLLOW) nor over an existing file (O_EXCL)', () => {
+    const w = simWorld();
+    const target = join(w.dir, 'victim');
+    writeFileSync(target, 'keep\n');
+    const link = join(w.dir, 'j.jsonl');
+    symlinkSync(target, link);
+    const j = new Journal(link);
+    expect(() => j.append({ t: 'end', status: 'stopped', time: 'x' })).toThrow(JournalWriteError);
+    expect(() => new Journal(target).create()).toThrow(/EEXIST/);
+    expect(readFileSync(target, 'utf8')).toBe('keep\n');
+  });
+});
+
+describe('orphaned zmprov', () => {
+  it('is waited for with a timeout, and only while the pid is still that process', async () => {
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    await new Promise((r) => child.once('spawn', r));
+    const pid = child.pid!;
+    const start = processStart(pid);
+    expect(start).toBeDefined();
+    const t0 = Date.now();
+    await expect(waitForOrphans([{ pid, start }], 300)).rejects.toThrow(OrphanRunning);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+    // The same pid with another start time is another process (a recycled pid): not waited for.
+    await waitForOrphans([{ pid, start: String(Number(start) + 1) }], 60_000);
+    child.kill('SIGKILL');
+    await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+    await waitForOrphans([{ pid, start }], 60_000);
+  });
+});
