@@ -123,6 +123,10 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
     emit({ type: 'batch', kind: 'probe', lines: reqs.length });
     const observed = await o.zmprov.probe(reqs);
     if (o.listAccounts) observed.accounts = (await Promise.all(input.answers.domains.map((d) => o.zmprov.listAccounts(d)))).flat();
+    // A server zsplit would change must exist: an unknown --zimbra-host is refused before any change.
+    const noServer = [...new Set(input.steps.filter((s) => s.kind === 'zmprov' && s.entry?.kind === 'server' && observed.entries[entryKey(s.entry)] === null).map((s) => s.entry!.name))];
+    if (noServer.length && !o.reconcileOnly)
+      throw new StalePlan([], `--zimbra-host: no such server on this Zimbra: ${noServer.join(', ')} (zmprov gas lists the servers). Nothing was applied.`);
     emit({ type: 'phase', phase: 'plan', message: 'Planning against the current values' });
     const p = o.replan(observed);
     if (o.checkStale) checkSavedPlan(input, p);

@@ -1,5 +1,4 @@
 /** `zsplit apply`, `zsplit rollback`, `zsplit status`: the engine without a terminal UI. */
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Decision, EngineEvent, EngineOptions, Question, Summary } from '../apply/engine.js';
 import { applyPlan, hasDelete, StalePlan } from '../apply/engine.js';
@@ -18,7 +17,7 @@ import type { Observed, Plan } from '../plan/index.js';
 import { PLAN_SCHEMA, renderText, stepCommand } from '../plan/render.js';
 import { showValues } from '../plan/step.js';
 import type { Flags } from './args.js';
-import { UsageError } from './args.js';
+import { readInputFile, UsageError } from './args.js';
 import { VERSION } from './help.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './io.js';
@@ -29,8 +28,9 @@ import { detectZimbra, makeExecutor, stateDir } from './target.js';
 export function loadPlanFile(path: string): Plan {
   let json: Plan & { format?: string };
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(readInputFile(path, '--plan'));
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`--plan: cannot read ${path}: ${(e as Error).message}`, '--plan');
   }
   if (json.format !== PLAN_SCHEMA) throw new UsageError(`--plan: ${path} is not a zsplit plan (expected "format": "${PLAN_SCHEMA}")`, '--plan');
@@ -253,8 +253,14 @@ export function finishRollback(run: RunInfo, s: Summary, to?: string): void {
   if (s.status === 'completed' && !to) new Journal(run.path).append({ t: 'end', status: 'rolled-back', time: now() });
 }
 
+/** `--run ''` or `--to ''` is a mistake (an unset variable), never "the newest run" or "everything". */
+function nonEmpty(flags: Flags, ...names: ('run' | 'to')[]): void {
+  for (const n of names) if (flags[n] !== undefined && flags[n]!.trim() === '') throw new UsageError(`--${n}: empty; give a run id or a step id (zsplit status lists them)`, `--${n}`);
+}
+
 function pickRun(store: JournalStore, flags: Flags, target: string): RunInfo {
-  if (flags.run) {
+  nonEmpty(flags, 'run', 'to');
+  if (flags.run !== undefined) {
     const r = store.run(flags.run);
     if (!r) throw new UsageError(`--run: no run ${flags.run}; zsplit status lists them`, '--run');
     if (r.header.kind !== 'apply') throw new UsageError(`--run: ${flags.run} is a rollback, not an apply run`, '--run');
@@ -330,6 +336,7 @@ async function rollbackWithSignals(flags: Flags, io: CliIO, shouldStop: () => bo
 
 /** `zsplit abandon [--run ID] --yes`: a stopped run is recorded as abandoned and no longer offered for resume. */
 export async function abandonCommand(flags: Flags, _positionals: string[], io: CliIO): Promise<number> {
+  nonEmpty(flags, 'run');
   const dir = stateDir(flags, io);
   const store = new JournalStore(dir);
   let runId = flags.run;

@@ -29,7 +29,7 @@ export function makeExecutor(flags: Flags, io: CliIO): Executor {
   if (flags.rehearsal) return new RehearsalExecutor(rehearsalStatePath(flags, io), { startDelayMs: simDelay(io), env: io.env });
   if (target.startsWith('ssh://')) {
     const t = parseSshTarget(target);
-    if (!t) throw new UsageError(`--target: "${target}" is not ssh://user@host[:port]`, '--target');
+    if (!t) throw new UsageError(`--target: "${target}" is not ssh://user@host[:port] (user and host may not start with "-", port 1-65535)`, '--target');
     return new SshExecutor(t, { ...paths, runAs });
   }
   if (target !== 'local') throw new UsageError(`--target: "${target}" must be local or ssh://user@host[:port]`, '--target');

@@ -1,9 +1,11 @@
 // "Refused or handled, not crashed" (issue 11): each hostile input or environment gets a clear
 // refusal naming what is wrong, and nothing is applied.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { Journal, JournalWriteError } from '../../src/journal/journal.js';
 import { OrphanRunning, processStart, waitForOrphans } from '../../src/journal/orphan.js';
+import { readInputFile } from '../../src/cli/args.js';
+import { parseSshTarget } from '../../src/exec/ssh.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accountLines, BIN, primaryAnswers, SECONDARY_ANSWERS, simWorld } from '../helpers/sim.js';
@@ -152,5 +154,97 @@ describe('orphaned zmprov', () => {
     child.kill('SIGKILL');
     await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
     await waitForOrphans([{ pid, start }], 60_000);
+  });
+});
+
+describe('the generated sh script', () => {
+  it('quotes its temporary batch file and removes it when the batch fails', () => {
+    const w = simWorld();
+    const accounts = w.file('a.txt', accountLines(12, 'b'));
+    const out = join(w.dir, 'p.sh');
+    const fake = w.file('fake-zmprov', '#!/bin/sh\necho "fake zmprov $*" >&2\nexit 1\n');
+    chmodSync(fake, 0o755);
+    const r = w.zsplit(['plan', 'setup', ...primaryAnswers(accounts), '--format', 'sh', '--out', out, '--run-as', 'current']);
+    expect(r.code, r.err).toBe(0);
+    const script = readFileSync(out, 'utf8').replace(/(^|\n)zmprov /g, `$1${fake} `).replace(/'zmprov' -v -f/g, `'${fake}' -v -f`);
+    expect(script).toContain('trap \'rm -f "$batch"\' EXIT');
+    const before = new Set(readdirSync('/tmp').filter((f) => f.startsWith('zsplit-batch.')));
+    const run = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/fake zmprov -v -f \/tmp\/zsplit-batch\./);
+    expect(readdirSync('/tmp').filter((f) => f.startsWith('zsplit-batch.') && !before.has(f))).toEqual([]);
+  });
+});
+
+describe('hostile flag values are refused naming the flag, nothing applied', () => {
+  it('--config: wrong types and unknown keys (nearest key suggested)', () => {
+    const w = simWorld();
+    const base = { domain: 'example.com', role: 'secondary', zimbraHost: 'zimbra.example.com', peerHost: 'mail.example.com', peerKind: 'postfix', peerIp: '10.0.0.0/8' };
+    let cfg = w.file('c1.json', JSON.stringify({ ...base, allowWideNetwork: 'false' }));
+    let r = w.zsplit(['plan', 'setup', '--config', cfg]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--config: .*"allowWideNetwork" must be true or false/);
+    cfg = w.file('c2.json', JSON.stringify({ ...base, alowWideNetwork: true }));
+    r = w.zsplit(['plan', 'setup', '--config', cfg]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown key "alowWideNetwork"; did you mean "allowWideNetwork"\?/);
+    cfg = w.file('c3.json', JSON.stringify({ ...base, peerPort: [25] }));
+    r = w.zsplit(['plan', 'setup', '--config', cfg]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/"peerPort" must be a port number/);
+  });
+
+  it('input files: devices, FIFOs and directories refused; size limited', () => {
+    const w = simWorld();
+    for (const [path, what] of [['/dev/zero', 'a device'], [w.dir, 'a directory']] as const) {
+      const r = w.zsplit(['plan', 'setup', '--role', 'primary', '--domain', 'example.com', '--zimbra-host', 'z.example.com', '--peer-host', 'mail.example.com', '--peer-kind', 'postfix', '--peer-accounts', path]);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toContain(`--peer-accounts: ${path} is ${what}`);
+    }
+    const fifo = join(w.dir, 'fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const r = w.zsplit(['plan', 'cutover', '--users', fifo]);
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toContain(`--users: ${fifo} is a FIFO`);
+    expect(() => readInputFile(w.file('big.txt', 'x'.repeat(2000)), '--users', 1000)).toThrow(/more than the 1000 allowed/);
+  });
+
+  it("--run '' and --to '' are errors, not the newest run", () => {
+    const w = simWorld();
+    for (const args of [['rollback', '--run', '', '--yes'], ['rollback', '--to', '', '--yes'], ['abandon', '--run', '', '--yes']]) {
+      const r = w.zsplit(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toMatch(/--(run|to): empty/);
+    }
+  });
+
+  it('--target ssh:// with an option-like user or host, or a port out of range', () => {
+    const w = simWorld();
+    for (const t of ['ssh://-Jx@host', 'ssh://root@-oProxyCommand=x', 'ssh://root@host:0', 'ssh://root@host:65536', 'ssh://root@host:99999']) {
+      const a = w.zsplit(['apply', 'setup', ...SECONDARY_ANSWERS, '--target', t, '--yes']);
+      expect(a.code, t).toBe(2);
+      expect(a.err).toMatch(/--target: .* is not ssh:\/\/user@host/);
+    }
+    expect(parseSshTarget('ssh://zimbra@mail.example.com:2222')).toEqual({ user: 'zimbra', host: 'mail.example.com', port: 2222 });
+  });
+
+  it('trace validates its address', () => {
+    const w = simWorld();
+    for (const a of ['not-an-address', 'a b@example.com', 'x@@example.com']) {
+      const r = w.zsplit(['trace', a, ...SECONDARY_ANSWERS]);
+      expect(r.code, a).toBe(2);
+      expect(r.err).toMatch(/ADDRESS: /);
+    }
+  });
+
+  it('an unknown --zimbra-host is caught by the probe before any change', () => {
+    const w = simWorld();
+    w.zmprov('gacf', 'zimbraMtaRelayHost');
+    const before = w.state();
+    const args = SECONDARY_ANSWERS.map((a) => (a === 'zimbra.example.com' ? 'nosuch.example.com' : a));
+    const r = w.zsplit(['apply', 'setup', ...args, '--yes']);
+    expect(r.code, r.err + r.out).toBe(2);
+    expect(r.err).toMatch(/--zimbra-host: no such server on this Zimbra: nosuch.example.com/);
+    expect(w.state()).toBe(before);
   });
 });
