@@ -182,8 +182,8 @@ export function checkSavedPlan(input: Plan, fresh: Plan): void {
       continue;
     }
     const bad: string[] = FIELDS.filter((k) => j(s[k]) !== j(f[k]));
-    // desired and inverse follow from the before-value: compared where the server still holds it.
-    if (j(s.before) === j(f.before)) bad.push(...(['desired', 'inverse'] as const).filter((k) => j(s[k]) !== j(f[k])));
+    // desired and inverse follow from the before-value: compared where the plan was made against the server and it still holds that value.
+    if (s.before !== undefined && j(s.before) === j(f.before)) bad.push(...(['desired', 'inverse'] as const).filter((k) => j(s[k]) !== j(f[k])));
     if (bad.length) edited.push(`${s.id} (${bad.join(', ')})`);
   }
   const removed = fresh.steps.filter((s) => !saved.has(s.id)).map((s) => `${s.id} (missing from the file)`);
@@ -192,7 +192,7 @@ export function checkSavedPlan(input: Plan, fresh: Plan): void {
     edited.push('observed (does not match the steps)');
   const bad = [...removed, ...edited];
   if (bad.length)
-    throw new StalePlan([], `the plan file differs from what its answers produce (edited by hand, steps removed, or made by another zsplit version): ${bad.slice(0, 10).join('; ')}${bad.length > 10 ? `; and ${bad.length - 10} more` : ''}. Plan again and review the new preview.`);
+    throw new StalePlan([], `the plan file's commands differ from what its answers produce (edited by hand, steps removed, or made by another zsplit version): ${bad.slice(0, 10).join('; ')}${bad.length > 10 ? `; and ${bad.length - 10} more` : ''}. Plan again and review the new preview.`);
   const diffs = input.steps
     .filter((s) => s.before !== undefined && byId.get(s.id)?.before !== undefined && j(byId.get(s.id)!.before) !== j(s.before))
     .map((s) => ({ step: s, planned: s.before, now: byId.get(s.id)!.before as Before }));

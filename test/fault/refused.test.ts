@@ -47,7 +47,7 @@ describe('a saved plan is applied only as reviewed', () => {
     writeFileSync(planFile, JSON.stringify(json));
     const a = w.zsplit(['apply', '--plan', planFile, '--yes']);
     expect(a.code, a.err).toBe(2);
-    expect(a.err).toMatch(new RegExp(`refused: the plan file differs.*${field}`));
+    expect(a.err).toMatch(new RegExp(`refused: the plan file's commands differ.*${field}`));
     expect(w.state()).toBe(before);
   }, 60_000);
 });
