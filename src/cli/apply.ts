@@ -280,8 +280,8 @@ export function needsReconcile(run: RunInfo): boolean {
  * Learns what an interrupted run really did (the probe a resume does, nothing sent) and journals
  * it, so the rollback undoes the changes whose results the run never recorded.
  */
-export async function reconcileRun(run: RunInfo, store: JournalStore, exec: Executor, io: CliIO, onEvent: (e: EngineEvent) => void): Promise<RunInfo> {
-  io.err(`-- run ${run.runId} was ${run.status === 'interrupted' ? 'cut off' : run.status}${run.inFlight.length ? ` with ${run.inFlight.length} step(s) in flight` : ''}${run.uncertain ? `; its journal has unreadable line(s) ${run.corrupt.slice(0, 10).join(', ')}` : ''}: reading what it really changed first\n`);
+export async function reconcileRun(run: RunInfo, store: JournalStore, exec: Executor, io: CliIO | undefined, onEvent: (e: EngineEvent) => void): Promise<RunInfo> {
+  io?.err(`-- run ${run.runId} was ${run.status === 'interrupted' ? 'cut off' : run.status}${run.inFlight.length ? ` with ${run.inFlight.length} step(s) in flight` : ''}${run.uncertain ? `; its journal has unreadable line(s) ${run.corrupt.slice(0, 10).join(', ')}` : ''}: reading what it really changed first\n`);
   await applyPlan(run.header.plan, { zmprov: new Zmprov(exec), exec, store, version: VERSION, onEvent, resume: run, reconcileOnly: true, replan: () => run.header.plan });
   return store.run(run.runId) ?? run;
 }
