@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Decision, EngineEvent, EngineOptions, Question, Summary } from '../apply/engine.js';
 import { applyPlan, hasDelete, StalePlan } from '../apply/engine.js';
 import type { Executor } from '../exec/types.js';
-import { Zmprov } from '../exec/zmprov.js';
+import { Zmprov, ZmprovError } from '../exec/zmprov.js';
 import { JournalStore, JournalWriteError, now, redactArgv } from '../journal/journal.js';
 import { OrphanRunning } from '../journal/orphan.js';
 import type { RunInfo } from '../journal/journal.js';
@@ -128,6 +128,13 @@ async function engineErrors<T>(io: CliIO, fn: () => Promise<T>): Promise<T | num
         `zsplit: stopped: ${e.message}.\n  No further change was sent: every change sent so far was announced in the journal first.\n` +
           `  Free space (or fix the cause), then continue with: zsplit apply --resume${run ? `   or undo with: zsplit rollback --run ${run}` : ''}\n`,
       );
+      return EXIT.failure;
+    }
+    if (e instanceof ZmprovError) {
+      // zmprov's own text, without the Java stack it may append.
+      const text = e.message.split('\n').filter((l) => !/^\s+at |^\s*\.\.\. \d+ more|^Caused by:|^com\.zimbra\.|^java\./.test(l)).slice(0, 6).join('\n');
+      const down = /zclient\.IO_ERROR|Connection refused/.test(e.message);
+      io.err(`zsplit: ${text}\n${down ? '  mailboxd is not answering (SOAP): check it with zmcontrol status, start it with zmmailboxdctl start, then try again. Nothing was changed by this step.\n' : ''}`);
       return EXIT.failure;
     }
     if (e instanceof OrphanRunning) {

@@ -248,3 +248,19 @@ describe('hostile flag values are refused naming the flag, nothing applied', () 
     expect(w.state()).toBe(before);
   });
 });
+
+describe('mailboxd down', () => {
+  it('a rollback that needs SOAP says mailboxd is down, without a stack trace, and changes nothing', () => {
+    const w = simWorld();
+    w.zmprov('gacf', 'zimbraMtaRelayHost');
+    const a = w.zsplit(['apply', 'setup', ...primaryAnswers(w.file('a.txt', 'u01@example.com\n')), '--yes']);
+    expect(a.code, a.err).toBe(0);
+    const after = w.state();
+    const r = w.zsplit(['rollback', '--yes'], { env: { ZSPLIT_SIM_SOAP_DOWN: '1' } });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/zclient.IO_ERROR/);
+    expect(r.err).toMatch(/mailboxd is not answering/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(w.state()).toBe(after);
+  });
+});
