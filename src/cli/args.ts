@@ -1,5 +1,5 @@
 /** Flags shared by the headless commands, and their mapping to raw answers. */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { RawAnswers } from '../model/validate.js';
 
@@ -48,6 +48,7 @@ export const OPTIONS = {
   refresh: { type: 'boolean' },
   run: { type: 'string' },
   to: { type: 'string' },
+  reason: { type: 'string' },
   from: { type: 'string' },
   pre: { type: 'boolean' },
   post: { type: 'boolean' },
@@ -73,11 +74,97 @@ export function parseFlags(argv: string[]) {
   }
 }
 
-function readText(path: string, flag: string): string {
+/** Largest input file read (an address list of ~1M lines); devices, FIFOs and directories are refused. */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/** Reads an input file the operator named: a regular file only, within MAX_INPUT_BYTES. */
+export function readInputFile(path: string, flag: string, maxBytes = MAX_INPUT_BYTES): string {
+  let fd: number;
   try {
-    return readFileSync(path, 'utf8');
+    // O_NONBLOCK: opening a FIFO must not wait for a writer before it can be refused.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     throw new UsageError(`${flag}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, flag);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UsageError(`${flag}: ${path} is ${st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file'}: give a regular file`, flag);
+    if (st.size > maxBytes) throw new UsageError(`${flag}: ${path} is ${st.size} bytes, more than the ${maxBytes} allowed`, flag);
+    const buf = Buffer.alloc(st.size);
+    let off = 0;
+    while (off < st.size) {
+      const n = readSync(fd, buf, off, st.size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return buf.subarray(0, off).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readText(path: string, flag: string): string {
+  return readInputFile(path, flag);
+}
+
+/** What --config may hold, and the type of each key. */
+const CONFIG_KEYS: Record<keyof RawAnswers, 'string' | 'strings' | 'boolean' | 'port'> = {
+  domain: 'strings',
+  role: 'string',
+  zimbraHost: 'strings',
+  mailboxHost: 'string',
+  zimbraVersion: 'string',
+  peerKind: 'string',
+  peerHost: 'string',
+  peerPort: 'port',
+  peerAddressClass: 'string',
+  peerTransport: 'string',
+  peerIp: 'strings',
+  peerAccounts: 'strings',
+  users: 'strings',
+  direction: 'string',
+  wave: 'string',
+  allowWideNetwork: 'boolean',
+  force: 'boolean',
+};
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const t = d[j];
+      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      prev = t;
+    }
+  }
+  return d[b.length];
+}
+
+/** Every key known and of its type: `"allowWideNetwork": "false"` must not count as true. */
+export function checkConfig(base: Record<string, unknown>, file: string): void {
+  const known = Object.keys(CONFIG_KEYS);
+  for (const [k, v] of Object.entries(base)) {
+    const type = CONFIG_KEYS[k as keyof RawAnswers];
+    if (!type) {
+      const near = known.map((x) => [x, editDistance(k, x)] as const).sort((a, b) => a[1] - b[1])[0];
+      throw new UsageError(`--config: ${file}: unknown key "${k}"${near && near[1] <= Math.max(2, Math.floor(k.length / 3)) ? `; did you mean "${near[0]}"?` : ''} (known: ${known.join(', ')})`, '--config');
+    }
+    if (v === null || v === undefined) continue;
+    const ok =
+      type === 'boolean'
+        ? typeof v === 'boolean'
+        : type === 'string'
+          ? typeof v === 'string'
+          : type === 'port'
+            ? typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v))
+            : typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+    if (!ok)
+      throw new UsageError(
+        `--config: ${file}: "${k}" must be ${type === 'boolean' ? 'true or false (JSON booleans, not strings)' : type === 'string' ? 'a string' : type === 'port' ? 'a port number' : 'a string or a list of strings'}, not ${JSON.stringify(v)}`,
+        '--config',
+      );
   }
 }
 
@@ -92,6 +179,7 @@ export function rawAnswers(f: Flags, saved: RawAnswers = {}): RawAnswers {
       throw new UsageError(`--config: ${f.config} is not valid JSON: ${(e as Error).message}`, '--config');
     }
     if (typeof base !== 'object' || base === null || Array.isArray(base)) throw new UsageError('--config: expected a JSON object', '--config');
+    checkConfig(base as Record<string, unknown>, f.config);
     base = { ...saved, ...Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined)) };
   }
   const pick = <T>(flag: T | undefined, fallback: T | undefined) => (flag !== undefined ? flag : fallback);

@@ -1,8 +1,7 @@
 /** `zsplit sim import`: seed the rehearsal simulator from output captured on a real server. */
-import { readFileSync } from 'node:fs';
 import { importSnapshot, saveState } from '../sim/index.js';
 import type { Flags } from './args.js';
-import { UsageError } from './args.js';
+import { readInputFile, UsageError } from './args.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './io.js';
 import { rehearsalStatePath } from './target.js';
@@ -12,11 +11,7 @@ const read = (flag: string, path: string | undefined, required: boolean): string
     if (required) throw new UsageError(`--${flag}: required: a file with the output of ${flag === 'gaa' ? "'zmprov -l gaa -v DOMAIN'" : flag === 'gd' ? "'zmprov gd DOMAIN'" : "'zmprov gacf'"}`, `--${flag}`);
     return undefined;
   }
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`--${flag}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`, `--${flag}`);
-  }
+  return readInputFile(path, `--${flag}`);
 };
 
 export async function simCommand(flags: Flags, positionals: string[], io: CliIO): Promise<number> {

@@ -12,6 +12,7 @@ import type { Observed } from '../plan/index.js';
 import { flowState, offlineObserved } from '../verify/state.js';
 import type { Flags } from './args.js';
 import { UsageError } from './args.js';
+import { addressError } from '../model/validate.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './io.js';
 import { answersFrom, peerModeFlag } from './plan.js';
@@ -61,6 +62,9 @@ export async function traceCommand(flags: Flags, positionals: string[], io: CliI
   const { job, rest } = jobAndRest(flags, positionals);
   if (rest.length !== 1) throw new UsageError('name one address: zsplit trace [setup|cutover|unsplit] ADDRESS [--from internet|zimbra|peer] [answers]');
   const address = rest[0].trim().toLowerCase();
+  // Validated like every other address input: it reaches SMTP probes (--connect) and the output.
+  const bad = addressError(address, []);
+  if (bad) throw new UsageError(`ADDRESS: ${bad}`);
   const froms = fromFlag(flags);
   const peerMode = peerModeFlag(flags);
   const saved = await savedBase(flags, io, address.split('@')[1]);

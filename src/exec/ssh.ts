@@ -14,11 +14,20 @@ export interface SshTarget {
   port?: number;
 }
 
-/** `ssh://user@host[:port]` */
+/** `ssh://user@host[:port]`. A user or host starting with `-` would be read by ssh as an option (`-oProxyCommand=...`): refused. */
 export function parseSshTarget(url: string): SshTarget | undefined {
-  const m = /^ssh:\/\/(?:([A-Za-z0-9._-]+)@)?([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])(?::(\d{1,5}))?$/.exec(url);
+  const m = /^ssh:\/\/(?:([A-Za-z0-9_][A-Za-z0-9._-]*)@)?([A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9a-fA-F:]+\])(?::(\d{1,5}))?$/.exec(url);
   if (!m) return undefined;
-  return { user: m[1] ?? 'root', host: m[2].replace(/^\[|\]$/g, ''), port: m[3] ? Number(m[3]) : undefined };
+  const port = m[3] ? Number(m[3]) : undefined;
+  if (port !== undefined && (port < 1 || port > 65535)) return undefined;
+  return { user: m[1] ?? 'root', host: m[2].replace(/^\[|\]$/g, ''), port };
+}
+
+/** ssh exits 255 for its own failures (connection, host key, authentication): said as such, not as a Zimbra error. */
+function sshFailure(target: SshTarget, r: RunResult): RunResult {
+  if (r.exitCode !== 255) return r;
+  const why = `ssh to ${target.user}@${target.host}${target.port ? `:${target.port}` : ''} failed (exit 255): ${(r.stderr || r.combined).trim().split('\n').slice(-2).join(' / ') || 'no message'}\n`;
+  return { ...r, stderr: why + r.stderr, combined: why + r.combined };
 }
 
 export class SshExecutor implements Executor {
@@ -49,7 +58,7 @@ export class SshExecutor implements Executor {
     let remote = this.remoteCommand([toolPath(tool, this.opts), ...args]);
     // Ordering of stdout/stderr survives only if the remote side merges them.
     if (opts.merge) remote = `{ ${remote} ; } 2>&1`;
-    return spawnCapture(this.sshArgv(remote), opts);
+    return spawnCapture(this.sshArgv(remote), opts).then((r) => sshFailure(this.target, r));
   }
 
   /**
@@ -69,6 +78,6 @@ export class SshExecutor implements Executor {
     const file = `/tmp/zsplit-${randomBytes(16).toString('hex')}.zmp`;
     const inner = this.remoteCommand([toolPath(tool, this.opts), ...args.map((a) => (a === FILE_ARG ? file : a))]);
     const remote = `set -C; umask 022; cat > ${file} || exit 1; { ${inner} ; } ${opts.merge ? '2>&1' : ''}; rc=$?; rm -f ${file}; exit $rc`;
-    return spawnCapture(this.sshArgv(remote), { ...opts, input: content });
+    return spawnCapture(this.sshArgv(remote), { ...opts, input: content }).then((r) => sshFailure(this.target, r));
   }
 }

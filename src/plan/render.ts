@@ -99,9 +99,11 @@ export function renderSh(p: Plan, opts: { runAs?: RunAs; zmprov?: string } = {})
     if (s.bulk && j - i + 1 >= BATCH_MIN) {
       const group = p.steps.slice(i, j + 1);
       out.push(`# [${i + 1}-${j + 1}] ${group.length} ${s.bulk} commands in one zmprov batch (one JVM instead of ${group.length})`);
-      out.push('batch=$(mktemp)', `cat > "$batch" <<'ZSPLIT_BATCH'`, ...group.map((g) => zmprovLine(g.argv!)), 'exit', 'ZSPLIT_BATCH', 'chmod 644 "$batch"');
-      const cmd = `${opts.zmprov ?? 'zmprov'} -v -f "$batch"`;
-      out.push(runAs === 'zimbra' ? `su - zimbra -c "${cmd}"` : cmd, 'rm -f "$batch"', '');
+      // A name of mktemp's own characters (not $TMPDIR's), removed however the script ends (set -e stops it at a failure).
+      out.push('batch=$(mktemp /tmp/zsplit-batch.XXXXXXXXXX)', 'trap \'rm -f "$batch"\' EXIT', `cat > "$batch" <<'ZSPLIT_BATCH'`, ...group.map((g) => zmprovLine(g.argv!)), 'exit', 'ZSPLIT_BATCH', 'chmod 644 "$batch"');
+      const zm = shQuote(opts.zmprov ?? 'zmprov');
+      // For su: the zimbra shell gets the path single-quoted ('...' joined with "'$batch'").
+      out.push(runAs === 'zimbra' ? `su - zimbra -c ${shQuote(`${zm} -v -f `)}"'$batch'"` : `${zm} -v -f "$batch"`, 'rm -f "$batch"', '');
       i = j;
       continue;
     }

@@ -9,7 +9,9 @@ import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { Decision, EngineEvent, Question } from '../apply/engine.js';
 import { applyPlan, StalePlan } from '../apply/engine.js';
-import { finishRollback, replanFor, rollbackableRuns } from '../cli/apply.js';
+import { finishRollback, needsReconcile, reconcileRun, replanFor, rollbackableRuns } from '../cli/apply.js';
+import { JournalWriteError } from '../journal/journal.js';
+import { OrphanRunning } from '../journal/orphan.js';
 import type { Flags } from '../cli/args.js';
 import { VERSION } from '../cli/help.js';
 import type { CliIO } from '../cli/io.js';
@@ -236,8 +238,10 @@ export class WizardController {
         return;
       case 'load-rollback':
         try {
-          const run = this.store.run(e.runId);
+          let run = this.store.run(e.runId);
           if (!run) throw new Error(`no run ${e.runId} in ${this.store.runsDir}`);
+          // Cut off (kill, crash, full disk) or a damaged journal: learn what it really changed first, as zsplit rollback does.
+          if (needsReconcile(run)) run = await reconcileRun(run, this.store, this.o.exec, undefined, () => undefined);
           const p = rollbackPlan(run);
           if (p.steps.length === 0) throw new Error(`Run ${e.runId} changed nothing that needs undoing.`);
           this.send({ type: 'rollback/plan', runId: e.runId, plan: p });
@@ -373,8 +377,8 @@ export class WizardController {
       }
       input = resume.header.plan;
       replan = replanFor(input, flags);
-      // As `zsplit apply --resume`.
-      listAccounts = input.job === 'unsplit';
+      // As `zsplit apply --resume`: the flow check sees the server as it is.
+      listAccounts = needsAccountList(input.job, input.answers);
     } else {
       undoOf = this.store.run(source.runId);
       if (!undoOf) {
@@ -416,7 +420,7 @@ export class WizardController {
       this.send({ type: 'apply/finished', summary });
     } catch (err) {
       this.flushEvents();
-      const known = err instanceof StalePlan || err instanceof PlanRefused || err instanceof RollbackRefused || err instanceof LockHeld;
+      const known = err instanceof StalePlan || err instanceof PlanRefused || err instanceof RollbackRefused || err instanceof LockHeld || err instanceof JournalWriteError || err instanceof OrphanRunning;
       this.send({ type: 'apply/refused', message: known ? `Refused: ${(err as Error).message}` : `Unexpected error: ${(err as Error).stack ?? err}` });
     } finally {
       this.pendingDecision = undefined;
