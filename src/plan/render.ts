@@ -84,9 +84,12 @@ export function renderSh(p: Plan, opts: { runAs?: RunAs; zmprov?: string } = {})
     let j = i;
     while (s.bulk && j + 1 < p.steps.length && p.steps[j + 1].bulk === s.bulk) j++;
     if (s.bulk && j - i + 1 >= BATCH_MIN) {
-      const group = p.steps.slice(i, j + 1);
-      out.push(`# [${i + 1}-${j + 1}] ${group.length} ${s.bulk} commands in one zmprov batch (one JVM instead of ${group.length})`);
-      out.push('batch=$(mktemp)', `cat > "$batch" <<'ZSPLIT_BATCH'`, ...group.map((g) => zmprovLine(g.argv!)), 'exit', 'ZSPLIT_BATCH', 'chmod 644 "$batch"');
+      const size = j - i + 1;
+      out.push(`# [${i + 1}-${j + 1}] ${size} ${s.bulk} commands in one zmprov batch (one JVM instead of ${size})`);
+      out.push('batch=$(mktemp)', `cat > "$batch" <<'ZSPLIT_BATCH'`);
+      // One push per line: a spread of 140,000 lines into push overflows the call stack.
+      for (let k = i; k <= j; k++) out.push(zmprovLine(p.steps[k].argv!));
+      out.push('exit', 'ZSPLIT_BATCH', 'chmod 644 "$batch"');
       const cmd = `${opts.zmprov ?? 'zmprov'} -v -f "$batch"`;
       out.push(runAs === 'zimbra' ? `su - zimbra -c "${cmd}"` : cmd, 'rm -f "$batch"', '');
       i = j;
