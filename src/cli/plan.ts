@@ -1,5 +1,4 @@
 /** `zsplit plan setup|cutover|unsplit`: validate the answers, plan, render. */
-import { writeFileSync } from 'node:fs';
 import type { Job } from '../model/types.js';
 import { JOBS } from '../model/types.js';
 import type { Answers } from '../model/types.js';
@@ -11,7 +10,7 @@ import type { RunAs } from '../plan/render.js';
 import { planFlowCheck } from '../plan/flowcheck.js';
 import type { Finding, PeerMode } from '../flow/index.js';
 import { formatTrace } from '../flow/index.js';
-import { renderPlan } from '../plan/render.js';
+import { writePlan } from './output.js';
 import type { Flags } from './args.js';
 import { UsageError, rawAnswers } from './args.js';
 import type { CliIO } from './io.js';
@@ -95,10 +94,7 @@ export async function planCommand(flags: Flags, positionals: string[], io: CliIO
   const observed = flags.connect ? await observe(flags, job, answers, io) : undefined;
   const p = makePlan(job, answers, io, observed, flags);
   if (!p) return EXIT.refused;
-  const text = renderPlan(p, format, { runAs });
-  if (flags.out) {
-    writeFileSync(flags.out, text, { mode: format === 'sh' ? 0o755 : 0o644 });
-    io.err(`zsplit: wrote ${p.steps.length} steps to ${flags.out}\n`);
-  } else io.out(text);
+  writePlan(p, format, { runAs, out: flags.out, io });
+  if (flags.out) io.err(`zsplit: wrote ${p.steps.length} steps to ${flags.out}\n`);
   return EXIT.ok;
 }
