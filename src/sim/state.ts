@@ -300,7 +300,9 @@ export type SimLogRecord =
   /** `zmprov fc`: a cache flush on mailboxd. */
   | { type: 'flush'; cacheType: string; entries: string[]; allServers: boolean; time: string }
   /** A failure injection fired (lets `once` work across processes). */
-  | { type: 'inject'; match: string; line: string; time: string };
+  | { type: 'inject'; match: string; line: string; time: string }
+  /** A zmprov command read accounts from LDAP (`ga`: one, `gaa`: every account of its search). */
+  | { type: 'read'; command: string; accounts: number };
 
 export function sidecarPath(statePath: string): string {
   return `${statePath}.log`;
