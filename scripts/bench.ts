@@ -183,9 +183,17 @@ interface PlanJson {
 /** zsplit apply and the hand -f file (+ reload) in fresh worlds: wall time, CPU, load. */
 async function applyPair(n: number, fileText: string, reload: string[][], costs: 'simulated' | 'none') {
   const w = world(n, costs);
-  const r = await timed(process.execPath, [BIN, 'apply', 'setup', ...ANSWERS, '--peer-accounts', w.accounts, '--zmprov', ZMPROV, '--run-as', 'current', '--state-dir', join(w.dir, 'zsplit'), '--yes'], { env: w.env });
+  // zsplit's zmprov runs under /usr/bin/time too: what zsplit itself costs is the rest.
+  const zmprovCpu = join(w.dir, 'zmprov-cpu.txt');
+  const wrapper = join(w.dir, 'zmprov');
+  writeFileSync(wrapper, `#!/bin/sh\nexec /usr/bin/time -a -o '${zmprovCpu}' -f '%U %S' '${ZMPROV}' "$@"\n`, { mode: 0o755 });
+  const r = await timed(process.execPath, [BIN, 'apply', 'setup', ...ANSWERS, '--peer-accounts', w.accounts, '--zmprov', wrapper, '--run-as', 'current', '--state-dir', join(w.dir, 'zsplit'), '--yes'], { env: w.env });
   must(r, 'zsplit apply');
   if (!/COMPLETED/.test(r.out) || w.accountCount() !== n + 3) throw new Error(`zsplit apply did not complete: ${r.out.slice(-500)}`);
+  const childMs = readFileSync(zmprovCpu, 'utf8')
+    .split('\n')
+    .filter((l) => /^[\d.]+ [\d.]+$/.test(l))
+    .reduce((t, l) => t + (Number(l.split(' ')[0]) + Number(l.split(' ')[1])) * 1000, 0);
   const starts = w.starts();
   const zLoad = load();
   w.cleanup();
@@ -202,7 +210,7 @@ async function applyPair(n: number, fileText: string, reload: string[][], costs:
   }
   if (h.accountCount() !== n + 3) throw new Error('the -f file did not create every placeholder');
   h.cleanup();
-  return { zsplit: { ms: r.ms, cpuMs: r.cpuMs, load: zLoad, starts }, file: { ms, cpuMs, load: load() } };
+  return { zsplit: { ms: r.ms, cpuMs: r.cpuMs, ownCpuMs: r.cpuMs - childMs, load: zLoad, starts }, file: { ms, cpuMs, load: load() } };
 }
 
 async function applyBench(n: number): Promise<void> {
@@ -243,6 +251,7 @@ async function applyBench(n: number): Promise<void> {
   const vsFile = z.median / f.median;
   const vsSeeds = seedsTotal / z.median;
   const cpuRatio = cpu.zsplit.cpuMs / cpu.file.cpuMs;
+  const ownRatio = cpu.zsplit.ownCpuMs / cpu.file.cpuMs;
   const loads = pairs.map((x) => x.zsplit.load).join('/');
   results[`apply.${n}`] = { n, zsplitMs: z, handFileMs: f, loads, zsplitJvmStarts: pairs[0].zsplit.starts, perCommand: { estimatedMs: seedsTotal, commands: perCommandCount, sampledProcessMs: per }, ratioToFile: vsFile, speedupVsPerCommand: vsSeeds, cpu };
   const starts = pairs[0].zsplit.starts;
@@ -251,7 +260,8 @@ async function applyBench(n: number): Promise<void> {
     { id: '', what: `  hand-optimised: one zmprov -f file + reload`, figure: spreadOf(f, secs), target: '', result: '' },
     { id: '', what: `  zsplit / -f file`, figure: `${vsFile.toFixed(3)}x`, target: '<= 1.05x', result: vsFile <= 1.05 ? 'PASS' : 'MISS' },
     { id: '', what: `  one zmprov per command (~${perCommandCount.toLocaleString('en-US')} cmds) / zsplit`, figure: `${Math.round(vsSeeds).toLocaleString('en-US')}x faster`, target: n === 1000 ? '>= 50x' : '', result: n === 1000 ? (vsSeeds >= 50 ? 'PASS' : 'MISS') : 'info' },
-    { id: '', what: `  CPU, no simulated costs: zsplit + its zmprov / zmprov -f + reload`, figure: `${secs(cpu.zsplit.cpuMs)} / ${secs(cpu.file.cpuMs)} = ${cpuRatio.toFixed(2)}x`, target: '<= 1.5x', result: cpuRatio <= 1.5 ? 'PASS' : 'MISS', note: `load ${cpu.zsplit.load}` },
+    { id: '', what: `  CPU, no simulated costs: zsplit alone / zmprov -f + reload`, figure: `${secs(cpu.zsplit.ownCpuMs)} / ${secs(cpu.file.cpuMs)} = ${ownRatio.toFixed(2)}x`, target: '<= 1.5x', result: ownRatio <= 1.5 ? 'PASS' : 'MISS', note: `load ${cpu.zsplit.load}` },
+    { id: '', what: `  CPU, no simulated costs: zsplit + its zmprov / zmprov -f + reload`, figure: `${secs(cpu.zsplit.cpuMs)} / ${secs(cpu.file.cpuMs)} = ${cpuRatio.toFixed(2)}x`, target: '<= 1.5x', result: cpuRatio <= 1.5 ? 'PASS' : 'MISS', note: 'its zmprov also reads back every change' },
   );
 }
 
