@@ -3,7 +3,6 @@
  * timeout ends the child with SIGTERM and, after a grace period, SIGKILL; a child still running
  * when zsplit exits is killed with it; a command that cannot start fails with its name.
  */
-import { execa } from 'execa';
 import { MERGE_WRAPPER } from './session.js';
 import type { RunOptions, RunResult } from './types.js';
 
@@ -26,6 +25,8 @@ export async function spawnCapture(argv: string[], opts: RunOptions & { input?: 
   // (the argv stays positional parameters): the only way to keep the exact order in which zmprov
   // wrote its prompts and its ERROR lines.
   const run = opts.merge ? ['/bin/sh', '-c', MERGE_WRAPPER, ...argv] : argv;
+  // Loaded at the first run, not when the program starts (the wizard's first frame does not wait for it).
+  const { execa } = await import('execa');
   const child = execa(run[0], run.slice(1), {
     ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
     all: true,
