@@ -15,6 +15,21 @@ export const common = {
   // would be hoisted into the ES module and fail at load, so it resolves to an inert stub.
   plugins: [
     {
+      // node:crypto imported by a bundled package (conf) is a static import of the bundle, compiled
+      // at every start though only saving answers uses it: it loads on first use instead.
+      name: 'lazy-node-crypto',
+      setup(b) {
+        b.onResolve({ filter: /^(node:)?crypto$/ }, (args) => (args.importer.includes('node_modules') ? { path: 'node:crypto', namespace: 'zsplit-lazy' } : undefined));
+        b.onLoad({ filter: /.*/, namespace: 'zsplit-lazy' }, () => ({
+          contents:
+            "import { createRequire } from 'node:module';\n" +
+            'let m;\n' +
+            "const load = () => (m ??= createRequire(import.meta.url.startsWith('file:') ? import.meta.url : process.execPath)('node:crypto'));\n" +
+            'export default new Proxy({}, { get: (_, k) => load()[k] });\n',
+        }));
+      },
+    },
+    {
       name: 'no-react-devtools',
       setup(b) {
         b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'zsplit-stub' }));

@@ -378,7 +378,7 @@ class Run {
     this.emit({ type: 'phase', phase: 'apply', message: `Applying ${steps.length} change(s)` });
     this.emit({ type: 'batch', kind: 'change', lines: steps.length });
     // Changes through the session run under -l: mailboxd's caches are not told (see flushCache).
-    const viaSession = this.o.zmprov.inSession;
+    const viaSession = this.o.zmprov.inLdapSession;
     let res;
     try {
       res = await this.o.zmprov.batch(

@@ -276,18 +276,20 @@ async function applyWithSignals(flags: Flags, positionals: string[], io: CliIO, 
  */
 async function applyNew(flags: Flags, positionals: string[], io: CliIO, common: Omit<EngineOptions, 'replan'>): Promise<number> {
   const { exec, zmprov } = common;
-  const start = (p?: Plan) => {
-    if (approvable(flags, io) && !(p && hasDelete(p))) zmprov.prestart();
+  // A cutover's session runs in SOAP mode: mailboxd applies the status changes and updates its
+  // cache itself, so no second zmprov (fc cannot run under -l) starts to flush it afterwards.
+  const start = (job: string | undefined, p?: Plan) => {
+    if (approvable(flags, io) && !(p && hasDelete(p))) zmprov.prestart({ soap: job === 'cutover' });
   };
   let p: Plan;
   let saved = false;
   if (flags.plan) {
     p = loadPlanFile(flags.plan);
-    start(p);
+    start(p.job, p);
     saved = true;
   } else {
     const job = jobArg(positionals[0]);
-    start();
+    start(job);
     const detected = flags['zimbra-version'] && flags['zimbra-host'] ? {} : await detectZimbra(exec);
     const withDefaults = { ...flags, 'zimbra-version': flags['zimbra-version'] ?? detected.version, 'zimbra-host': flags['zimbra-host'] ?? (detected.hostname ? [detected.hostname] : undefined) };
     const answers = answersFrom(withDefaults, job, io);

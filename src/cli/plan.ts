@@ -1,5 +1,4 @@
 /** `zsplit plan setup|cutover|unsplit`: validate the answers, plan, render. */
-import { writeFileSync } from 'node:fs';
 import type { Job } from '../model/types.js';
 import { JOBS } from '../model/types.js';
 import type { Answers } from '../model/types.js';
@@ -12,7 +11,7 @@ import type { RunAs } from '../plan/render.js';
 import { planFlowCheck } from '../plan/flowcheck.js';
 import type { Finding, PeerMode } from '../flow/index.js';
 import { formatTrace } from '../flow/index.js';
-import { renderPlan } from '../plan/render.js';
+import { writePlan } from './output.js';
 import type { Flags } from './args.js';
 import { UsageError, rawAnswers } from './args.js';
 import type { CliIO } from './io.js';
@@ -78,9 +77,14 @@ export function makePlan(job: Job, answers: Answers, io: CliIO, observed?: Obser
   }
 }
 
-/** Whether planning and applying read the domain's accounts too (one `zmprov -l gaa` per domain). */
+/**
+ * Whether planning and applying read every account of the domain too (one `zmprov -l gaa -v` per
+ * domain): an unsplit looks for accounts still routed to the peer, and a secondary setup lists
+ * Zimbra's users for the peer. A cutover reads only its users: on a domain of 50,000 accounts
+ * the listing took far longer than the wave itself.
+ */
 export function needsAccountList(job: Job, answers: Answers): boolean {
-  return job !== 'setup' || answers.role === 'secondary';
+  return job === 'unsplit' || (job === 'setup' && answers.role === 'secondary');
 }
 
 /** Reads the current values the plan needs from the server (one zmprov batch; gaa when needsAccountList). */
@@ -106,10 +110,7 @@ export async function planCommand(flags: Flags, positionals: string[], io: CliIO
   const observed = flags.connect ? await observe(flags, job, answers, io) : undefined;
   const p = makePlan(job, answers, io, observed, flags);
   if (!p) return EXIT.refused;
-  const text = renderPlan(p, format, { runAs });
-  if (flags.out) {
-    writeFileSync(flags.out, text, { mode: format === 'sh' ? 0o755 : 0o644 });
-    io.err(`zsplit: wrote ${p.steps.length} steps to ${flags.out}\n`);
-  } else io.out(text);
+  writePlan(p, format, { runAs, out: flags.out, io });
+  if (flags.out) io.err(`zsplit: wrote ${p.steps.length} steps to ${flags.out}\n`);
   return EXIT.ok;
 }

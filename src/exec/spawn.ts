@@ -1,50 +1,57 @@
-/** Spawns an argv (never a shell string of ours) and captures its output. */
-import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/**
+ * Spawns an argv (never a shell string of ours) and captures its output, through execa: a
+ * timeout ends the child with SIGTERM and, after a grace period, SIGKILL; a child still running
+ * when zsplit exits is killed with it; a command that cannot start fails with its name.
+ */
+import { MERGE_WRAPPER } from './session.js';
 import type { RunOptions, RunResult } from './types.js';
 
-export function spawnCapture(argv: string[], opts: RunOptions & { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+/** After a timeout's SIGTERM, how long a child may take to end before it is killed. */
+export const KILL_GRACE_MS = 5_000;
+
+/** A command that could not start; `code` is the system's (ENOENT: no such program). */
+export class SpawnError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+export async function spawnCapture(argv: string[], opts: RunOptions & { input?: string; env?: NodeJS.ProcessEnv; killGraceMs?: number } = {}): Promise<RunResult> {
   const started = performance.now();
-  // Merged output goes to one file descriptor shared by stdout and stderr: the only way to
-  // keep the exact order in which zmprov wrote its prompts and its ERROR lines.
-  let mergeDir: string | undefined;
-  let mergeFd: number | undefined;
-  if (opts.merge) {
-    mergeDir = mkdtempSync(join(tmpdir(), 'zsplit-out-'));
-    mergeFd = openSync(join(mergeDir, 'out'), 'w', 0o600);
-  }
-  return new Promise<RunResult>((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), {
-      stdio: [opts.input === undefined ? 'ignore' : 'pipe', mergeFd ?? 'pipe', mergeFd ?? 'pipe'],
-      env: opts.env ?? process.env,
-      timeout: opts.timeoutMs,
-    });
-    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
-    let stdout = '';
-    let stderr = '';
-    let combined = '';
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => ((stdout += d), (combined += d)));
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => ((stderr += d), (combined += d)));
-    if (opts.input !== undefined) child.stdin!.end(opts.input);
-    child.on('error', (e) => {
-      cleanup();
-      reject(e);
-    });
-    child.on('close', (code, signal) => {
-      if (mergeFd !== undefined) {
-        combined = readFileSync(join(mergeDir!, 'out'), 'utf8');
-        stdout = combined;
-      }
-      cleanup();
-      resolve({ exitCode: code ?? (signal ? 128 + 9 : 1), stdout, stderr, combined, durationMs: performance.now() - started, pid: child.pid });
-    });
+  // Merged output: stdout and stderr are one pipe, shared through `sh -c 'exec "$0" "$@" 2>&1'`
+  // (the argv stays positional parameters): the only way to keep the exact order in which zmprov
+  // wrote its prompts and its ERROR lines.
+  const run = opts.merge ? ['/bin/sh', '-c', MERGE_WRAPPER, ...argv] : argv;
+  // Loaded at the first run, not when the program starts (the wizard's first frame does not wait for it).
+  const { execa } = await import('execa');
+  const child = execa(run[0], run.slice(1), {
+    ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
+    all: true,
+    env: opts.env ?? process.env,
+    extendEnv: false,
+    timeout: opts.timeoutMs,
+    forceKillAfterDelay: opts.killGraceMs ?? KILL_GRACE_MS,
+    cleanup: true,
+    reject: false,
+    stripFinalNewline: false,
   });
-  function cleanup() {
-    if (mergeFd !== undefined) closeSync(mergeFd);
-    if (mergeDir) rmSync(mergeDir, { recursive: true, force: true });
-    mergeFd = undefined;
-    mergeDir = undefined;
-  }
+  if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+  const r = await child;
+  // Not started at all (no such program, not executable): an error naming the command.
+  if (r.exitCode === undefined && r.signal === undefined) throw new SpawnError(r.shortMessage ?? `${argv.join(' ')}: could not start`, 'code' in r ? (r.code as string | undefined) : undefined);
+  // Through the wrapper, the shell reports it: `<name>: 1: exec: <name>: not found` (127) or `Permission denied` (126).
+  if (opts.merge && r.exitCode === 127 && /: exec: .*: not found\s*$/.test(r.all ?? '')) throw new SpawnError(`Command failed with ENOENT: ${argv.join(' ')}`, 'ENOENT');
+  if (opts.merge && r.exitCode === 126 && /: exec: .*: Permission denied\s*$/.test(r.all ?? '')) throw new SpawnError(`Command failed with EACCES: ${argv.join(' ')}`, 'EACCES');
+  const combined = r.all ?? '';
+  return {
+    exitCode: r.exitCode ?? (r.signal ? 128 + 9 : 1),
+    stdout: opts.merge ? combined : r.stdout,
+    stderr: opts.merge ? '' : r.stderr,
+    combined,
+    durationMs: performance.now() - started,
+    pid: child.pid,
+  };
 }

@@ -1,5 +1,5 @@
 /** Runs the Zimbra tools on a remote host through the system's OpenSSH (BatchMode: never prompts). */
-import { randomBytes } from 'node:crypto';
+import { crypto } from '../model/crypto.js';
 import { shJoin, shQuote } from '../zimbra/quote.js';
 import type { ToolPaths } from './paths.js';
 import { toolPath } from './paths.js';
@@ -75,7 +75,7 @@ export class SshExecutor implements Executor {
 
   runWithFile(tool: ZimbraTool, args: string[], content: string, opts: RunOptions = {}): Promise<RunResult> {
     // An unguessable name, created with noclobber, read by zimbra, removed whatever happens.
-    const file = `/tmp/zsplit-${randomBytes(16).toString('hex')}.zmp`;
+    const file = `/tmp/zsplit-${crypto().randomBytes(16).toString('hex')}.zmp`;
     const inner = this.remoteCommand([toolPath(tool, this.opts), ...args.map((a) => (a === FILE_ARG ? file : a))]);
     const remote = `set -C; umask 022; cat > ${file} || exit 1; { ${inner} ; } ${opts.merge ? '2>&1' : ''}; rc=$?; rm -f ${file}; exit $rc`;
     return spawnCapture(this.sshArgv(remote), { ...opts, input: content }).then((r) => sshFailure(this.target, r));

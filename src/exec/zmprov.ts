@@ -30,14 +30,23 @@ export interface ZmprovOptions {
   lineTimeoutMs?: number;
   /** The same for a `gaa -v` listing (100,000 accounts take a while). Default 30 min. */
   listTimeoutMs?: number;
-  /** From this many accounts of one domain on, a probe reads them with one `gaa -v -e DOMAIN`. */
+  /**
+   * From this many accounts of one domain on, a probe of a domain of unknown size reads them with
+   * one `gaa -v -e DOMAIN` listing instead of one `ga -e` line each. Default 1,000.
+   */
   gaaThreshold?: number;
   /** Session lines written ahead of their answers (1: strictly one line, one answer). Default 32. */
   window?: number;
 }
 
 export const PROMPT = 'prov> ';
-export const GAA_THRESHOLD = 20;
+export const GAA_THRESHOLD = 1000;
+/**
+ * What one targeted `ga -e NAME attrs` line costs, counted in accounts of a `gaa -v -e` listing:
+ * a line is a round trip and an LDAP lookup (about 2 ms), a listed account its share of one
+ * search plus its printed lines (about 0.4 ms with ~18 lines; see ZmprovIO.listAccountUs).
+ */
+const LISTED_PER_LINE = 5;
 
 /** Commands that ask "Continue? [Y]es, [N]o" under -l and would swallow the next line of a session (zimbra.md §2.1). */
 const CONFIRMING = new Set(['da', 'deleteaccount', 'ra', 'renameaccount']);
@@ -57,6 +66,12 @@ export class Zmprov {
   private readonly listTimeoutMs: number;
   private readonly gaaThreshold: number;
   private readonly window: number;
+  /** The session runs in LDAP mode (`zmprov -l`); false: SOAP mode (see prestart). */
+  private ldapSession = true;
+  /** Accounts per domain, from a listing earlier in this run: lets the next read choose by cost. */
+  private readonly domainSizes = new Map<string, number>();
+  /** Accounts read so far: one per `ga` line, every account of the domain per listing. */
+  readonly reads = { targeted: 0, listed: 0 };
 
   constructor(
     readonly exec: Executor,
@@ -68,9 +83,17 @@ export class Zmprov {
     this.window = Math.max(1, opts.window ?? 32);
   }
 
-  /** A session is open and alive: batches, probes and listings go through it, in LDAP mode (-l). */
+  /** A session is open and alive: batches and probes go through it (listings too in LDAP mode). */
   get inSession(): boolean {
     return this.session !== undefined && !this.session.ended;
+  }
+
+  /**
+   * Changes go through an open `zmprov -l` session: straight to LDAP, so mailboxd's caches are not
+   * told (a SOAP-mode session changes through mailboxd, which updates them itself).
+   */
+  get inLdapSession(): boolean {
+    return this.inSession && this.ldapSession;
   }
 
   /** Why the last session ended early (a hang, a crash), if it did. */
@@ -83,15 +106,15 @@ export class Zmprov {
    * begin() gets this start's outcome, a failure included (not retried at once: a start that
    * timed out would cost its timeout twice).
    */
-  prestart(): void {
-    if (!this.inSession && !this.opening) this.unclaimed = this.begin();
+  prestart(opts: { soap?: boolean } = {}): void {
+    if (!this.inSession && !this.opening) this.unclaimed = this.begin(opts);
   }
 
   /**
    * Opens one `zmprov -l` held open on stdin for what follows, when the executor can (false
    * otherwise, and when it fails to start: the `-f` batches are the fallback). Idempotent.
    */
-  begin(opts: { startTimeoutMs?: number } = {}): Promise<boolean> {
+  begin(opts: { startTimeoutMs?: number; soap?: boolean } = {}): Promise<boolean> {
     const early = this.unclaimed;
     this.unclaimed = undefined;
     if (early) return early;
@@ -100,7 +123,8 @@ export class Zmprov {
     if (!this.exec.openSession) return Promise.resolve(false);
     this.stats.starts++;
     this.abortStart = new AbortController();
-    const open = this.exec.openSession('zmprov', ['-l'], { prompt: PROMPT, startTimeoutMs: opts.startTimeoutMs ?? 60_000, onSpawn: (pid) => (this.pid = pid), signal: this.abortStart.signal });
+    this.ldapSession = !opts.soap;
+    const open = this.exec.openSession('zmprov', this.ldapSession ? ['-l'] : [], { prompt: PROMPT, startTimeoutMs: opts.startTimeoutMs ?? 60_000, onSpawn: (pid) => (this.pid = pid), signal: this.abortStart.signal });
     this.opening = open.then(
       (s) => {
         this.session = s;
@@ -248,8 +272,9 @@ export class Zmprov {
     const entries: Observed['entries'] = {};
     if (requests.length === 0) return { entries };
     let rest = requests;
-    if (this.inSession) rest = await this.probeByListing(requests, entries);
+    if (this.inLdapSession) rest = await this.probeByListing(requests, entries);
     if (rest.length === 0) return { entries };
+    for (const r of rest) if (r.entry.kind === 'account') this.reads.targeted++;
     const res = await this.batch(
       rest.map((r) => probeArgv(r.entry, r.attrs)),
       opts,
@@ -282,14 +307,17 @@ export class Zmprov {
     }
     const listed = new Set<ProbeRequest>();
     for (const [domain, reqs] of byDomain) {
-      if (reqs.length < this.gaaThreshold) continue;
+      if (!this.listingPays(domain, reqs.length)) continue;
       const line = await this.sessionLine(['gaa', '-v', '-e', domain], this.listTimeoutMs);
       if (line.status === 'error' && line.error?.code === 'account.NO_SUCH_DOMAIN') {
         for (const r of reqs) entries[entryKey(r.entry)] = null;
       } else if (line.status !== 'ok') {
         throw new ZmprovError(`probe failed: ${line.line}: ${line.error?.text ?? line.status}${this.sessionError ? `\n${this.sessionError}` : ''}`, asRun(line));
       } else {
-        const index = accountIndex(parseEntries(line.output));
+        const list = parseEntries(line.output);
+        this.domainSizes.set(domain, list.length);
+        this.reads.listed += list.length;
+        const index = accountIndex(list);
         for (const r of reqs) {
           const found = index.get(r.entry.name.toLowerCase());
           entries[entryKey(r.entry)] = found ? onlyAttrs(found, r.attrs) : null;
@@ -300,12 +328,26 @@ export class Zmprov {
     return requests.filter((r) => !listed.has(r));
   }
 
+  /**
+   * One listing of the domain rather than `k` targeted lines: when its size is known (listed
+   * earlier in this run; the k accounts may have been created since), by cost; when it is not,
+   * from gaaThreshold accounts on (a change that large is a setup filling the domain).
+   */
+  private listingPays(domain: string, k: number): boolean {
+    const known = this.domainSizes.get(domain);
+    if (known === undefined) return k >= this.gaaThreshold;
+    return k * LISTED_PER_LINE >= known + k;
+  }
+
   /** `zmprov -l gaa -v DOMAIN`: every account with all its attributes, one JVM (or one session line). */
   async listAccounts(domain: string): Promise<{ name: string; attrs: Attrs }[]> {
-    if (this.inSession) {
+    if (this.inLdapSession) {
       const line = await this.sessionLine(['gaa', '-v', domain], this.listTimeoutMs);
       if (line.status !== 'ok') throw new ZmprovError(`zmprov -l gaa -v ${domain} failed: ${line.error?.text ?? line.output.trim()}`, asRun(line));
-      return parseEntries(line.output).map((e) => ({ name: e.name.toLowerCase(), attrs: e.attrs }));
+      const list = parseEntries(line.output);
+      this.domainSizes.set(domain.toLowerCase(), list.length);
+      this.reads.listed += list.length;
+      return list.map((e) => ({ name: e.name.toLowerCase(), attrs: e.attrs }));
     }
     const r = await this.single(['-l', 'gaa', '-v', domain]);
     if (r.exitCode !== 0) throw new ZmprovError(`zmprov -l gaa -v ${domain} failed: ${parseError(r.stderr)?.text ?? r.stderr.trim() ?? r.stdout.trim()}`, r);
@@ -334,8 +376,16 @@ export class Zmprov {
   }
 }
 
-/** The result of one session line, parsed exactly like a line of a `-v -f` batch. */
-function oneLine(text: string, output: string): BatchLineResult {
+/** Output that holds none of what parseBatchOutput looks for: an error, a crash, usage, a prompt. */
+const PLAIN = /ERROR: |error: |Exception in thread |usage: |can only be used with |Unknown command\. |prov> /;
+
+/**
+ * The result of one session line, parsed exactly like a line of a `-v -f` batch. Most answers
+ * (nothing, a zimbraId, an entry) hold nothing to look for: they skip the general parser, which
+ * cost more CPU per line than everything else a line does.
+ */
+export function oneLine(text: string, output: string): BatchLineResult {
+  if (!PLAIN.test(output)) return { index: 0, line: text, status: 'ok', output: output.replace(/\n+$/, ''), error: undefined };
   return parseBatchOutput(`${PROMPT}${text}\n${output}`, [text], 0).lines[0];
 }
 

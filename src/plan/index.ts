@@ -1,5 +1,5 @@
 /** plan(job, answers, observed?) -> ordered steps. Pure: no I/O. */
-import { createHash } from 'node:crypto';
+import { crypto } from '../model/crypto.js';
 import type { Answers, Job } from '../model/types.js';
 import type { Entry } from '../zimbra/commands.js';
 import { changeArgv, entryKey } from '../zimbra/commands.js';
@@ -100,7 +100,7 @@ export function probeRequests(steps: Step[], answers: Answers, job: Job): ProbeR
 
 /** A stable fingerprint of what a plan will run and of the before-values it assumed. */
 export function planHash(p: Plan): string {
-  const h = createHash('sha256');
+  const h = crypto().createHash('sha256');
   h.update(JSON.stringify({ job: p.job, answers: p.answers }));
   for (const s of p.steps) h.update(JSON.stringify([s.id, s.argv ?? s.reloadArgv ?? s.manual?.commands, s.before]));
   return h.digest('hex').slice(0, 16);

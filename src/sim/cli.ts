@@ -8,6 +8,8 @@
  *   ZSPLIT_SIM_HOSTNAME   host name for a new state file
  *   ZSPLIT_SIM_START_MS   simulated JVM start per zmprov process (default 0)
  *   ZSPLIT_SIM_CMD_MS     time per zmprov command (default 0)
+ *   ZSPLIT_SIM_LIST_ACCOUNT_US  time per account a listing (gaa) returns, in µs (default 0)
+ *   ZSPLIT_SIM_LINE_US    time per line zmprov prints, in µs (default 0): see ZmprovIO.lineUs
  *   ZSPLIT_SIM_FAIL       regex: zmprov commands whose argv (joined by spaces) matches fail
  *   ZSPLIT_SIM_FAIL_CODE  `code` or `code (message)` (default service.FAILURE)
  *   ZSPLIT_SIM_FAIL_NTH   only the Nth match of each process fails
@@ -183,6 +185,8 @@ export function main(tool: string, argv: string[], env: NodeJS.ProcessEnv = proc
     soapDown: env.ZSPLIT_SIM_SOAP_DOWN === '1',
     startDelayMs: tool === 'zmprov' ? intEnv(env, 'ZSPLIT_SIM_START_MS') : 0,
     cmdDelayMs: intEnv(env, 'ZSPLIT_SIM_CMD_MS'),
+    listAccountUs: intEnv(env, 'ZSPLIT_SIM_LIST_ACCOUNT_US'),
+    lineUs: intEnv(env, 'ZSPLIT_SIM_LINE_US'),
     sleep: sleepSync,
     onOutput: (fd, text) => writeAll(fd, text),
     onLog: (rec) => appendSidecar(statePath, rec),

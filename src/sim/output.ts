@@ -14,6 +14,8 @@ export class Output {
   stdout = '';
   stderr = '';
   combined = '';
+  /** Lines printed (println calls): what the simulated per-line cost is charged for. */
+  lines = 0;
 
   constructor(private readonly sink?: (fd: Fd, text: string) => void) {}
 
@@ -30,6 +32,7 @@ export class Output {
   }
 
   println(text = ''): void {
+    this.lines++;
     this.write(1, `${text}\n`);
   }
 

@@ -4,7 +4,7 @@
  * that a change followed by its exact inverse leaves the state file byte-identical. Anything
  * that only accumulates (invocations, reloads, orphaned mailboxes) goes to the sidecar log.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { crypto } from '../model/crypto.js';
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isModernMta, lmtpTransport } from '../zimbra/attrs.js';
@@ -37,7 +37,7 @@ export interface DefaultStateOptions {
 
 /** A stable UUID derived from a name (v5-style), so the default state is the same on every run. */
 export function stableUuid(seed: string): string {
-  const h = createHash('sha1').update(`zsplit-sim:${seed}`).digest();
+  const h = crypto().createHash('sha1').update(`zsplit-sim:${seed}`).digest();
   h[6] = (h[6] & 0x0f) | 0x50;
   h[8] = (h[8] & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString('hex');
@@ -45,7 +45,7 @@ export function stableUuid(seed: string): string {
 }
 
 export function newUuid(): string {
-  return randomUUID();
+  return crypto().randomUUID();
 }
 
 /** LDAP generalized time as Zimbra writes it: yyyyMMddHHmmssZ (UTC). */
@@ -300,7 +300,9 @@ export type SimLogRecord =
   /** `zmprov fc`: a cache flush on mailboxd. */
   | { type: 'flush'; cacheType: string; entries: string[]; allServers: boolean; time: string }
   /** A failure injection fired (lets `once` work across processes). */
-  | { type: 'inject'; match: string; line: string; time: string };
+  | { type: 'inject'; match: string; line: string; time: string }
+  /** A zmprov command read accounts from LDAP (`ga`: one, `gaa`: every account of its search). */
+  | { type: 'read'; command: string; accounts: number };
 
 export function sidecarPath(statePath: string): string {
   return `${statePath}.log`;

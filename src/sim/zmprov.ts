@@ -91,6 +91,15 @@ export interface ZmprovIO {
   sleep?(ms: number): void;
   startDelayMs?: number;
   cmdDelayMs?: number;
+  /**
+   * What a listing costs on a real server besides the command (microseconds): each account the
+   * LDAP search returns (decoded into an Account, its COS defaults merged, a SimpleDateFormat made
+   * per dumpAttrs call), and each line printed (ProvUtil.printOutput wraps every line in a new
+   * BufferedWriter and flushes it: one write(2) per attribute value). Charged to every command by
+   * the lines it prints, and to `gaa` by the accounts it visits.
+   */
+  listAccountUs?: number;
+  lineUs?: number;
   now?(): Date;
   newId?(): string;
 }
@@ -438,6 +447,8 @@ class ProvUtil {
   private injectMatches = 0;
   private injectFired = 0;
   private mutated = false;
+  /** Accounts the current command's LDAP search returned (the listing cost). */
+  private visited = 0;
 
   constructor(
     private readonly state: SimState,
@@ -768,12 +779,17 @@ class ProvUtil {
     if (this.io.cmdDelayMs) this.io.sleep?.(this.io.cmdDelayMs);
     this.mutated = false;
     this.touched = [];
+    this.visited = 0;
+    const lines = this.out.lines;
     let ok = false;
     try {
       this.checkInjection(args);
       this.dispatch(command, args);
       ok = true;
     } finally {
+      if (this.visited > 0) this.log({ type: 'read', command: command.name, accounts: this.visited });
+      const us = this.visited * (this.io.listAccountUs ?? 0) + (this.out.lines - lines) * (this.io.lineUs ?? 0);
+      if (us > 0) this.io.sleep?.(us / 1000);
       this.io.onCommand?.({ argv: args, mutated: this.mutated, touched: this.touched, ok });
     }
     return true;
@@ -1252,6 +1268,7 @@ class ProvUtil {
         'com.zimbra.cs.account.ProvUtil.main(ProvUtil.java:4081)',
       ]);
     }
+    this.visited++;
     const acct = this.lookupAccount(args[pos]);
     this.dumpAccount(acct, applyDefault, this.argNameSet(args, pos + 1));
   }
@@ -1339,6 +1356,7 @@ class ProvUtil {
     for (const name of Object.keys(this.state.accounts).sort()) {
       const attrs = this.state.accounts[name];
       if (domain && splitAddress(name)[1].toLowerCase() !== domain[0].toLowerCase()) continue;
+      this.visited++; // the search's base is the domain: every account of it comes back
       if (server && (first(attrs, 'zimbraMailHost') ?? '').toLowerCase() !== (first(server[1], 'zimbraServiceHostname') ?? server[0]).toLowerCase()) continue;
       if (verbose) this.dumpAccount({ name, attrs }, applyDefault, null);
       else this.out.println(name);

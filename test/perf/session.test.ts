@@ -315,7 +315,8 @@ describe('the engine with a session', () => {
   it('probes, applies and verifies 100 placeholders through one zmprov, reading accounts with gaa', async () => {
     const dir = tmp();
     const exec = new RehearsalExecutor(join(dir, 'sim.json'), { env: {} });
-    const zmprov = new Zmprov(exec);
+    // A listing from 50 accounts on (the default is 1,000: below it, ga lines cost less than listing a large domain).
+    const zmprov = new Zmprov(exec, { gaaThreshold: 50 });
     const a = primary(100);
     const p = plan('setup', a);
     const s = await applyPlan(p, { zmprov, exec, store: new JournalStore(join(dir, 'state')), version: 'test', replan: (o) => plan('setup', a, o) });
@@ -372,22 +373,36 @@ describe('apply through the external simulator', () => {
     expect(w.state()).toBe(before);
   }, 120_000);
 
-  it('a cutover changes account status through LDAP, then flushes mailboxd once with fc -a account', () => {
+  it('a cutover runs one SOAP-mode zmprov: mailboxd applies the status changes, so no fc process follows', () => {
     const w = simWorld();
     w.zmprov('gacf', 'zimbraMtaRelayHost');
     const accounts = w.file('accounts.txt', accountLines(25, 'c'));
     expect(w.zsplit(['apply', 'setup', ...primaryAnswers(accounts), '--yes']).code).toBe(0);
     const common = ['--domain', 'example.com', '--zimbra-host', 'zimbra.example.com', '--zimbra-version', '10.1.0', '--role', 'primary', '--peer-host', 'mail.example.com', '--peer-kind', 'postfix', '--peer-ip', '192.0.2.10'];
+    const startsBefore = w.log().filter((r) => r.type === 'start' && r.tool === 'zmprov').length;
     const c = w.zsplit(['apply', 'cutover', ...common, '--users', accounts, '--direction', 'to-zimbra', '--yes']);
     expect(c.code, c.err + c.out).toBe(0);
     expect(c.out).toMatch(/COMPLETED: 50 applied/);
-    expect(c.err).toMatch(/Flushing mailboxd's cache of 25 account\(s\)/);
-    const flushes = readSidecar(w.statePath).filter((r) => r.type === 'flush');
-    expect(flushes).toHaveLength(1);
-    expect(flushes[0]).toMatchObject({ cacheType: 'account', allServers: true });
-    expect((flushes[0] as { entries: string[] }).entries.sort()).toEqual(Array.from({ length: 25 }, (_, i) => `c${i}@example.com`).sort());
+    expect(c.err).not.toMatch(/Flushing mailboxd's cache/);
+    expect(readSidecar(w.statePath).filter((r) => r.type === 'flush')).toHaveLength(0);
     expect(w.json().accounts['c7@example.com']).toMatchObject({ zimbraAccountStatus: ['active'], zimbraMailTransport: ['lmtp:zimbra.example.com:7025'] });
-    const cutoverStarts = w.log().filter((r) => r.type === 'start' && r.tool === 'zmprov').slice(-2);
-    expect(cutoverStarts.map((r) => r.argv?.slice(0, 3))).toEqual([['-l'], ['fc', '-a', 'account']]);
+    const cutoverStarts = w.log().filter((r) => r.type === 'start' && r.tool === 'zmprov').slice(startsBefore);
+    expect(cutoverStarts.map((r) => r.argv)).toEqual([[]]);
   }, 60_000);
+
+  it('status changed through a zmprov -l session is flushed from mailboxd once, with fc -a account', async () => {
+    const dir = tmp();
+    const exec = new RehearsalExecutor(join(dir, 'sim.json'), { env: {} });
+    const a = primary(5, 'c');
+    const setup = await applyPlan(plan('setup', a), { zmprov: new Zmprov(exec), exec, store: new JournalStore(join(dir, 'state')), version: 'test', replan: (o) => plan('setup', a, o) });
+    expect(setup.status).toBe('completed');
+    const cut = { ...a, cutover: { users: a.peerAccounts.map((p) => p.address), direction: 'to-zimbra' as const, wave: 'w1' } };
+    const zmprov = new Zmprov(exec);
+    const s = await applyPlan(plan('cutover', cut), { zmprov, exec, store: new JournalStore(join(dir, 'state')), version: 'test', replan: (o) => plan('cutover', cut, o) });
+    expect(s.status).toBe('completed');
+    expect(s.cacheFlush).toMatchObject({ accounts: 5, ok: true });
+    const flushes = exec.sim.log.filter((r) => r.type === 'flush');
+    expect(flushes).toHaveLength(1);
+    expect((flushes[0] as { entries: string[] }).entries.sort()).toEqual(a.peerAccounts.map((p) => p.address).sort());
+  });
 });
