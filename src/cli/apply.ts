@@ -216,10 +216,10 @@ async function engineErrors<T>(io: CliIO, fn: () => Promise<T>): Promise<T | num
  * is sent, the lines already sent finish and are verified and journaled, the lock is released.
  * A second signal exits at once (the journal's intents still tell a resume what was in flight).
  */
-export function stopOnSignals(io: CliIO): { shouldStop: () => boolean; dispose: () => void } {
+export function stopOnSignals(io: CliIO): { shouldStop: () => boolean; dispose: (code?: number) => void } {
   let stop = false;
   const handler = (sig: NodeJS.Signals) => {
-    if (stop) process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Record<string, number>)[sig]);
+    if (stop) process.exit(128 + SIGNAL_NUMBERS[sig]);
     stop = true;
     try {
       io.err(`\nzsplit: ${sig}: stopping after the lines already sent (again to exit at once)\n`);
@@ -229,15 +229,46 @@ export function stopOnSignals(io: CliIO): { shouldStop: () => boolean; dispose: 
   };
   const sigs: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const sg of sigs) process.on(sg, handler);
-  return { shouldStop: () => stop, dispose: () => sigs.forEach((sg) => process.off(sg, handler)) };
+  active++;
+  return {
+    shouldStop: () => stop,
+    dispose: (code) => {
+      sigs.forEach((sg) => process.off(sg, handler));
+      active--;
+      afterRun(code);
+    },
+  };
+}
+
+const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+let active = 0;
+let lastCode: number | undefined;
+let lateInstalled = false;
+
+/**
+ * Between the end of a run (journal closed, lock released) and the process's exit (streams and
+ * child pipes draining), a signal would otherwise kill zsplit with the default action and turn a
+ * finished run into a killed one: exit with the run's own code instead. One set of handlers for
+ * the process, doing nothing while another run is active.
+ */
+function afterRun(code: number | undefined): void {
+  lastCode = code ?? 1;
+  if (lateInstalled) return;
+  lateInstalled = true;
+  for (const sg of ['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[])
+    process.on(sg, () => {
+      if (active === 0) process.exit(lastCode);
+    });
 }
 
 export async function applyCommand(flags: Flags, positionals: string[], io: CliIO): Promise<number> {
   const signals = stopOnSignals(io);
+  let code: number | undefined;
   try {
-    return await applyWithSignals(flags, positionals, io, signals.shouldStop);
+    code = await applyWithSignals(flags, positionals, io, signals.shouldStop);
+    return code;
   } finally {
-    signals.dispose();
+    signals.dispose(code);
   }
 }
 
@@ -386,10 +417,12 @@ export async function reconcileRun(run: RunInfo, store: JournalStore, exec: Exec
 
 export async function rollbackCommand(flags: Flags, _positionals: string[], io: CliIO): Promise<number> {
   const signals = stopOnSignals(io);
+  let code: number | undefined;
   try {
-    return await rollbackWithSignals(flags, io, signals.shouldStop);
+    code = await rollbackWithSignals(flags, io, signals.shouldStop);
+    return code;
   } finally {
-    signals.dispose();
+    signals.dispose(code);
   }
 }
 

@@ -50,14 +50,27 @@ export interface FlowCheckOptions {
 }
 
 export function planFlowCheck(p: Plan, observed?: Observed, opts: FlowCheckOptions = {}): PlanCheck {
+  const answers = observed ? readPeerAccounts(p, observed) : p.answers;
   // directoryFromObserved builds a fresh directory: the plan is applied to it in place, without
   // the copy and the inverses applyPlanToModel makes.
-  const after = applyPlanInPlace(directoryFromObserved(p.answers, observed ?? offlineObserved(p.job, p.answers)), p.steps);
-  const peer = expectedPeerBehaviour(p.answers, zimbraUserAddresses(after, p.answers.domains));
+  const after = applyPlanInPlace(directoryFromObserved(answers, observed ?? offlineObserved(p.job, answers)), p.steps);
+  const peer = expectedPeerBehaviour(answers, zimbraUserAddresses(after, answers.domains));
   if (opts.peerMode) peer.mode = opts.peerMode;
   // Cutover and unsplit run with the MX where setup left it: on the authoritative side.
-  const mx = p.job === 'unsplit' ? 'zimbra' : p.answers.role === 'primary' ? 'zimbra' : 'peer';
-  return checkPlan({ answers: p.answers, zimbra: after, peer, mx });
+  const mx = p.job === 'unsplit' ? 'zimbra' : answers.role === 'primary' ? 'zimbra' : 'peer';
+  return checkPlan({ answers, zimbra: after, peer, mx });
+}
+
+/**
+ * A cutover reads only its own users (not a listing of the whole domain), so the peer users it
+ * did not read are left out of its check: the wave does not change their routing, and an entry
+ * that was never read would be traced as missing (a false "rejected at RCPT" refusing the wave).
+ */
+function readPeerAccounts(p: Plan, observed: Observed): Answers {
+  if (p.job !== 'cutover' || observed.accounts) return p.answers;
+  const read = (name: string) => observed.entries[entryKey({ kind: 'account', name: name.toLowerCase() })] !== undefined;
+  const peerAccounts = p.answers.peerAccounts.filter((a) => read(a.address));
+  return peerAccounts.length === p.answers.peerAccounts.length ? p.answers : { ...p.answers, peerAccounts };
 }
 
 /**
