@@ -16,6 +16,7 @@ import type { Flags } from './args.js';
 import { UsageError, rawAnswers } from './args.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './io.js';
+import { withRecipientFlags } from './inventory.js';
 
 export function jobArg(positional: string | undefined): Job {
   if (!positional || !(JOBS as readonly string[]).includes(positional)) throw new UsageError(`name the job: ${JOBS.join(', ')} (e.g. zsplit plan setup ...)`);
@@ -30,7 +31,7 @@ export function answersFrom(flags: Flags, job: Job, io: CliIO): Answers | undefi
     return undefined;
   }
   for (const w of v.warnings) io.err(`warning: ${w}\n`);
-  return v.answers;
+  return withRecipientFlags(v.answers, flags);
 }
 
 export function runAsFlag(flags: Flags): RunAs {

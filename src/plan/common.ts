@@ -1,4 +1,4 @@
-import type { Answers, PeerKind } from '../model/types.js';
+import type { Answers, PeerKind, RecipientClass } from '../model/types.js';
 import { routingDomain, usesRoutingDomain } from '../model/routing.js';
 import { shJoin } from '../zimbra/quote.js';
 import type { Entry } from '../zimbra/commands.js';
@@ -101,4 +101,42 @@ export function routingDomainRemoval(a: Answers): Step[] {
       names.map((n) => `zmprov dd ${shJoin([n])}   # check first: zmprov gd ${shJoin([n])} zimbraDomainType`),
     ),
   ];
+}
+
+/**
+ * What a placeholder is created with (attributes of account in zimbra-attrs.xml): locked (no
+ * login, mail still accepted), hidden from Zimbra's GAL unless the operator wants peer
+ * recipients listed there, and on the mailbox server the operator chose.
+ */
+export function placeholderAttrs(a: Answers): [string, string][] {
+  const attrs: [string, string][] = [['zimbraAccountStatus', 'locked']];
+  if (!a.placeholdersInGal) attrs.push(['zimbraHideInGal', 'TRUE']);
+  if (a.placeholderHost) attrs.push(['zimbraMailHost', a.placeholderHost]);
+  return attrs;
+}
+
+/** Who serves a peer recipient of each class, for the placeholder's why. */
+const SERVED_BY: Record<RecipientClass, string> = {
+  user: 'the user\'s mailbox is on the peer',
+  shared: 'the peer delivers it to the shared mailbox',
+  room: 'the peer books the room (its calendar stays there)',
+  equipment: 'the peer books the equipment (its calendar stays there)',
+  list: 'the peer expands the list to its members',
+  group: 'the peer delivers it to the Microsoft 365 group',
+  contact: 'the peer forwards it to the contact\'s outside address',
+  mailuser: 'the peer forwards it to the mail user\'s outside mailbox',
+  'public-folder': 'the peer delivers it to the public folder',
+  system: 'the peer delivers it to its system mailbox',
+  alias: 'the peer forwards it to its targets',
+};
+
+/** One why per class, made once per plan (100,000 placeholders share a handful of strings). */
+export function placeholderWhys(a: Answers): Record<RecipientClass, string> {
+  const gal = a.placeholdersInGal
+    ? ' Shown in the GAL (--placeholders-in-gal): Zimbra users find it in their address book and mail to it goes to the peer; its free/busy and membership are not in Zimbra.'
+    : ' Hidden from the GAL (zimbraHideInGal TRUE): the address book of Zimbra users lists no locked stand-in; --placeholders-in-gal lists it.';
+  const out = {} as Record<RecipientClass, string>;
+  for (const [cls, served] of Object.entries(SERVED_BY) as [RecipientClass, string][])
+    out[cls] = `The authoritative side must know every address: locked = no login, mail still accepted and routed to the peer (${served}).${gal}`;
+  return out;
 }

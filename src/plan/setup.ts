@@ -6,7 +6,7 @@ import { dnsSteps, myNetworksSteps, relayHostSteps, reloadStep } from './mta.js'
 import { PEERS, peerContext } from './peer/index.js';
 import type { Step } from './step.js';
 import { manualStep, zmprovStep, zmprovStepsOf } from './step.js';
-import { mxStep, routingDomainSteps, zimbraUsersOf } from './common.js';
+import { mxStep, placeholderAttrs, placeholderWhys, routingDomainSteps, zimbraUsersOf } from './common.js';
 
 export function setupSecondary(a: Answers, observed?: Observed): { steps: Step[]; notes: string[]; warnings: string[] } {
   const toPeer = smtpTransport(a.peer.host, a.peer.port);
@@ -49,19 +49,20 @@ export function setupPrimary(a: Answers, observed?: Observed): { steps: Step[]; 
   const routing = routingDomainSteps(a, observed);
   const steps: Step[] = [...routing.steps];
   // Every placeholder gets the same two changes: one change object each (changes are never
-  // modified), and their steps made by one maker each.
-  const createStep = zmprovStepsOf('account', { op: 'create', attrs: [['zimbraAccountStatus', 'locked']] });
+  // modified), and their steps made by one maker each. A display name makes its own create.
+  const createAttrs = placeholderAttrs(a);
+  const createStep = zmprovStepsOf('account', { op: 'create', attrs: createAttrs });
   const routeStep = zmprovStepsOf('account', { op: 'set', attr: 'zimbraMailTransport', values: [toPeer] });
   const toPeerTitle = ` to ${toPeer}`;
+  const whys = placeholderWhys(a);
   // Indexed loops: a for-of allocates while the code is still cold, 100,000 times over.
   for (let i = 0; i < a.peerAccounts.length; i++) {
     const p = a.peerAccounts[i];
     const account = { kind: 'account' as const, name: p.address };
+    const cls = p.class ?? 'user';
+    const create = { id: `placeholder.create:${p.address}`, title: `Placeholder for ${cls === 'user' ? '' : `${cls} `}${p.address} (locked)`, why: whys[cls], bulk: 'placeholders' };
     steps.push(
-      createStep(
-        { id: `placeholder.create:${p.address}`, title: `Placeholder for ${p.address} (locked)`, why: 'The authoritative side must know every address; locked = no login, mail still accepted.', bulk: 'placeholders' },
-        account,
-      ),
+      p.displayName ? zmprovStep(create, account, { op: 'create', attrs: [...createAttrs, ['displayName', p.displayName]] }) : createStep(create, account),
       routeStep(
         { id: `placeholder.transport:${p.address}`, title: `Route ${p.address}${toPeerTitle}`, why: 'A separate command, so the placeholder keeps its mail host and can later move to Zimbra.', bulk: 'placeholders' },
         account,
