@@ -88,7 +88,9 @@ export async function loadInventory(f: Flags, io: CliIO): Promise<Inventory> {
       parsed.recipients.push(...ldapRecipients(await readLdapEntries(source)));
     } catch (e) {
       // ldapts messages name the server and the LDAP result, never the password.
-      throw new UsageError(`--peer-ldap-url: reading ${source.url} failed: ${(e as Error).message}`, '--peer-ldap-url');
+      const err = e as Error & { code?: number | string };
+      const what = [err.name !== 'Error' ? err.name : '', err.message.trim(), typeof err.code === 'number' ? `(LDAP result ${err.code})` : ''].filter(Boolean).join(' ');
+      throw new UsageError(`--peer-ldap-url: reading ${source.url} failed: ${what}`, '--peer-ldap-url');
     }
   }
   const inv = buildInventory(parsed.recipients, domains);

@@ -4,6 +4,7 @@
  * environment variable) and goes nowhere but the bind.
  */
 import { Client } from 'ldapts';
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { DEFAULT_LDAP_FILTER, LDAP_ATTRIBUTES, type LdapEntry } from './ldap.js';
 
@@ -38,9 +39,15 @@ export async function readLdapEntries(s: LdapSource): Promise<LdapEntry[]> {
   if (problem) throw new Error(problem);
   // Certificate checking stays on (rejectUnauthorized defaults to true in Node); a CA may be added.
   const tlsOptions: ConnectionOptions = s.ca ? { ca: s.ca } : {};
-  const client = new Client({ url: s.url.replace(/\/$/, ''), tlsOptions, timeout: s.timeoutMs ?? 30_000, connectTimeout: s.timeoutMs ?? 10_000 });
+  // ldapts connects with TLS from the start when given any tlsOptions: for ldap:// they go to startTLS only.
+  const ldaps = /^ldaps:/i.test(s.url);
+  const client = new Client({ url: s.url.replace(/\/$/, ''), ...(ldaps ? { tlsOptions } : {}), timeout: s.timeoutMs ?? 30_000, connectTimeout: s.timeoutMs ?? 10_000 });
   try {
-    if (s.startTls) await client.startTLS(tlsOptions);
+    // The upgraded socket checks the certificate against the URL's host (else Node checks "localhost").
+    if (s.startTls) {
+      const host = new URL(s.url).hostname.replace(/^\[|\]$/g, '');
+      await client.startTLS({ ...tlsOptions, host, ...(isIP(host) ? {} : { servername: host }) });
+    }
     if (s.bindDn) await client.bind(s.bindDn, s.password ?? '');
     const { searchEntries } = await client.search(s.base, { scope: 'sub', filter: s.filter ?? DEFAULT_LDAP_FILTER, attributes: LDAP_ATTRIBUTES, paged: { pageSize: 500 } });
     return searchEntries as LdapEntry[];
