@@ -1,6 +1,7 @@
 import type { Answers, PeerKind, RecipientClass } from '../model/types.js';
 import { routingDomain, usesRoutingDomain } from '../model/routing.js';
 import { shJoin } from '../zimbra/quote.js';
+import { isModernMta } from '../zimbra/attrs.js';
 import type { Entry } from '../zimbra/commands.js';
 import type { Observed } from './observed.js';
 import { observedValues } from './observed.js';
@@ -139,4 +140,23 @@ export function placeholderWhys(a: Answers): Record<RecipientClass, string> {
   for (const [cls, served] of Object.entries(SERVED_BY) as [RecipientClass, string][])
     out[cls] = `The authoritative side must know every address: locked = no login, mail still accepted and routed to the peer (${served}).${gal}`;
   return out;
+}
+
+/**
+ * The MTA reload on every other MTA server (--zimbra-host repeated): zmconfigd on each rewrites
+ * its own main.cf from the changed config and server values, and zsplit reloads only the one it
+ * runs on. Manual, since zsplit has no session there.
+ */
+export function otherMtaReloads(a: Answers): Step[] {
+  const cmd = isModernMta(a.zimbraVersion) ? 'zmmtactl reload' : 'postfix stop; postfix start';
+  return a.zimbraHosts.slice(1).map((h) =>
+    manualStep(
+      `mta.reload:${h}`,
+      'zimbra',
+      `Zimbra MTA ${h} (as zimbra)`,
+      `Reload the MTA on ${h}`,
+      `The relay host, DNS and mynetworks changes reach ${h}'s main.cf only through its own zmconfigd; zsplit reloads the MTA it runs on (${a.zimbraHosts[0]}).`,
+      [`${shJoin(['ssh', `root@${h}`, shJoin(['su', '-', 'zimbra', '-c', cmd])])}   # then check there: postconf mynetworks relayhost`],
+    ),
+  );
 }

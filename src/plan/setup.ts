@@ -6,7 +6,7 @@ import { dnsSteps, myNetworksSteps, relayHostSteps, reloadStep } from './mta.js'
 import { PEERS, peerContext } from './peer/index.js';
 import type { Step } from './step.js';
 import { manualStep, zmprovStep, zmprovStepsOf } from './step.js';
-import { mxStep, placeholderAttrs, placeholderWhys, routingDomainSteps, zimbraUsersOf } from './common.js';
+import { mxStep, otherMtaReloads, placeholderAttrs, placeholderWhys, routingDomainSteps, zimbraUsersOf } from './common.js';
 
 export function setupSecondary(a: Answers, observed?: Observed): { steps: Step[]; notes: string[]; warnings: string[] } {
   const toPeer = smtpTransport(a.peer.host, a.peer.port);
@@ -35,7 +35,7 @@ export function setupSecondary(a: Answers, observed?: Observed): { steps: Step[]
   const routing = routingDomainSteps(a, observed);
   steps.push(...routing.steps);
   const relay = relayHostSteps(a, observed, `[${a.peer.host}]:${a.peer.port}`);
-  steps.push(...relay, ...dnsSteps(a, observed, true, relay.map((s) => s.id)), ...myNetworksSteps(a, observed, 'add'), reloadStep(a));
+  steps.push(...relay, ...dnsSteps(a, observed, true, relay.map((s) => s.id)), ...myNetworksSteps(a, observed, 'add'), reloadStep(a), ...otherMtaReloads(a));
   const c = peerContext(a, zimbraUsersOf(a, observed));
   peer.authoritative(c).forEach((m, i) => steps.push(manualStep(`peer.setup.${i + 1}`, 'peer', peer.system, m.title, m.why, m.commands)));
   steps.push(mxStep(a, 'peer'));
@@ -80,7 +80,7 @@ export function setupPrimary(a: Answers, observed?: Observed): { steps: Step[]; 
     }
   }
   steps.push(...myNetworksSteps(a, observed, 'add'));
-  if (a.peer.ips.length) steps.push(reloadStep(a));
+  if (a.peer.ips.length) steps.push(reloadStep(a), ...otherMtaReloads(a));
   const c = peerContext(a, zimbraUsersOf(a, observed));
   peer.forwardUnknownToZimbra(c).forEach((m, i) => steps.push(manualStep(`peer.setup.${i + 1}`, 'peer', peer.system, m.title, m.why, m.commands)));
   steps.push(mxStep(a, 'zimbra'));
