@@ -110,6 +110,13 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
     emit({ type: 'batch', kind: 'probe', lines: reqs.length });
     const observed = await o.zmprov.probe(reqs);
     if (o.listAccounts) observed.accounts = (await Promise.all(input.answers.domains.map((d) => o.zmprov.listAccounts(d)))).flat();
+    // A secondary's peer steps name every Zimbra recipient: distribution lists and calendar resources too.
+    if (o.listAccounts && input.job === 'setup' && input.answers.role === 'secondary')
+      for (const d of input.answers.domains) {
+        const r = await o.zmprov.listListsAndResources(d);
+        (observed.lists ??= []).push(...r.lists);
+        (observed.resources ??= []).push(...r.resources);
+      }
     emit({ type: 'phase', phase: 'plan', message: 'Planning against the current values' });
     const p = o.replan(observed);
     if (o.checkStale) {

@@ -73,10 +73,21 @@ export function needsAccountList(job: Job, answers: Answers): boolean {
   return job !== 'setup' || answers.role === 'secondary';
 }
 
+/** A secondary setup names every Zimbra recipient to the peer: lists and calendar resources too. */
+export function needsListsAndResources(job: Job, answers: Answers): boolean {
+  return job === 'setup' && answers.role === 'secondary';
+}
+
+export async function listsAndResources(zmprov: Pick<Zmprov, 'listListsAndResources'>, domains: string[]): Promise<Pick<Observed, 'lists' | 'resources'>> {
+  const all = await Promise.all(domains.map((d) => zmprov.listListsAndResources(d)));
+  return { lists: all.flatMap((x) => x.lists), resources: all.flatMap((x) => x.resources) };
+}
+
 /** Reads the current values the plan needs from the server (one zmprov batch; gaa when needsAccountList). */
 export async function observeWith(zmprov: Zmprov, job: Job, answers: Answers): Promise<Observed> {
   const observed = await zmprov.probe(probeRequests(plan(job, answers).steps, answers, job));
   if (needsAccountList(job, answers)) observed.accounts = (await Promise.all(answers.domains.map((d) => zmprov.listAccounts(d)))).flat();
+  if (needsListsAndResources(job, answers)) Object.assign(observed, await listsAndResources(zmprov, answers.domains));
   return observed;
 }
 

@@ -24,6 +24,19 @@ function accountClass(attrs: Record<string, string[]>): RecipientClass {
   return 'user';
 }
 
+/** `# distributionList X memberCount=N` headers as `# name X` (the member lines have no colon: parseEntries skips them). */
+function listHeaders(text: string, lists?: Set<string>): string {
+  return text.replace(/^# distributionList (\S+)(?: memberCount=\d+)?\s*$/gm, (_m, name: string) => {
+    lists?.add(name.toLowerCase());
+    return `# name ${name}`;
+  });
+}
+
+/** Entries of `zmprov gadl -v` output. */
+export function parseDistributionLists(text: string): { name: string; attrs: Record<string, string[]> }[] {
+  return parseEntries(listHeaders(text)).filter((e) => e.name).map((e) => ({ name: e.name.toLowerCase(), attrs: e.attrs }));
+}
+
 /**
  * Recipients of captured zmprov output. A distribution list's members are its business on the
  * peer (the peer expands it): only its own addresses are kept.
@@ -31,10 +44,7 @@ function accountClass(attrs: Record<string, string[]>): RecipientClass {
 export function parseZimbraDump(text: string, file = 'zmprov output'): RawRecipient[] {
   // `# distributionList X memberCount=N` -> `# name X`, and the member lines (no colon) are skipped by parseEntries.
   const lists = new Set<string>();
-  const normalized = text.replace(/^# distributionList (\S+)(?: memberCount=\d+)?\s*$/gm, (_m, name: string) => {
-    lists.add(name.toLowerCase());
-    return `# name ${name}`;
-  });
+  const normalized = listHeaders(text, lists);
   const out: RawRecipient[] = [];
   const seen = new Set<string>();
   let entryNo = 0;

@@ -9,15 +9,17 @@ import type { Step } from './step.js';
 import { manualStep, zmprovStep } from './step.js';
 
 /**
- * Addresses living on Zimbra (accounts with an lmtp transport, and their aliases), when the
- * server was read: an authoritative peer must know every one of them.
+ * Addresses living on Zimbra, when the server was read: accounts and calendar resources with an
+ * lmtp transport, every distribution list (Zimbra expands it), and their aliases. An
+ * authoritative peer must know every one of them.
  */
 export function zimbraUsersOf(a: Answers, observed?: Observed): string[] {
   const domains = new Set(a.domains);
   const inDomain = (x: string) => domains.has(x.split('@')[1]?.toLowerCase() ?? '');
-  return (observed?.accounts ?? [])
-    .filter((acc) => inDomain(acc.name) && (acc.attrs.zimbraMailTransport ?? []).some((t) => t.startsWith('lmtp:')))
-    .flatMap((acc) => [acc.name, ...(acc.attrs.zimbraMailAlias ?? []).filter(inDomain)]);
+  const delivered = (acc: { attrs: Record<string, string[]> }) => (acc.attrs.zimbraMailTransport ?? []).some((t) => t.startsWith('lmtp:'));
+  const enabled = (l: { attrs: Record<string, string[]> }) => (l.attrs.zimbraMailStatus?.[0] ?? 'enabled').toLowerCase() === 'enabled';
+  const hosted = [...(observed?.accounts ?? []).filter(delivered), ...(observed?.resources ?? []).filter(delivered), ...(observed?.lists ?? []).filter(enabled)];
+  return hosted.filter((e) => inDomain(e.name)).flatMap((e) => [e.name, ...(e.attrs.zimbraMailAlias ?? []).filter(inDomain)]);
 }
 
 /** The MX change: always the last step, and done by hand after mail flow was tested (seed 000). */

@@ -114,3 +114,37 @@ describe('several MTA servers', () => {
     }
   });
 });
+
+describe('secondary: the authoritative peer is told every Zimbra recipient', () => {
+  it('accounts, calendar resources and distribution lists with their aliases reach the peer steps', () => {
+    const a = answers([], { role: 'secondary', peer: { kind: 'postfix', host: 'mail.example.com', port: 25, ips: [] } });
+    const observed: Observed = {
+      entries: {},
+      accounts: [
+        { name: 'zoe@example.com', attrs: { zimbraMailTransport: ['lmtp:mbox1.example.com:7025'], zimbraMailAlias: ['zz@example.com'] } },
+        { name: 'placeholder@example.com', attrs: { zimbraMailTransport: ['smtp:[mail.example.com]:25'] } },
+      ],
+      resources: [{ name: 'conf-a@example.com', attrs: { zimbraMailTransport: ['lmtp:mbox2.example.com:7025'], zimbraCalResType: ['Location'] } }],
+      lists: [
+        { name: 'staff@example.com', attrs: { zimbraMailStatus: ['enabled'], zimbraMailAlias: ['everyone@example.com'] } },
+        { name: 'off@example.com', attrs: { zimbraMailStatus: ['disabled'] } },
+      ],
+    };
+    const p = plan('setup', a, observed);
+    const peerText = p.steps.filter((s) => s.where === 'peer').flatMap((s) => s.manual!.commands).join('\n');
+    for (const addr of ['zoe@example.com', 'zz@example.com', 'conf-a@example.com', 'staff@example.com', 'everyone@example.com']) expect(peerText, addr).toContain(addr);
+    expect(peerText).not.toContain('placeholder@example.com');
+    expect(peerText).not.toContain('off@example.com');
+  });
+
+  it("the simulator answers gadl -v and gacr -v as Zimbra's ProvUtil does (gaa lists no calendar resource)", async () => {
+    const { sim } = await import('../sim/helpers.js');
+    const { state, zm } = sim();
+    const first = Object.keys(state.accounts)[0];
+    state.accounts['room@example.com'] = { ...state.accounts[first], objectClass: ['inetOrgPerson', 'zimbraAccount', 'amavisAccount', 'zimbraCalendarResource'], zimbraCalResType: ['Location'], mail: ['room@example.com'], zimbraMailDeliveryAddress: ['room@example.com'] };
+    expect(zm(['-l', 'gadl', '-v', 'example.com'])).toMatchObject({ exitCode: 0, stdout: '' });
+    expect(zm(['-l', 'gacr', 'example.com']).stdout.trim()).toBe('room@example.com');
+    expect(zm(['-l', 'gaa', 'example.com']).stdout).not.toContain('room@example.com');
+    expect(zm(['-l', 'gadl', 'nosuch.example']).stdout + zm(['-l', 'gadl', 'nosuch.example']).stderr).toContain('NO_SUCH_DOMAIN');
+  });
+});
