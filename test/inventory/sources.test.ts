@@ -89,6 +89,11 @@ describe('Exchange CSV', () => {
     expect(plain.recipients).toEqual(parseExchangeCsv(text, 'r.csv').recipients);
   });
 
+  it('a #TYPE line (Export-Csv without -NoTypeInformation) is skipped', () => {
+    const typed = `\uFEFF#TYPE Selected.Microsoft.Exchange.Data.Directory.Management.ReducedRecipient\r\n${text.replace(/^\uFEFF/, '')}`;
+    expect(parseExchangeCsv(typed, 'r.csv').recipients).toEqual(parseExchangeCsv(text, 'r.csv').recipients);
+  });
+
   it('proxy addresses: SMTP: primary, smtp: secondary, others ignored', () => {
     expect(smtpProxies(['smtp:b@x.com', 'SMTP:a@x.com', 'X500:/o=x', 'SIP:a@x.com', 'EUM:123;phone-context=x', 'x400:c=US;'])).toEqual({ primary: 'a@x.com', secondary: ['b@x.com'] });
   });
