@@ -3,7 +3,7 @@
  * Postfix's LDAP lookup does: one key), the peer's behaviour, and the MTA-level settings.
  * Compiling is linear in the number of accounts; routing an address is a handful of Map lookups.
  */
-import type { Answers } from '../model/types.js';
+import type { Answers, RecipientClass } from '../model/types.js';
 import { isModernMta } from '../zimbra/attrs.js';
 import {
   accountMailEnabled,
@@ -103,6 +103,8 @@ export interface FlowModel {
   peerLocal: Map<string, string>;
   /** Addresses listed more than once among the peer's mailboxes and aliases. */
   peerDuplicates: Set<string>;
+  /** The class of the peer recipients that are not users (lists, shared mailboxes, contacts...), by primary address. */
+  peerClass: Map<string, RecipientClass>;
   peerRoutes: Set<string>;
   /** Routing subdomain -> shared domain, when the peer routes Zimbra's users through zimbra-route.<domain>. */
   peerRoutingDomains: Map<string, string>;
@@ -287,9 +289,11 @@ export function compileFlow(input: FlowInput): FlowModel {
   // --- the peer
   const peerLocal = new Map<string, string>();
   const peerDuplicates = new Set<string>();
+  const peerClass = new Map<string, RecipientClass>();
   for (let i = 0; i < peer.users.length; i++) {
     const u = peer.users[i];
     const a = u.address.toLowerCase();
+    if (u.class !== undefined && u.class !== 'user') peerClass.set(a, u.class);
     let n = peerLocal.size;
     peerLocal.set(a, a);
     if (peerLocal.size === n) peerDuplicates.add(a);
@@ -364,6 +368,7 @@ export function compileFlow(input: FlowInput): FlowModel {
     duplicates,
     accountKeys,
     peerLocal,
+    peerClass,
     peerDuplicates,
     peerRoutes,
     peerRoutingDomains: peerRoutingDomains(peer, shared),

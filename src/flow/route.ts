@@ -5,6 +5,7 @@
  */
 import { domainOf } from './directory.js';
 import { routedAddress } from '../model/routing.js';
+import type { RecipientClass } from '../model/types.js';
 import { catchAllTarget, compileFlow, relayHostName, type FlowInput, type FlowModel, type MxTarget } from './model.js';
 import { parseTransport, type ParsedTransport } from './transport.js';
 
@@ -472,10 +473,12 @@ function atPeer(w: Walk, a: Arrival): Arrival | Trace {
   }
   const box = m.peerLocal.get(addr);
   if (box !== undefined) {
-    w.hop('peer-mta', host, addr, `recipient ${addr}`, box === addr ? 'local mailbox' : `alias of local mailbox ${box}`);
+    const cls = m.peerClass.get(box);
+    const what = cls === undefined ? 'mailbox' : PEER_CLASS_NOUN[cls];
+    w.hop('peer-mta', host, addr, `recipient ${addr}`, box === addr ? `local ${what}` : `alias of local ${what} ${box}`);
     w.accept('peer-mta', host, a.client);
-    w.hop('peer-mailbox', host, box, 'deliver', `stored in ${box}`);
-    return w.finish('delivered-peer', `delivered to the peer mailbox ${box} on ${host}`);
+    w.hop('peer-mailbox', host, box, 'deliver', cls === undefined ? `stored in ${box}` : `${box}: ${PEER_CLASS_SERVES[cls]}`);
+    return w.finish('delivered-peer', `delivered to the peer ${what} ${box} on ${host}`);
   }
   const words = m.peerWording;
   if (m.input.peer.mode === 'authoritative') {
@@ -573,3 +576,14 @@ export function modelFor(input: FlowInput): FlowModel {
 export function route(input: FlowInput, address: string, from: EntryPoint): Trace {
   return routeWith(modelFor(input), address, from);
 }
+
+/** What a peer recipient that is not a user is, and what the peer does with its mail (issue 14). */
+const PEER_CLASS_NOUN: Record<RecipientClass, string> = {
+  user: 'mailbox', shared: 'shared mailbox', room: 'room mailbox', equipment: 'equipment mailbox', list: 'distribution list', group: 'Microsoft 365 group',
+  contact: 'mail contact', mailuser: 'mail user', 'public-folder': 'public folder', system: 'system mailbox', alias: 'forwarding alias',
+};
+const PEER_CLASS_SERVES: Record<RecipientClass, string> = {
+  user: 'stored', shared: 'stored in the shared mailbox', room: 'stored in the room mailbox (booked there)', equipment: 'stored in the equipment mailbox (booked there)',
+  list: 'the peer expands the list to its members', group: 'stored in the group mailbox', contact: "the peer forwards it to the contact's outside address",
+  mailuser: "the peer forwards it to the mail user's outside mailbox", 'public-folder': 'stored in the public folder', system: 'stored in the system mailbox', alias: 'the peer forwards it to its targets',
+};
