@@ -36,3 +36,35 @@ describe('mail flow of every class (Zimbra primary, recipients read from the Pos
     expect(r.code).toBe(0);
   });
 });
+
+describe('verify --post samples every class', () => {
+  it('one peer recipient of each class besides users is probed and expected to be accepted by Zimbra', async () => {
+    const { flowState, offlineObserved } = await import('../../src/verify/state.js');
+    const { sampleAddresses, expectedRcpt } = await import('../../src/verify/expect.js');
+    const answers = {
+      domains: ['example.com'],
+      role: 'primary' as const,
+      zimbraHosts: ['zimbra.example.com'],
+      mailboxHost: 'zimbra.example.com',
+      zimbraVersion: '10.1.0',
+      peer: { kind: 'postfix' as const, host: 'mail.example.com', port: 25, ips: ['192.0.2.10/32'] },
+      peerAccounts: [
+        { address: 'bob@example.com', aliases: [], class: 'user' as const },
+        { address: 'team@example.com', aliases: ['all@example.com'], class: 'list' as const },
+        { address: 'room1@example.com', aliases: [], class: 'room' as const },
+        { address: 'sales@example.com', aliases: [], class: 'shared' as const },
+      ],
+    };
+    const s = flowState('setup', answers, offlineObserved('setup', answers));
+    const samples = sampleAddresses(s);
+    expect(samples.filter((x) => x.kind.startsWith('peer ')).map((x) => [x.kind, x.address])).toEqual([
+      ['peer user', 'bob@example.com'],
+      ['peer list', 'team@example.com'],
+      ['peer room', 'room1@example.com'],
+      ['peer shared', 'sales@example.com'],
+    ]);
+    for (const x of samples.filter((y) => y.kind.startsWith('peer '))) expect(expectedRcpt(s, x.address, 'zimbra').accept, x.address).toBe(true);
+    const unknown = samples.find((x) => x.kind === 'unknown')!;
+    expect(expectedRcpt(s, unknown.address, 'zimbra').accept).toBe(false);
+  });
+});
