@@ -68,6 +68,12 @@ export interface CatchAll {
   accounts: AccountEntry[];
 }
 
+export interface ListEntry {
+  address: string;
+  /** zimbraMailForwardingAddress: the members ldap-vam.cf returns. */
+  members: string[];
+}
+
 export interface FlowModel {
   input: FlowInput;
   answers: Answers;
@@ -99,6 +105,8 @@ export interface FlowModel {
   /** The account keys (primary addresses), enumerated once. */
   accountKeys: string[];
 
+  /** Enabled distribution lists by each of their addresses (ldap-vam.cf lists and expands them). */
+  lists: Map<string, ListEntry>;
   /** Peer mailboxes: every address that delivers on the peer -> the mailbox's primary address. */
   peerLocal: Map<string, string>;
   /** Addresses listed more than once among the peer's mailboxes and aliases. */
@@ -286,6 +294,14 @@ export function compileFlow(input: FlowInput): FlowModel {
     }
   }
 
+  // --- distribution lists (enabled ones only: every Zimbra LDAP map filters on zimbraMailStatus=enabled)
+  const lists = new Map<string, ListEntry>();
+  for (const [name, attrs] of Object.entries(dir.lists ?? {})) {
+    if ((firstValue(attrs, 'zimbraMailStatus') ?? 'enabled').toLowerCase() !== 'enabled') continue;
+    const l: ListEntry = { address: name.toLowerCase(), members: lower(allValues(attrs, 'zimbraMailForwardingAddress')) };
+    for (const a of [name, ...allValues(attrs, 'zimbraMailAlias')]) lists.set(a.toLowerCase(), l);
+  }
+
   // --- the peer
   const peerLocal = new Map<string, string>();
   const peerDuplicates = new Set<string>();
@@ -367,6 +383,7 @@ export function compileFlow(input: FlowInput): FlowModel {
     catchAll,
     duplicates,
     accountKeys,
+    lists,
     peerLocal,
     peerClass,
     peerDuplicates,

@@ -236,8 +236,10 @@ function atZimbra(w: Walk, a: Arrival): Arrival | Trace {
 
   // RCPT TO: smtpd_reject_unlisted_recipient checks ldap-vam.cf then ldap-vmm.cf
   const exact = m.vam(addr);
+  const list = exact ? undefined : m.lists.get(addr);
   let viaCatchAll = false;
-  if (exact) {
+  if (list) w.hop('zimbra-mta', host, addr, `RCPT TO <${addr}>: virtual_alias_maps`, `listed: distribution list ${list.address} (${list.members.length} member(s))`);
+  else if (exact) {
     const acct = exact[0];
     const listed =
       acct.delivery === addr
@@ -276,6 +278,14 @@ function atZimbra(w: Walk, a: Arrival): Arrival | Trace {
 
   // virtual alias expansion (recursive in Postfix; ldap-vam.cf returns delivery address + forwards)
   for (let depth = 0; depth < MAX_ALIAS_DEPTH; depth++) {
+    const dl = m.lists.get(addr);
+    if (dl) {
+      // Expanded here: each member gets a copy; the trace follows the first.
+      if (dl.members.length === 0) return w.finish('delivered-zimbra', `distribution list ${dl.address} has no members: Zimbra accepts the mail and delivers it to nobody`);
+      w.hop('zimbra-mta', host, addr, `virtual_alias_maps ${addr}`, `distribution list -> ${dl.members.join(', ')}${dl.members.length > 1 ? ' (traced: the first)' : ''}`);
+      addr = dl.members[0];
+      continue;
+    }
     const ex = m.vam(addr);
     if (ex) {
       const acct = ex[0];

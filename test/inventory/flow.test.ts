@@ -68,3 +68,35 @@ describe('verify --post samples every class', () => {
     expect(expectedRcpt(s, unknown.address, 'zimbra').accept).toBe(false);
   });
 });
+
+describe('mail flow of Zimbra lists and resources (Zimbra secondary)', () => {
+  it('a Zimbra list traced from the peer reaches Zimbra and is expanded; an unknown address is rejected once, by the peer', async () => {
+    const { flowState, offlineObserved } = await import('../../src/verify/state.js');
+    const { route } = await import('../../src/flow/index.js');
+    const answers = {
+      domains: ['example.com'],
+      role: 'secondary' as const,
+      zimbraHosts: ['zimbra.example.com'],
+      mailboxHost: 'zimbra.example.com',
+      zimbraVersion: '10.1.0',
+      peer: { kind: 'postfix' as const, host: 'mail.example.com', port: 25, ips: ['192.0.2.10/32'] },
+      peerAccounts: [{ address: 'bob@example.com', aliases: [] }],
+    };
+    const observed = offlineObserved('setup', answers);
+    observed.accounts = [{ name: 'zoe@example.com', attrs: { zimbraMailDeliveryAddress: ['zoe@example.com'], zimbraMailStatus: ['enabled'], zimbraMailTransport: ['lmtp:mbox2.example.com:7025'] } }];
+    observed.resources = [{ name: 'conf-a@example.com', attrs: { zimbraMailDeliveryAddress: ['conf-a@example.com'], zimbraMailStatus: ['enabled'], zimbraMailTransport: ['lmtp:mbox1.example.com:7025'], zimbraCalResType: ['Location'] } }];
+    observed.lists = [{ name: 'staff@example.com', attrs: { zimbraMailStatus: ['enabled'], zimbraMailAlias: ['everyone@example.com'], zimbraMailForwardingAddress: ['zoe@example.com', 'bob@example.com'] } }];
+    const s = flowState('setup', answers, observed);
+    const fromPeer = (addr: string) => route(s.input(s.after, 'peer'), addr, 'peer');
+    for (const addr of ['staff@example.com', 'everyone@example.com']) {
+      const t = fromPeer(addr);
+      expect(t.outcome, addr).toBe('delivered-zimbra');
+      expect(t.hops.map((h) => h.decision).join('\n')).toContain('distribution list -> zoe@example.com, bob@example.com');
+    }
+    expect(fromPeer('conf-a@example.com').outcome).toBe('delivered-zimbra');
+    const unknown = route(s.input(s.after, 'peer'), 'nobody@example.com', 'internet');
+    expect(unknown.outcome).toBe('rejected');
+    expect(unknown.rejectedBy).toBe('peer-mta');
+    expect(unknown.hops.filter((h) => h.system === 'zimbra-mta')).toEqual([]);
+  });
+});
