@@ -69,7 +69,7 @@ export const OPTIONS = {
   'peer-ldap-starttls': { type: 'boolean' },
   'peer-ldap-ca': { type: 'string' },
   'placeholders-in-gal': { type: 'boolean' },
-  'placeholder-host': { type: 'string' },
+  'placeholder-host': { type: 'string', multiple: true },
 } as const;
 
 export type Flags = ReturnType<typeof parseFlags>['values'];

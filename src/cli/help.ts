@@ -38,7 +38,7 @@ Answers (or --config FILE with the same names in camelCase):
   --peer-ldap-bind-dn DN  --peer-ldap-base DN  --peer-ldap-filter F  --peer-ldap-ca PEMFILE
   --peer-ldap-password-file FILE   the bind password (or ZSPLIT_PEER_LDAP_PASSWORD; never a flag)
   --placeholders-in-gal list primary placeholders in Zimbra's GAL (default: hidden, zimbraHideInGal TRUE)
-  --placeholder-host H  the mailbox server placeholders are created on (zimbraMailHost; default: Zimbra picks)
+  --placeholder-host H  the mailbox server placeholders are created on (zimbraMailHost; repeat to spread them; default: Zimbra picks)
   --allow-wide-network  accept a --peer-ip wider than /24 (IPv4) or /64 (IPv6)
   --force               unsplit even though accounts are still routed to the peer
 

@@ -118,11 +118,9 @@ export function withRecipientFlags(a: Answers, f: Flags): Answers {
   const out: Answers = { ...a };
   if (lastInventory && recipientSourceKey(f) !== undefined) out.peerAccounts = withRecipientInfo(a.peerAccounts, lastInventory);
   if (f['placeholders-in-gal']) out.placeholdersInGal = true;
-  const host = f['placeholder-host'];
-  if (host !== undefined) {
-    if (!isHost(host.toLowerCase())) throw new UsageError(`--placeholder-host: "${host}" is not a host name (the mailbox server, as zmprov gas mailbox lists it)`, '--placeholder-host');
-    out.placeholderHost = host.toLowerCase();
-  }
+  const hosts = (f['placeholder-host'] ?? []).flatMap((h) => h.toLowerCase().split(/[\s,]+/)).filter(Boolean);
+  for (const h of hosts) if (!isHost(h)) throw new UsageError(`--placeholder-host: "${h}" is not a host name (a mailbox server, as zmprov gas mailbox lists it)`, '--placeholder-host');
+  if (hosts.length) out.placeholderHosts = [...new Set(hosts)];
   return out;
 }
 

@@ -66,6 +66,6 @@ export interface Answers {
   force?: boolean;
   /** Primary: placeholders stay visible in Zimbra's GAL (default: zimbraHideInGal TRUE). */
   placeholdersInGal?: boolean;
-  /** Primary: the mailbox server placeholders are created on (zimbraMailHost); absent: Zimbra picks. */
-  placeholderHost?: string;
+  /** Primary: the mailbox server(s) placeholders are created on (zimbraMailHost), spread in turn; absent: Zimbra picks. */
+  placeholderHosts?: string[];
 }

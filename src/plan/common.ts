@@ -111,10 +111,10 @@ export function routingDomainRemoval(a: Answers): Step[] {
  * login, mail still accepted), hidden from Zimbra's GAL unless the operator wants peer
  * recipients listed there, and on the mailbox server the operator chose.
  */
-export function placeholderAttrs(a: Answers): [string, string][] {
+export function placeholderAttrs(a: Answers, host?: string): [string, string][] {
   const attrs: [string, string][] = [['zimbraAccountStatus', 'locked']];
   if (!a.placeholdersInGal) attrs.push(['zimbraHideInGal', 'TRUE']);
-  if (a.placeholderHost) attrs.push(['zimbraMailHost', a.placeholderHost]);
+  if (host) attrs.push(['zimbraMailHost', host]);
   return attrs;
 }
 

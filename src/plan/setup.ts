@@ -50,8 +50,10 @@ export function setupPrimary(a: Answers, observed?: Observed): { steps: Step[]; 
   const steps: Step[] = [...routing.steps];
   // Every placeholder gets the same two changes: one change object each (changes are never
   // modified), and their steps made by one maker each. A display name makes its own create.
-  const createAttrs = placeholderAttrs(a);
-  const createStep = zmprovStepsOf('account', { op: 'create', attrs: createAttrs });
+  // Several mailbox servers chosen: placeholders spread over them in turn, one template each.
+  const hosts = a.placeholderHosts?.length ? a.placeholderHosts : [undefined];
+  const createAttrsOf = hosts.map((h) => placeholderAttrs(a, h));
+  const createStepOf = createAttrsOf.map((attrs) => zmprovStepsOf('account', { op: 'create', attrs }));
   const routeStep = zmprovStepsOf('account', { op: 'set', attr: 'zimbraMailTransport', values: [toPeer] });
   const toPeerTitle = ` to ${toPeer}`;
   const whys = placeholderWhys(a);
@@ -62,7 +64,7 @@ export function setupPrimary(a: Answers, observed?: Observed): { steps: Step[]; 
     const cls = p.class ?? 'user';
     const create = { id: `placeholder.create:${p.address}`, title: `Placeholder for ${cls === 'user' ? '' : `${cls} `}${p.address} (locked)`, why: whys[cls], bulk: 'placeholders' };
     steps.push(
-      p.displayName ? zmprovStep(create, account, { op: 'create', attrs: [...createAttrs, ['displayName', p.displayName]] }) : createStep(create, account),
+      p.displayName ? zmprovStep(create, account, { op: 'create', attrs: [...createAttrsOf[i % hosts.length], ['displayName', p.displayName]] }) : createStepOf[i % hosts.length](create, account),
       routeStep(
         { id: `placeholder.transport:${p.address}`, title: `Route ${p.address}${toPeerTitle}`, why: 'A separate command, so the placeholder keeps its mail host and can later move to Zimbra.', bulk: 'placeholders' },
         account,

@@ -69,6 +69,16 @@ describe('plan setup --role primary from a recipient source', () => {
     expect(r.out).toContain('Shown in the GAL (--placeholders-in-gal)');
   });
 
+  it('--placeholder-host is checked before anything is planned', async () => {
+    const f = join(dir, 'one.txt');
+    writeFileSync(f, 'bob@example.com\n');
+    const bad = await cli(['plan', 'setup', ...PRIMARY, '--peer-recipients', f, '--placeholder-host', 'mbox;reboot']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--placeholder-host: "mbox;reboot" is not a host name');
+    const ok = await cli(['plan', 'setup', ...PRIMARY, '--peer-recipients', f, '--placeholder-host', 'mbox2.example.com', '--format', 'json']);
+    expect(JSON.parse(ok.out).steps.find((s: { id: string }) => s.id === 'placeholder.create:bob@example.com').argv).toContain('mbox2.example.com');
+  });
+
   it('the LDAP password is read from a file or the environment and printed nowhere', async () => {
     const pw = join(dir, 'pw');
     writeFileSync(pw, 'S3cret-pass\n', { mode: 0o600 });

@@ -37,7 +37,7 @@ const RECIPIENTS: PeerAccount[] = [
 
 describe('primary placeholders of every class', () => {
   it('every attribute a placeholder is created with exists on account in zimbra-attrs.xml', () => {
-    const p = plan('setup', answers(RECIPIENTS, { placeholderHost: 'mbox2.example.com' }));
+    const p = plan('setup', answers(RECIPIENTS, { placeholderHosts: ['mbox2.example.com'] }));
     const creates = p.steps.filter((s) => s.change?.op === 'create' && s.entry?.kind === 'account');
     expect(creates).toHaveLength(4);
     const attrs = new Set(creates.flatMap((s) => (s.change as { attrs: [string, string][] }).attrs.map(([a]) => a)));
@@ -46,6 +46,12 @@ describe('primary placeholders of every class', () => {
     for (const a of [...attrs, 'zimbraMailTransport']) expect(classesOf(a).some((c) => ['account', 'mailRecipient'].includes(c)), a).toBe(true);
     expect(creates[0].argv).toEqual(['ca', 'bob@example.com', '', 'zimbraAccountStatus', 'locked', 'zimbraHideInGal', 'TRUE', 'zimbraMailHost', 'mbox2.example.com', 'displayName', 'Bob']);
     expect(p.steps.map((s) => s.argv?.join(' '))).toContain('aaa team@example.com all@example.com');
+  });
+
+  it('placeholders spread over the mailbox servers the operator chose, in turn', () => {
+    const p = plan('setup', answers(RECIPIENTS, { placeholderHosts: ['mbox1.example.com', 'mbox2.example.com'] }));
+    const hostOf = (s: { argv?: string[] }) => s.argv![s.argv!.indexOf('zimbraMailHost') + 1];
+    expect(p.steps.filter((s) => s.id.startsWith('placeholder.create:')).map(hostOf)).toEqual(['mbox1.example.com', 'mbox2.example.com', 'mbox1.example.com', 'mbox2.example.com']);
   });
 
   it('the why says what hiding and showing in the GAL mean, and who serves the class', () => {
