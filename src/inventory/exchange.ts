@@ -107,6 +107,10 @@ export function parseExchangeCsv(text: string, file = 'recipients.csv'): Exchang
   if (table.length > 1 && keys.addresses < 0 && keys.primary < 0)
     return { recipients: [], notes, errors: [`${file}: no PrimarySmtpAddress or EmailAddresses column; export it with: ${EXCHANGE_EXPORT}`] };
   const rows = table.slice(1);
+  // Export-Csv of the raw property writes its .NET type name instead of the addresses.
+  const typeName = rows.find((r) => keys.addresses >= 0 && /^(Microsoft\.Exchange\.|System\.)\S+$/.test((r[keys.addresses] ?? '').trim()));
+  if (typeName)
+    return { recipients: [], notes, errors: [`${file}: EmailAddresses holds "${typeName[keys.addresses].trim()}", not the addresses: export them joined, with @{n='EmailAddresses';e={$_.EmailAddresses -join ';'}}: ${EXCHANGE_EXPORT}`] };
   const recipients: RawRecipient[] = [];
   const column = (row: string[], key: keyof typeof keys): string => {
     const k = keys[key];

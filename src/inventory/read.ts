@@ -1,6 +1,4 @@
-/** Reads recipient source files and picks their format: the I/O around the pure parsers. */
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+/** Picks the format of each recipient source file and parses it (pure: src/cli/inventory.ts reads the files). */
 import { parseAddressFile } from './addresses.js';
 import { looksLikeExchangeCsv, parseExchangeCsv } from './exchange.js';
 import type { RawRecipient, SourceFormat } from './model.js';
@@ -65,11 +63,4 @@ export function parseSources(files: { text: string; file: string }[], format?: F
     out.notes.push(...p.notes);
   }
   return out;
-}
-
-export function readSources(paths: string[], format?: FileFormat): ParsedSources {
-  return parseSources(
-    paths.map((p) => ({ text: readFileSync(p, 'utf8'), file: basename(p) })),
-    format,
-  );
 }

@@ -89,6 +89,12 @@ describe('Exchange CSV', () => {
     expect(plain.recipients).toEqual(parseExchangeCsv(text, 'r.csv').recipients);
   });
 
+  it('EmailAddresses exported without -join is refused with the right command', () => {
+    const p = parseExchangeCsv('PrimarySmtpAddress,RecipientTypeDetails,EmailAddresses\r\na@example.com,UserMailbox,Microsoft.Exchange.Data.ProxyAddressCollection\r\n', 'x.csv');
+    expect(p.errors[0]).toContain("-join ';'");
+    expect(p.recipients).toEqual([]);
+  });
+
   it('a #TYPE line (Export-Csv without -NoTypeInformation) is skipped', () => {
     const typed = `\uFEFF#TYPE Selected.Microsoft.Exchange.Data.Directory.Management.ReducedRecipient\r\n${text.replace(/^\uFEFF/, '')}`;
     expect(parseExchangeCsv(typed, 'r.csv').recipients).toEqual(parseExchangeCsv(text, 'r.csv').recipients);
