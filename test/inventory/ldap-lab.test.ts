@@ -6,7 +6,7 @@
  * when slapd is absent.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -160,5 +160,17 @@ describe.runIf(missing.length === 0)('lab: recipients read from an AD-shaped dir
     expect(argv).toContain('aaa allstaff@example.com everyone@example.com');
     expect(argv.filter((a) => a!.startsWith('ca '))).toHaveLength(7);
     expect(r.out).not.toContain(PASSWORD);
+  });
+
+  it('applied in rehearsal: every placeholder exists, and the password is in no journal, state or plan file', async () => {
+    const state = join(dir, 'rehearsal');
+    const r = await cli(['apply', 'setup', '--role', 'primary', '--zimbra-host', 'zimbra.example.com', '--peer-host', 'mail.example.com', '--peer-kind', 'exchange', '--peer-ip', '192.0.2.10', ...ldapFlags(), '--rehearsal', '--sim-state', join(state, 'sim.json'), '--state-dir', join(state, 'zsplit'), '--yes']);
+    expect(r.out + r.err).toContain('COMPLETED');
+    expect(r.code).toBe(0);
+    const sim = JSON.parse(readFileSync(join(state, 'sim.json'), 'utf8'));
+    expect(sim.accounts['allstaff@example.com']).toMatchObject({ zimbraAccountStatus: ['locked'], zimbraHideInGal: ['TRUE'], displayName: ['All staff'], zimbraMailAlias: ['everyone@example.com'] });
+    const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
+    for (const f of files(state)) expect(readFileSync(f, 'utf8'), f).not.toContain(PASSWORD);
+    expect(r.out + r.err).not.toContain(PASSWORD);
   });
 });
