@@ -162,3 +162,12 @@ export function otherMtaReloads(a: Answers): Step[] {
     ),
   );
 }
+
+/** "Placeholders for 120 peer recipients: 100 user, 12 list, 8 room", when the recipients have classes (read from the peer). */
+export function placeholderCounts(a: Answers): string[] {
+  if (!a.peerAccounts.some((p) => p.class !== undefined)) return [];
+  const counts = new Map<string, number>();
+  for (const p of a.peerAccounts) counts.set(p.class ?? 'user', (counts.get(p.class ?? 'user') ?? 0) + 1);
+  const aliases = a.peerAccounts.reduce((n, p) => n + p.aliases.length, 0);
+  return [`Placeholders for ${a.peerAccounts.length} peer recipient(s) with ${aliases} alias(es): ${[...counts].map(([c, n]) => `${n} ${c}`).join(', ')}.`];
+}

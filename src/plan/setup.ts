@@ -6,7 +6,7 @@ import { dnsSteps, myNetworksSteps, relayHostSteps, reloadStep } from './mta.js'
 import { PEERS, peerContext } from './peer/index.js';
 import type { Step } from './step.js';
 import { manualStep, zmprovStep, zmprovStepsOf } from './step.js';
-import { mxStep, otherMtaReloads, placeholderAttrs, placeholderWhys, routingDomainSteps, zimbraUsersOf } from './common.js';
+import { mxStep, otherMtaReloads, placeholderAttrs, placeholderCounts, placeholderWhys, routingDomainSteps, zimbraUsersOf } from './common.js';
 
 export function setupSecondary(a: Answers, observed?: Observed): { steps: Step[]; notes: string[]; warnings: string[] } {
   const toPeer = smtpTransport(a.peer.host, a.peer.port);
@@ -92,6 +92,7 @@ export function setupPrimary(a: Answers, observed?: Observed): { steps: Step[]; 
     notes: [
       `Zimbra is primary (authoritative): it knows every address and rejects unknown ones at RCPT TO.`,
       'No catch-all on the primary: it would forward unknown addresses to the peer, which forwards them back: a mail loop.',
+      ...placeholderCounts(a),
     ],
   };
 }

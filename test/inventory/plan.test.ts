@@ -46,6 +46,7 @@ describe('primary placeholders of every class', () => {
     for (const a of [...attrs, 'zimbraMailTransport']) expect(classesOf(a).some((c) => ['account', 'mailRecipient'].includes(c)), a).toBe(true);
     expect(creates[0].argv).toEqual(['ca', 'bob@example.com', '', 'zimbraAccountStatus', 'locked', 'zimbraHideInGal', 'TRUE', 'zimbraMailHost', 'mbox2.example.com', 'displayName', 'Bob']);
     expect(p.steps.map((s) => s.argv?.join(' '))).toContain('aaa team@example.com all@example.com');
+    expect(p.notes).toContain('Placeholders for 4 peer recipient(s) with 2 alias(es): 2 user, 1 list, 1 room.');
   });
 
   it('placeholders spread over the mailbox servers the operator chose, in turn', () => {
