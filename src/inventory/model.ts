@@ -119,6 +119,11 @@ export function buildInventory(raw: readonly RawRecipient[], domains: readonly s
       if (r.addresses.length) notes.push(`${r.source}: ${r.displayName ?? r.addresses[0]} (${r.class}) has no address in ${[...inDomain].join(', ')}; left out`);
       continue;
     }
+    // The display name goes into a zmprov line (displayName): one line, no control characters.
+    if (r.displayName !== undefined && /[\u0000-\u001f\u007f]/.test(r.displayName)) {
+      errors.push(`${r.source}: the display name of ${mine[0]} contains a line break or control character; correct it on the peer and export again`);
+      continue;
+    }
     const rec: Recipient = { address: mine[0], aliases: [], class: r.class, source: r.source };
     if (r.displayName) rec.displayName = r.displayName;
     if (r.sourceType) rec.sourceType = r.sourceType;

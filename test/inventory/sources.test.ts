@@ -47,6 +47,14 @@ describe('inventory model', () => {
     expect(inv.recipients[0]).toMatchObject({ address: 'a@example.com', aliases: [] });
   });
 
+  it('a display name with a line break or control character is an error naming its source (it would split a zmprov batch line)', () => {
+    const inv = buildInventory([{ addresses: ['a@example.com'], class: 'user', displayName: 'Evil\nca root@example.com', source: 'x.csv line 5' }], ['example.com']);
+    expect(inv.errors).toEqual([expect.stringContaining('x.csv line 5')]);
+    expect(inv.errors[0]).toContain('display name');
+    const csv = parseExchangeCsv('PrimarySmtpAddress,RecipientTypeDetails,DisplayName\r\nb@example.com,UserMailbox,"two\r\nlines"\r\n', 'y.csv');
+    expect(buildInventory(csv.recipients, ['example.com']).errors[0]).toContain('y.csv line 2');
+  });
+
   it('groups by class; lines validate as --peer-accounts and keep class and display name', () => {
     const inv = buildInventory([raw(['l@example.com'], 'list'), { ...raw(['u@example.com', 'u2@example.com']), displayName: 'U' }], ['example.com']);
     expect(byClass(inv).map((g) => [g.class, g.recipients.length])).toEqual([['user', 1], ['list', 1]]);
