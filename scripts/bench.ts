@@ -13,7 +13,7 @@
  *   4. scrolling the preview of 10,000 and 100,000 steps: time per key press
  *   5. start-up: the wizard's first frame against a minimal Ink app built the same way; --version
  *
- * Options: --quick (fewer repetitions and sizes), --only 1,2,3,4,5, --start-ms MS, --cmd-ms MS,
+ * Options: --quick (fewer repetitions and sizes), --only 1,2,3,4,5,6, --start-ms MS, --cmd-ms MS,
  * --list-account-us US, --line-us US. Loopback only; about 15 minutes on a loaded 2-core machine.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -37,7 +37,7 @@ const opt = (name: string): string | undefined => {
   return i === -1 ? undefined : argv[i + 1];
 };
 const QUICK = argv.includes('--quick');
-const ONLY = new Set((opt('only') ?? '1,2,3,4,5').split(',').map((x) => x.trim()));
+const ONLY = new Set((opt('only') ?? '1,2,3,4,5,6').split(',').map((x) => x.trim()));
 /** A realistic JVM start (zimbra.md §2.2: 1.9 to 2.4 s measured per call). */
 const START_MS = Number(opt('start-ms') ?? 2000);
 /** Per command: an LDAP read or write on a local directory. */
@@ -505,6 +505,29 @@ render(<App />);
   );
 }
 
+// ----- 5. a real domain: 20,000 recipients of mixed classes (issue 14) -----------------------------
+
+/** From the raw Get-Recipient CSV to a flow-checked primary plan, against the 100,000-placeholder budget (< 2 s, < 400 MB). */
+async function recipientsBench(): Promise<void> {
+  const dir = tmp('recipients');
+  const worker = await bundle(join(ROOT, 'scripts/bench/recipients-worker.ts'), dir, 'recipients-worker');
+  const out: { ms: number; readMs: number; validateMs: number; planMs: number; flowMs: number; steps: number; addresses: number; flowOk: boolean; maxRssKB: number }[] = [];
+  for (let i = 0; i < (QUICK ? 2 : 3); i++) {
+    log(`5. 20,000 recipients: run ${i + 1}`);
+    const r = must(await run(process.execPath, [worker, '20000'], { timeoutMs: 60_000 }), 'recipients worker');
+    out.push(JSON.parse(r.out.trim().split('\n').pop()!));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const t = stat(out.map((o) => o.ms));
+  const rss = stat(out.map((o) => o.maxRssKB / 1024));
+  const last = out[out.length - 1];
+  results.recipients20k = { runs: out, ms: t, peakRssMB: rss };
+  rows.push(
+    { id: '6', what: `Exchange CSV -> inventory -> validate + plan + flow check, 20,000 recipients (${last.addresses.toLocaleString('en-US')} addresses, ${last.steps.toLocaleString('en-US')} steps)`, figure: spreadOf(t, secs), target: '< 2 s', result: t.median < 2000 && last.flowOk ? 'PASS' : 'MISS', note: `read ${millis(median(out.map((o) => o.readMs)))}, validate ${millis(median(out.map((o) => o.validateMs)))}, plan ${millis(median(out.map((o) => o.planMs)))}, flow ${millis(median(out.map((o) => o.flowMs)))}` },
+    { id: '', what: '  peak RSS of that process', figure: spreadOf(rss, (x) => `${x.toFixed(0)} MB`), target: '< 400 MB', result: rss.median < 400 ? 'PASS' : 'MISS' },
+  );
+}
+
 // ----- main ----------------------------------------------------------------------------------------
 
 function table(): string {
@@ -527,6 +550,7 @@ async function main(): Promise<void> {
   if (ONLY.has('3')) await readsBench();
   if (ONLY.has('4')) await previewBench();
   if (ONLY.has('5')) await startupBench();
+  if (ONLY.has('6')) await recipientsBench();
   const text = table();
   const header = `zsplit bench ${started.toISOString()}  (simulator: JVM start ${START_MS} ms, ${CMD_MS} ms/command, listing ${LIST_ACCOUNT_US} µs/account + ${LINE_US} µs/line, JLine echo on; ${machine.cpus} CPUs, load ${loadavg()
     .map((x) => x.toFixed(1))

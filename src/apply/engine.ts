@@ -129,6 +129,13 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
     const noServer = [...new Set(input.steps.filter((s) => s.kind === 'zmprov' && s.entry?.kind === 'server' && observed.entries[entryKey(s.entry)] === null).map((s) => s.entry!.name))];
     if (noServer.length && !o.reconcileOnly)
       throw new StalePlan([], `--zimbra-host: no such server on this Zimbra: ${noServer.join(', ')} (zmprov gas lists the servers). Nothing was applied.`);
+    // A secondary's peer steps name every Zimbra recipient: distribution lists and calendar resources too.
+    if (o.listAccounts && input.job === 'setup' && input.answers.role === 'secondary')
+      for (const d of input.answers.domains) {
+        const r = await o.zmprov.listListsAndResources(d);
+        (observed.lists ??= []).push(...r.lists);
+        (observed.resources ??= []).push(...r.resources);
+      }
     emit({ type: 'phase', phase: 'plan', message: 'Planning against the current values' });
     const p = o.replan(observed);
     if (o.checkStale) checkSavedPlan(input, p);

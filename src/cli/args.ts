@@ -61,6 +61,18 @@ export const OPTIONS = {
   gd: { type: 'string' },
   gacf: { type: 'string' },
   gs: { type: 'string' },
+  // Recipient inventories (src/inventory, src/cli/inventory.ts)
+  'peer-recipients': { type: 'string', multiple: true },
+  'peer-recipients-format': { type: 'string' },
+  'peer-ldap-url': { type: 'string' },
+  'peer-ldap-bind-dn': { type: 'string' },
+  'peer-ldap-password-file': { type: 'string' },
+  'peer-ldap-base': { type: 'string' },
+  'peer-ldap-filter': { type: 'string' },
+  'peer-ldap-starttls': { type: 'boolean' },
+  'peer-ldap-ca': { type: 'string' },
+  'placeholders-in-gal': { type: 'boolean' },
+  'placeholder-host': { type: 'string', multiple: true },
 } as const;
 
 export type Flags = ReturnType<typeof parseFlags>['values'];
@@ -101,6 +113,22 @@ export function readInputFile(path: string, flag: string, maxBytes = MAX_INPUT_B
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Peer accounts read from recipient sources (--peer-recipients, --peer-ldap-url): loaded
+ * before the command runs (an LDAP read is asynchronous; src/cli/inventory.ts), by the flags
+ * that name the sources, so copies of the flags find them too.
+ */
+const loadedRecipients = new Map<string, string[]>();
+
+export function recipientSourceKey(f: Flags): string | undefined {
+  if (!f['peer-recipients']?.length && !f['peer-ldap-url']) return undefined;
+  return JSON.stringify([f['peer-recipients'], f['peer-recipients-format'], f['peer-ldap-url'], f['peer-ldap-base'], f['peer-ldap-filter'], f['peer-accounts'], f.domain]);
+}
+
+export function setLoadedRecipients(f: Flags, lines: string[]): void {
+  loadedRecipients.set(recipientSourceKey(f)!, lines);
 }
 
 function readText(path: string, flag: string): string {
@@ -193,7 +221,7 @@ export function rawAnswers(f: Flags, saved: RawAnswers = {}): RawAnswers {
     peerHost: pick(f['peer-host'], base.peerHost),
     peerPort: pick(f['peer-port'], base.peerPort),
     peerIp: pick(f['peer-ip'], base.peerIp),
-    peerAccounts: f['peer-accounts'] !== undefined ? readText(f['peer-accounts'], '--peer-accounts') : base.peerAccounts,
+    peerAccounts: recipientLines(f) ?? (f['peer-accounts'] !== undefined ? readText(f['peer-accounts'], '--peer-accounts') : base.peerAccounts),
     users: f.users !== undefined ? readText(f.users, '--users') : base.users,
     direction: pick(f.direction, base.direction),
     wave: pick(f.wave, base.wave),
@@ -202,4 +230,12 @@ export function rawAnswers(f: Flags, saved: RawAnswers = {}): RawAnswers {
     peerAddressClass: pick(f['peer-address-class'], base.peerAddressClass),
     peerTransport: pick(f['peer-transport'], base.peerTransport),
   };
+}
+
+function recipientLines(f: Flags): string[] | undefined {
+  const key = recipientSourceKey(f);
+  if (key === undefined) return undefined;
+  const lines = loadedRecipients.get(key);
+  if (!lines) throw new Error('zsplit: recipient sources were not read before the answers (loadRecipientFlags)');
+  return lines;
 }

@@ -14,6 +14,8 @@ Usage:
   zsplit verify --pre|--post [JOB] [answers] [--address A] [--zimbra-smtp-port P]
                 [--dns-server IP[:PORT]] [--timeout SECONDS] [--json]
   zsplit sim import --gaa FILE --gd FILE --gacf FILE [--gs FILE] [--sim-state FILE]
+  zsplit inventory --domain D (--peer-recipients FILE... | --peer-ldap-url URL ...) [--json]
+                                 the peer's recipients grouped by class, before planning
 
 Answers (or --config FILE with the same names in camelCase):
   --domain D            shared mail domain (repeatable)
@@ -30,6 +32,17 @@ Answers (or --config FILE with the same names in camelCase):
                         (relay_domains, virtual_mailbox_domains, mydestination; the plan's probe step shows it)
   --peer-transport T    Postfix peer: the transport of its own users (e.g. lmtp:unix:private/dovecot-lmtp)
   --users FILE          cutover: the users to move;  --direction to-zimbra|to-peer  --wave NAME
+  --peer-recipients FILE  every recipient of the peer (repeatable): lists, shared mailboxes, rooms, contacts...
+  --peer-recipients-format exchange-csv|postfix-maps|zimbra|addresses   (default: from the content)
+                        Exchange/M365, run there and bring recipients.csv back:
+                        Get-Recipient -ResultSize Unlimited | Select-Object PrimarySmtpAddress,RecipientTypeDetails,DisplayName,@{n='EmailAddresses';e={$_.EmailAddresses -join ';'}} | Export-Csv -Path recipients.csv -NoTypeInformation -Encoding UTF8
+                        Postfix: the virtual_mailbox_maps, virtual_alias_maps, relay_recipient_maps source files
+                        Zimbra: zmprov -l gaa -v D; zmprov gadl -v D; zmprov gacr -v D (into one or several files)
+  --peer-ldap-url URL   read them live from AD/LDAP (ldaps://, or ldap:// with --peer-ldap-starttls; certificates checked)
+  --peer-ldap-bind-dn DN  --peer-ldap-base DN  --peer-ldap-filter F  --peer-ldap-ca PEMFILE
+  --peer-ldap-password-file FILE   the bind password (or ZSPLIT_PEER_LDAP_PASSWORD; never a flag)
+  --placeholders-in-gal list primary placeholders in Zimbra's GAL (default: hidden, zimbraHideInGal TRUE)
+  --placeholder-host H  the mailbox server placeholders are created on (zimbraMailHost; repeat to spread them; default: Zimbra picks)
   --allow-wide-network  accept a --peer-ip wider than /24 (IPv4) or /64 (IPv6)
   --force               unsplit even though accounts are still routed to the peer
 

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sim: async () => (await import('./sim.js')).simCommand,
   trace: async () => (await import('./trace.js')).traceCommand,
   verify: async () => (await import('./verify.js')).verifyCommand,
+  inventory: async () => (await import('./inventory.js')).inventoryCommand,
 };
 
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
@@ -40,6 +41,8 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     }
     const load = COMMANDS[name];
     if (!load) throw new UsageError(`unknown command "${name}"; see zsplit --help`);
+    // Recipient sources (an LDAP read is asynchronous) are read once, before the answers.
+    if (name !== 'inventory' && (flags['peer-recipients'] || flags['peer-ldap-url'])) await (await import('./inventory.js')).loadRecipientFlags(flags, io);
     return await (await load())(flags, rest, io);
   } catch (e) {
     if (e instanceof UsageError) {

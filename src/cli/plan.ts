@@ -19,6 +19,7 @@ import { EXIT } from './io.js';
 import { JournalStore } from '../journal/journal.js';
 import { priorOfSetup } from '../journal/prior.js';
 import { stateDir } from './target.js';
+import { withRecipientFlags } from './inventory.js';
 
 export function jobArg(positional: string | undefined): Job {
   if (!positional || !(JOBS as readonly string[]).includes(positional)) throw new UsageError(`name the job: ${JOBS.join(', ')} (e.g. zsplit plan setup ...)`);
@@ -33,7 +34,8 @@ export function answersFrom(flags: Flags, job: Job, io: CliIO, saved?: RawAnswer
     return undefined;
   }
   for (const w of v.warnings) io.err(`warning: ${w}\n`);
-  return job === 'unsplit' ? withPrior(v.answers, flags, io) : v.answers;
+  const answers = withRecipientFlags(v.answers, flags);
+  return job === 'unsplit' ? withPrior(answers, flags, io) : answers;
 }
 
 /** Unsplit: what the setup runs of the domain recorded before they changed it (their journals in the state folder). */
@@ -87,10 +89,21 @@ export function needsAccountList(job: Job, answers: Answers): boolean {
   return job === 'unsplit' || (job === 'setup' && answers.role === 'secondary');
 }
 
+/** A secondary setup names every Zimbra recipient to the peer: lists and calendar resources too. */
+export function needsListsAndResources(job: Job, answers: Answers): boolean {
+  return job === 'setup' && answers.role === 'secondary';
+}
+
+export async function listsAndResources(zmprov: Pick<Zmprov, 'listListsAndResources'>, domains: string[]): Promise<Pick<Observed, 'lists' | 'resources'>> {
+  const all = await Promise.all(domains.map((d) => zmprov.listListsAndResources(d)));
+  return { lists: all.flatMap((x) => x.lists), resources: all.flatMap((x) => x.resources) };
+}
+
 /** Reads the current values the plan needs from the server (one zmprov batch; gaa when needsAccountList). */
 export async function observeWith(zmprov: Zmprov, job: Job, answers: Answers): Promise<Observed> {
   const observed = await zmprov.probe(probeRequests(plan(job, answers).steps, answers, job));
   if (needsAccountList(job, answers)) observed.accounts = (await Promise.all(answers.domains.map((d) => zmprov.listAccounts(d)))).flat();
+  if (needsListsAndResources(job, answers)) Object.assign(observed, await listsAndResources(zmprov, answers.domains));
   return observed;
 }
 

@@ -8,6 +8,7 @@ import type { Observed } from '../plan/observed.js';
 import { entryKey, probeArgv } from '../zimbra/commands.js';
 import type { Attrs, BatchLineResult, BatchResult } from '../zimbra/parse.js';
 import { NOT_FOUND_CODES, parseBatchOutput, parseEntries, parseError } from '../zimbra/parse.js';
+import { parseDistributionLists } from '../inventory/zimbra.js';
 import { zmprovLine } from '../zimbra/quote.js';
 import type { Executor, RunOptions, RunResult, Session } from './types.js';
 import { FILE_ARG, SessionEnded } from './types.js';
@@ -352,6 +353,23 @@ export class Zmprov {
     const r = await this.single(['-l', 'gaa', '-v', domain]);
     if (r.exitCode !== 0) throw new ZmprovError(`zmprov -l gaa -v ${domain} failed: ${parseError(r.stderr)?.text ?? r.stderr.trim() ?? r.stdout.trim()}`, r);
     return parseEntries(r.stdout).map((e) => ({ name: e.name.toLowerCase(), attrs: e.attrs }));
+  }
+
+  /** `zmprov gadl -v DOMAIN` and `zmprov gacr -v DOMAIN`: the other recipients Zimbra hosts (a secondary's peer must know them). */
+  async listListsAndResources(domain: string): Promise<{ lists: { name: string; attrs: Attrs }[]; resources: { name: string; attrs: Attrs }[] }> {
+    const read = async (argv: string[]): Promise<string> => {
+      if (this.inSession) {
+        const line = await this.sessionLine(argv, this.listTimeoutMs);
+        if (line.status !== 'ok') throw new ZmprovError(`zmprov ${argv.join(' ')} failed: ${line.error?.text ?? line.output.trim()}`, asRun(line));
+        return line.output;
+      }
+      const r = await this.single(['-l', ...argv]);
+      if (r.exitCode !== 0) throw new ZmprovError(`zmprov -l ${argv.join(' ')} failed: ${parseError(r.stderr)?.text ?? r.stderr.trim() ?? r.stdout.trim()}`, r);
+      return r.stdout;
+    };
+    const lists = parseDistributionLists(await read(['gadl', '-v', domain]));
+    const resources = parseEntries(await read(['gacr', '-v', domain])).map((e) => ({ name: e.name.toLowerCase(), attrs: e.attrs }));
+    return { lists, resources };
   }
 
   /**

@@ -18,6 +18,8 @@ export interface ZimbraDirectory {
   domains: Record<string, Attrs>;
   /** Accounts by primary address (lower-case); aliases are in `zimbraMailAlias`. */
   accounts: Record<string, Attrs>;
+  /** Distribution lists by address (`gadl -v`), when read: ldap-vam.cf expands them to their members. */
+  lists?: Record<string, Attrs>;
 }
 
 export function emptyDirectory(): ZimbraDirectory {

@@ -3,7 +3,7 @@
  * Postfix's LDAP lookup does: one key), the peer's behaviour, and the MTA-level settings.
  * Compiling is linear in the number of accounts; routing an address is a handful of Map lookups.
  */
-import type { Answers } from '../model/types.js';
+import type { Answers, RecipientClass } from '../model/types.js';
 import { isModernMta } from '../zimbra/attrs.js';
 import {
   accountMailEnabled,
@@ -68,6 +68,12 @@ export interface CatchAll {
   accounts: AccountEntry[];
 }
 
+export interface ListEntry {
+  address: string;
+  /** zimbraMailForwardingAddress: the members ldap-vam.cf returns. */
+  members: string[];
+}
+
 export interface FlowModel {
   input: FlowInput;
   answers: Answers;
@@ -99,10 +105,14 @@ export interface FlowModel {
   /** The account keys (primary addresses), enumerated once. */
   accountKeys: string[];
 
+  /** Enabled distribution lists by each of their addresses (ldap-vam.cf lists and expands them). */
+  lists: Map<string, ListEntry>;
   /** Peer mailboxes: every address that delivers on the peer -> the mailbox's primary address. */
   peerLocal: Map<string, string>;
   /** Addresses listed more than once among the peer's mailboxes and aliases. */
   peerDuplicates: Set<string>;
+  /** The class of the peer recipients that are not users (lists, shared mailboxes, contacts...), by primary address. */
+  peerClass: Map<string, RecipientClass>;
   peerRoutes: Set<string>;
   /** Routing subdomain -> shared domain, when the peer routes Zimbra's users through zimbra-route.<domain>. */
   peerRoutingDomains: Map<string, string>;
@@ -284,12 +294,22 @@ export function compileFlow(input: FlowInput): FlowModel {
     }
   }
 
+  // --- distribution lists (enabled ones only: every Zimbra LDAP map filters on zimbraMailStatus=enabled)
+  const lists = new Map<string, ListEntry>();
+  for (const [name, attrs] of Object.entries(dir.lists ?? {})) {
+    if ((firstValue(attrs, 'zimbraMailStatus') ?? 'enabled').toLowerCase() !== 'enabled') continue;
+    const l: ListEntry = { address: name.toLowerCase(), members: lower(allValues(attrs, 'zimbraMailForwardingAddress')) };
+    for (const a of [name, ...allValues(attrs, 'zimbraMailAlias')]) lists.set(a.toLowerCase(), l);
+  }
+
   // --- the peer
   const peerLocal = new Map<string, string>();
   const peerDuplicates = new Set<string>();
+  const peerClass = new Map<string, RecipientClass>();
   for (let i = 0; i < peer.users.length; i++) {
     const u = peer.users[i];
     const a = u.address.toLowerCase();
+    if (u.class !== undefined && u.class !== 'user') peerClass.set(a, u.class);
     let n = peerLocal.size;
     peerLocal.set(a, a);
     if (peerLocal.size === n) peerDuplicates.add(a);
@@ -363,7 +383,9 @@ export function compileFlow(input: FlowInput): FlowModel {
     catchAll,
     duplicates,
     accountKeys,
+    lists,
     peerLocal,
+    peerClass,
     peerDuplicates,
     peerRoutes,
     peerRoutingDomains: peerRoutingDomains(peer, shared),

@@ -49,6 +49,11 @@ export function zimbraUserAddresses(dir: ZimbraDirectory, domains?: readonly str
     const aliases = attrs.zimbraMailAlias;
     if (aliases) for (const alias of aliases) if (alias) out.push(alias.toLowerCase());
   }
+  // Distribution lists live on Zimbra too (it expands them).
+  for (const [name, attrs] of Object.entries(dir.lists ?? {})) {
+    if ((attrs.zimbraMailStatus?.[0] ?? 'enabled').toLowerCase() !== 'enabled' || (shared && !shared.has(domainOf(name)))) continue;
+    out.push(name.toLowerCase(), ...(attrs.zimbraMailAlias ?? []).filter(Boolean).map((x) => x.toLowerCase()));
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
  */
 import { domainOf } from './directory.js';
 import { routedAddress } from '../model/routing.js';
+import type { RecipientClass } from '../model/types.js';
 import { catchAllTarget, compileFlow, relayHostName, type FlowInput, type FlowModel, type MxTarget } from './model.js';
 import { parseTransport, type ParsedTransport } from './transport.js';
 
@@ -235,8 +236,10 @@ function atZimbra(w: Walk, a: Arrival): Arrival | Trace {
 
   // RCPT TO: smtpd_reject_unlisted_recipient checks ldap-vam.cf then ldap-vmm.cf
   const exact = m.vam(addr);
+  const list = exact ? undefined : m.lists.get(addr);
   let viaCatchAll = false;
-  if (exact) {
+  if (list) w.hop('zimbra-mta', host, addr, `RCPT TO <${addr}>: virtual_alias_maps`, `listed: distribution list ${list.address} (${list.members.length} member(s))`);
+  else if (exact) {
     const acct = exact[0];
     const listed =
       acct.delivery === addr
@@ -275,6 +278,14 @@ function atZimbra(w: Walk, a: Arrival): Arrival | Trace {
 
   // virtual alias expansion (recursive in Postfix; ldap-vam.cf returns delivery address + forwards)
   for (let depth = 0; depth < MAX_ALIAS_DEPTH; depth++) {
+    const dl = m.lists.get(addr);
+    if (dl) {
+      // Expanded here: each member gets a copy; the trace follows the first.
+      if (dl.members.length === 0) return w.finish('delivered-zimbra', `distribution list ${dl.address} has no members: Zimbra accepts the mail and delivers it to nobody`);
+      w.hop('zimbra-mta', host, addr, `virtual_alias_maps ${addr}`, `distribution list -> ${dl.members.join(', ')}${dl.members.length > 1 ? ' (traced: the first)' : ''}`);
+      addr = dl.members[0];
+      continue;
+    }
     const ex = m.vam(addr);
     if (ex) {
       const acct = ex[0];
@@ -472,10 +483,12 @@ function atPeer(w: Walk, a: Arrival): Arrival | Trace {
   }
   const box = m.peerLocal.get(addr);
   if (box !== undefined) {
-    w.hop('peer-mta', host, addr, `recipient ${addr}`, box === addr ? 'local mailbox' : `alias of local mailbox ${box}`);
+    const cls = m.peerClass.get(box);
+    const what = cls === undefined ? 'mailbox' : PEER_CLASS_NOUN[cls];
+    w.hop('peer-mta', host, addr, `recipient ${addr}`, box === addr ? `local ${what}` : `alias of local ${what} ${box}`);
     w.accept('peer-mta', host, a.client);
-    w.hop('peer-mailbox', host, box, 'deliver', `stored in ${box}`);
-    return w.finish('delivered-peer', `delivered to the peer mailbox ${box} on ${host}`);
+    w.hop('peer-mailbox', host, box, 'deliver', cls === undefined ? `stored in ${box}` : `${box}: ${PEER_CLASS_SERVES[cls]}`);
+    return w.finish('delivered-peer', `delivered to the peer ${what} ${box} on ${host}`);
   }
   const words = m.peerWording;
   if (m.input.peer.mode === 'authoritative') {
@@ -573,3 +586,14 @@ export function modelFor(input: FlowInput): FlowModel {
 export function route(input: FlowInput, address: string, from: EntryPoint): Trace {
   return routeWith(modelFor(input), address, from);
 }
+
+/** What a peer recipient that is not a user is, and what the peer does with its mail (issue 14). */
+const PEER_CLASS_NOUN: Record<RecipientClass, string> = {
+  user: 'mailbox', shared: 'shared mailbox', room: 'room mailbox', equipment: 'equipment mailbox', list: 'distribution list', group: 'Microsoft 365 group',
+  contact: 'mail contact', mailuser: 'mail user', 'public-folder': 'public folder', system: 'system mailbox', alias: 'forwarding alias',
+};
+const PEER_CLASS_SERVES: Record<RecipientClass, string> = {
+  user: 'stored', shared: 'stored in the shared mailbox', room: 'stored in the room mailbox (booked there)', equipment: 'stored in the equipment mailbox (booked there)',
+  list: 'the peer expands the list to its members', group: 'stored in the group mailbox', contact: "the peer forwards it to the contact's outside address",
+  mailuser: "the peer forwards it to the mail user's outside mailbox", 'public-folder': 'stored in the public folder', system: 'stored in the system mailbox', alias: 'the peer forwards it to its targets',
+};

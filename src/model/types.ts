@@ -12,10 +12,23 @@ export const JOBS: readonly Job[] = ['setup', 'cutover', 'unsplit'];
 /** Which way a cutover wave moves its users. */
 export type Direction = 'to-zimbra' | 'to-peer';
 
+/**
+ * What a recipient is on its mail system. Every class needs its addresses known by the
+ * authoritative side; the class says who delivers or expands it (src/inventory/model.ts).
+ */
+export type RecipientClass = 'user' | 'shared' | 'room' | 'equipment' | 'list' | 'group' | 'contact' | 'mailuser' | 'public-folder' | 'system' | 'alias';
+export const RECIPIENT_CLASSES: readonly RecipientClass[] = ['user', 'shared', 'room', 'equipment', 'list', 'group', 'contact', 'mailuser', 'public-folder', 'system', 'alias'];
+
 export interface PeerAccount {
   address: string;
   /** The peer's other addresses for the same person; the authoritative side must know them. */
   aliases: string[];
+  /** Absent: a user (the typed or plain-file form). */
+  class?: RecipientClass;
+  /** The peer's display name: the placeholder's displayName. */
+  displayName?: string;
+  /** Where it was read ("exchange-csv recipients.csv line 4"). */
+  source?: string;
 }
 
 export interface Peer {
@@ -62,6 +75,10 @@ export interface Answers {
   allowWideNetwork?: boolean;
   /** Unsplit even though accounts are still routed to the peer. */
   force?: boolean;
+  /** Primary: placeholders stay visible in Zimbra's GAL (default: zimbraHideInGal TRUE). */
+  placeholdersInGal?: boolean;
+  /** Primary: the mailbox server(s) placeholders are created on (zimbraMailHost), spread in turn; absent: Zimbra picks. */
+  placeholderHosts?: string[];
   /**
    * Unsplit: what the setup run's journal recorded before setup changed each value, so unsplit
    * puts back what was there. Read from the journal by the CLI, never asked.

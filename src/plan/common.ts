@@ -1,6 +1,7 @@
-import type { Answers, PeerKind } from '../model/types.js';
+import type { Answers, PeerKind, RecipientClass } from '../model/types.js';
 import { routingDomain, usesRoutingDomain } from '../model/routing.js';
 import { shJoin } from '../zimbra/quote.js';
+import { isModernMta } from '../zimbra/attrs.js';
 import type { Entry } from '../zimbra/commands.js';
 import type { Observed } from './observed.js';
 import { observedValues } from './observed.js';
@@ -8,15 +9,17 @@ import type { Step } from './step.js';
 import { manualStep, zmprovStep } from './step.js';
 
 /**
- * Addresses living on Zimbra (accounts with an lmtp transport, and their aliases), when the
- * server was read: an authoritative peer must know every one of them.
+ * Addresses living on Zimbra, when the server was read: accounts and calendar resources with an
+ * lmtp transport, every distribution list (Zimbra expands it), and their aliases. An
+ * authoritative peer must know every one of them.
  */
 export function zimbraUsersOf(a: Answers, observed?: Observed): string[] {
   const domains = new Set(a.domains);
   const inDomain = (x: string) => domains.has(x.split('@')[1]?.toLowerCase() ?? '');
-  return (observed?.accounts ?? [])
-    .filter((acc) => inDomain(acc.name) && (acc.attrs.zimbraMailTransport ?? []).some((t) => t.startsWith('lmtp:')))
-    .flatMap((acc) => [acc.name, ...(acc.attrs.zimbraMailAlias ?? []).filter(inDomain)]);
+  const delivered = (acc: { attrs: Record<string, string[]> }) => (acc.attrs.zimbraMailTransport ?? []).some((t) => t.startsWith('lmtp:'));
+  const enabled = (l: { attrs: Record<string, string[]> }) => (l.attrs.zimbraMailStatus?.[0] ?? 'enabled').toLowerCase() === 'enabled';
+  const hosted = [...(observed?.accounts ?? []).filter(delivered), ...(observed?.resources ?? []).filter(delivered), ...(observed?.lists ?? []).filter(enabled)];
+  return hosted.filter((e) => inDomain(e.name)).flatMap((e) => [e.name, ...(e.attrs.zimbraMailAlias ?? []).filter(inDomain)]);
 }
 
 /** The MX change: always the last step, and done by hand after mail flow was tested (seed 000). */
@@ -104,4 +107,70 @@ export function routingDomainRemoval(a: Answers): Step[] {
       names.map((n) => `zmprov dd ${shJoin([n])}   # check first: zmprov gd ${shJoin([n])} zimbraDomainType`),
     ),
   ];
+}
+
+/**
+ * What a placeholder is created with (attributes of account in zimbra-attrs.xml): locked (no
+ * login, mail still accepted), hidden from Zimbra's GAL unless the operator wants peer
+ * recipients listed there, and on the mailbox server the operator chose.
+ */
+export function placeholderAttrs(a: Answers, host?: string): [string, string][] {
+  const attrs: [string, string][] = [['zimbraAccountStatus', 'locked']];
+  if (!a.placeholdersInGal) attrs.push(['zimbraHideInGal', 'TRUE']);
+  if (host) attrs.push(['zimbraMailHost', host]);
+  return attrs;
+}
+
+/** Who serves a peer recipient of each class, for the placeholder's why. */
+const SERVED_BY: Record<RecipientClass, string> = {
+  user: 'the user\'s mailbox is on the peer',
+  shared: 'the peer delivers it to the shared mailbox',
+  room: 'the peer books the room (its calendar stays there)',
+  equipment: 'the peer books the equipment (its calendar stays there)',
+  list: 'the peer expands the list to its members',
+  group: 'the peer delivers it to the Microsoft 365 group',
+  contact: 'the peer forwards it to the contact\'s outside address',
+  mailuser: 'the peer forwards it to the mail user\'s outside mailbox',
+  'public-folder': 'the peer delivers it to the public folder',
+  system: 'the peer delivers it to its system mailbox',
+  alias: 'the peer forwards it to its targets',
+};
+
+/** One why per class, made once per plan (100,000 placeholders share a handful of strings). */
+export function placeholderWhys(a: Answers): Record<RecipientClass, string> {
+  const gal = a.placeholdersInGal
+    ? ' Shown in the GAL (--placeholders-in-gal): Zimbra users find it in their address book and mail to it goes to the peer; its free/busy and membership are not in Zimbra.'
+    : ' Hidden from the GAL (zimbraHideInGal TRUE): the address book of Zimbra users lists no locked stand-in; --placeholders-in-gal lists it.';
+  const out = {} as Record<RecipientClass, string>;
+  for (const [cls, served] of Object.entries(SERVED_BY) as [RecipientClass, string][])
+    out[cls] = `The authoritative side must know every address: locked = no login, mail still accepted and routed to the peer (${served}).${gal}`;
+  return out;
+}
+
+/**
+ * The MTA reload on every other MTA server (--zimbra-host repeated): zmconfigd on each rewrites
+ * its own main.cf from the changed config and server values, and zsplit reloads only the one it
+ * runs on. Manual, since zsplit has no session there.
+ */
+export function otherMtaReloads(a: Answers): Step[] {
+  const cmd = isModernMta(a.zimbraVersion) ? 'zmmtactl reload' : 'postfix stop; postfix start';
+  return a.zimbraHosts.slice(1).map((h) =>
+    manualStep(
+      `mta.reload:${h}`,
+      'zimbra',
+      `Zimbra MTA ${h} (as zimbra)`,
+      `Reload the MTA on ${h}`,
+      `The relay host, DNS and mynetworks changes reach ${h}'s main.cf only through its own zmconfigd; zsplit reloads the MTA it runs on (${a.zimbraHosts[0]}).`,
+      [`${shJoin(['ssh', `root@${h}`, shJoin(['su', '-', 'zimbra', '-c', cmd])])}   # then check there: postconf mynetworks relayhost`],
+    ),
+  );
+}
+
+/** "Placeholders for 120 peer recipients: 100 user, 12 list, 8 room", when the recipients have classes (read from the peer). */
+export function placeholderCounts(a: Answers): string[] {
+  if (!a.peerAccounts.some((p) => p.class !== undefined)) return [];
+  const counts = new Map<string, number>();
+  for (const p of a.peerAccounts) counts.set(p.class ?? 'user', (counts.get(p.class ?? 'user') ?? 0) + 1);
+  const aliases = a.peerAccounts.reduce((n, p) => n + p.aliases.length, 0);
+  return [`Placeholders for ${a.peerAccounts.length} peer recipient(s) with ${aliases} alias(es): ${[...counts].map(([c, n]) => `${n} ${c}`).join(', ')}.`];
 }

@@ -17,6 +17,9 @@ import type { Plan } from './step.js';
 export function directoryFromObserved(a: Answers, observed?: Observed): Directory {
   const d: Directory = { config: {}, servers: {}, domains: {}, accounts: {} };
   for (const acc of observed?.accounts ?? []) d.accounts[acc.name.toLowerCase()] = structuredClone(acc.attrs);
+  // Calendar resources are accounts in LDAP; lists are expanded by ldap-vam.cf (read for a secondary).
+  for (const r of observed?.resources ?? []) d.accounts[r.name.toLowerCase()] = structuredClone(r.attrs);
+  for (const l of observed?.lists ?? []) (d.lists ??= {})[l.name.toLowerCase()] = structuredClone(l.attrs);
   const e = observed?.entries ?? {};
   d.config = structuredClone(e[entryKey({ kind: 'config', name: '' })] ?? {});
   for (const h of a.zimbraHosts) d.servers[h] = structuredClone(e[entryKey({ kind: 'server', name: h })] ?? {});

@@ -15,6 +15,8 @@ export interface Directory {
   servers: Record<string, Attrs>;
   domains: Record<string, Attrs>;
   accounts: Record<string, Attrs>;
+  /** Distribution lists, when read (a plan never changes them). */
+  lists?: Record<string, Attrs>;
 }
 
 export function cloneDirectory(d: Directory): Directory {

@@ -9,6 +9,9 @@ export interface Observed {
   entries: Record<string, Attrs | null>;
   /** Accounts of the domain(s) as `zmprov -l gaa -v` lists them, when read. */
   accounts?: { name: string; attrs: Attrs }[];
+  /** Distribution lists (`zmprov gadl -v`) and calendar resources (`zmprov gacr -v`), when read (a secondary setup). */
+  lists?: { name: string; attrs: Attrs }[];
+  resources?: { name: string; attrs: Attrs }[];
 }
 
 export function observedValues(observed: Observed | undefined, entry: Entry, attr: string): Before | undefined {

@@ -8,7 +8,7 @@ import type { Step } from './step.js';
 import { manualStep, zmprovStep, zmprovStepsOf } from './step.js';
 import { classifyAccount, reachesLiveMailbox } from '../zimbra/placeholder.js';
 import { entryKey } from '../zimbra/commands.js';
-import { mxStep, routingDomainSteps, zimbraUsersOf } from './common.js';
+import { mxStep, otherMtaReloads, placeholderAttrs, placeholderCounts, placeholderWhys, routingDomainSteps, zimbraUsersOf } from './common.js';
 
 export function setupSecondary(a: Answers, observed?: Observed): { steps: Step[]; notes: string[]; warnings: string[] } {
   const toPeer = smtpTransport(a.peer.host, a.peer.port);
@@ -39,7 +39,7 @@ export function setupSecondary(a: Answers, observed?: Observed): { steps: Step[]
   const relay = relayHostSteps(a, observed, `[${a.peer.host}]:${a.peer.port}`);
   steps.push(...relay, ...dnsSteps(a, observed, true, relay.map((s) => s.id)), ...myNetworksSteps(a, observed, 'add'));
   if (splitDomainCheckSafe(a)) steps.push(...splitDomainCheckSteps(a, observed, 'add'));
-  steps.push(reloadStep(a));
+  steps.push(reloadStep(a), ...otherMtaReloads(a));
   const c = peerContext(a, zimbraUsersOf(a, observed));
   peer.authoritative(c).forEach((m, i) => steps.push(manualStep(`peer.setup.${i + 1}`, 'peer', peer.system, m.title, m.why, m.commands)));
   steps.push(mxStep(a, 'peer'));
@@ -57,19 +57,22 @@ export function setupPrimary(a: Answers, observed?: Observed, createdByRun?: Rea
   const routing = routingDomainSteps(a, observed);
   const steps: Step[] = [...routing.steps];
   // Every placeholder gets the same two changes: one change object each (changes are never
-  // modified), and their steps made by one maker each.
-  const createStep = zmprovStepsOf('account', { op: 'create', attrs: [['zimbraAccountStatus', 'locked']] });
+  // modified), and their steps made by one maker each. A display name makes its own create.
+  // Several mailbox servers chosen: placeholders spread over them in turn, one template each.
+  const hosts = a.placeholderHosts?.length ? a.placeholderHosts : [undefined];
+  const createAttrsOf = hosts.map((h) => placeholderAttrs(a, h));
+  const createStepOf = createAttrsOf.map((attrs) => zmprovStepsOf('account', { op: 'create', attrs }));
   const routeStep = zmprovStepsOf('account', { op: 'set', attr: 'zimbraMailTransport', values: [toPeer] });
   const toPeerTitle = ` to ${toPeer}`;
+  const whys = placeholderWhys(a);
   // Indexed loops: a for-of allocates while the code is still cold, 100,000 times over.
   for (let i = 0; i < a.peerAccounts.length; i++) {
     const p = a.peerAccounts[i];
     const account = { kind: 'account' as const, name: p.address };
+    const cls = p.class ?? 'user';
+    const create = { id: `placeholder.create:${p.address}`, title: `Placeholder for ${cls === 'user' ? '' : `${cls} `}${p.address} (locked)`, why: whys[cls], bulk: 'placeholders' };
     steps.push(
-      createStep(
-        { id: `placeholder.create:${p.address}`, title: `Placeholder for ${p.address} (locked)`, why: 'The authoritative side must know every address; locked = no login, mail still accepted.', bulk: 'placeholders' },
-        account,
-      ),
+      p.displayName ? zmprovStep(create, account, { op: 'create', attrs: [...createAttrsOf[i % hosts.length], ['displayName', p.displayName]] }) : createStepOf[i % hosts.length](create, account),
       routeStep(
         { id: `placeholder.transport:${p.address}`, title: `Route ${p.address}${toPeerTitle}`, why: 'A separate command, so the placeholder keeps its mail host and can later move to Zimbra.', bulk: 'placeholders' },
         account,
@@ -87,7 +90,7 @@ export function setupPrimary(a: Answers, observed?: Observed, createdByRun?: Rea
     }
   }
   steps.push(...myNetworksSteps(a, observed, 'add'));
-  if (a.peer.ips.length) steps.push(reloadStep(a));
+  if (a.peer.ips.length) steps.push(reloadStep(a), ...otherMtaReloads(a));
   const c = peerContext(a, zimbraUsersOf(a, observed));
   peer.forwardUnknownToZimbra(c).forEach((m, i) => steps.push(manualStep(`peer.setup.${i + 1}`, 'peer', peer.system, m.title, m.why, m.commands)));
   steps.push(mxStep(a, 'zimbra'));
@@ -98,6 +101,7 @@ export function setupPrimary(a: Answers, observed?: Observed, createdByRun?: Rea
     notes: [
       `Zimbra is primary (authoritative): it knows every address and rejects unknown ones at RCPT TO.`,
       'No catch-all on the primary: it would forward unknown addresses to the peer, which forwards them back: a mail loop.',
+      ...placeholderCounts(a),
     ],
   };
 }

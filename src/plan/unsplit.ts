@@ -6,7 +6,7 @@ import { dnsSteps, myNetworksSteps, priorValues, priorWhy, relayHostSteps, reloa
 import { PEERS, peerContext } from './peer/index.js';
 import type { Step } from './step.js';
 import { manualStep, zmprovStep } from './step.js';
-import { mxStep, routingDomainRemoval } from './common.js';
+import { mxStep, otherMtaReloads, routingDomainRemoval } from './common.js';
 
 export function unsplit(a: Answers, observed?: Observed): { steps: Step[]; notes: string[]; errors: string[]; warnings: string[] } {
   const errors: string[] = [];
@@ -38,7 +38,7 @@ export function unsplit(a: Answers, observed?: Observed): { steps: Step[]; notes
     steps.push(...relayHostSteps(a, observed, null), ...dnsSteps(a, observed, false), ...splitDomainCheckSteps(a, observed, 'remove'));
   }
   steps.push(...myNetworksSteps(a, observed, 'remove'));
-  if (steps.some((s) => s.reload)) steps.push(reloadStep(a));
+  if (steps.some((s) => s.reload)) steps.push(reloadStep(a), ...otherMtaReloads(a));
   const peer = PEERS[a.peer.kind];
   peer.unsplit(peerContext(a)).forEach((m, i) => steps.push(manualStep(`peer.unsplit.${i + 1}`, 'peer', peer.system, m.title, m.why, m.commands)));
   steps.push(...routingDomainRemoval(a));

@@ -199,10 +199,12 @@ const COMMANDS: CommandSpec[] = [
   { id: 'fc', name: 'flushCache', alias: 'fc', help: `[-a] {${CACHE_TYPES.join('|')}|<extension-cache-type>} [name1|id1 [name2|id2...]]`, cat: 'MISC', min: 1, max: MAX },
   { id: 'ga', name: 'getAccount', alias: 'ga', help: '[-e] {name@domain|id} [attr1 [attr2...]]', cat: 'ACCOUNT', min: 1, max: MAX },
   { id: 'gaa', name: 'getAllAccounts', alias: 'gaa', help: '[-v] [-e] [-s server] [{domain}]', cat: 'ACCOUNT', min: 0, max: 5, via: 'ldap' },
+  { id: 'gacr', name: 'getAllCalendarResources', alias: 'gacr', help: '[-v] [-e] [-s server] [{domain}]', cat: 'CALENDAR', min: 0, max: 5 },
   { id: 'gacf', name: 'getAllConfig', alias: 'gacf', help: '[attr1 [attr2...]]', cat: 'CONFIG', min: 0, max: MAX },
   { id: 'gad', name: 'getAllDomains', alias: 'gad', help: '[-v] [-e] [attr1 [attr2...]]', cat: 'DOMAIN', min: 0, max: MAX },
   { id: 'gas', name: 'getAllServers', alias: 'gas', help: '[-v] [-e] [service]', cat: 'SERVER', min: 0, max: 3 },
   { id: 'gcf', name: 'getConfig', alias: 'gcf', help: '{name}', cat: 'CONFIG', min: 1, max: 1 },
+  { id: 'gadl', name: 'getAllDistributionLists', alias: 'gadl', help: '[-v] [{domain}]', cat: 'LIST', min: 0, max: 2 },
   { id: 'gd', name: 'getDomain', alias: 'gd', help: '[-e] {domain|id} [attr1 [attr2...]]', cat: 'DOMAIN', min: 1, max: MAX },
   { id: 'gs', name: 'getServer', alias: 'gs', help: '[-e] {name|id} [attr1 [attr2...]]', cat: 'SERVER', min: 1, max: MAX },
   { id: 'help', name: 'help', alias: '?', help: 'commands', cat: 'MISC', min: 0, max: 1 },
@@ -233,7 +235,6 @@ const NOT_SIMULATED: [string, string][] = [
   ['modifyDistributionList', 'mdl'],
   ['deleteDistributionList', 'ddl'],
   ['addDistributionListMember', 'adlm'],
-  ['getAllDistributionLists', 'gadl'],
   ['getAllAdminAccounts', 'gaaa'],
   ['getCos', 'gc'],
   ['getAllCos', 'gac'],
@@ -832,6 +833,14 @@ class ProvUtil {
         return this.doGetAccount(args);
       case 'gaa':
         return this.doGetAllAccounts(args);
+      case 'gacr':
+        return this.doGetAllAccounts(args, true);
+      case 'gadl': {
+        // The simulator holds no distribution lists (cdl is not simulated): a domain has none.
+        const d = args.slice(1).find((x) => x !== '-v');
+        if (d !== undefined) this.lookupDomain(d);
+        return;
+      }
       case 'gd':
         return this.doGetDomain(args);
       case 'gs':
@@ -1317,7 +1326,8 @@ class ProvUtil {
     }
   }
 
-  private doGetAllAccounts(args: string[]): void {
+  /** gaa lists accounts only (IncludeType.ACCOUNTS_ONLY); gacr the calendar resources. */
+  private doGetAllAccounts(args: string[], calendarResources = false): void {
     let verbose = false;
     let applyDefault = true;
     let d: string | undefined;
@@ -1356,6 +1366,7 @@ class ProvUtil {
     for (const name of Object.keys(this.state.accounts).sort()) {
       const attrs = this.state.accounts[name];
       if (domain && splitAddress(name)[1].toLowerCase() !== domain[0].toLowerCase()) continue;
+      if ((getAttr(attrs, 'objectClass') ?? []).includes('zimbraCalendarResource') !== calendarResources) continue;
       this.visited++; // the search's base is the domain: every account of it comes back
       if (server && (first(attrs, 'zimbraMailHost') ?? '').toLowerCase() !== (first(server[1], 'zimbraServiceHostname') ?? server[0]).toLowerCase()) continue;
       if (verbose) this.dumpAccount({ name, attrs }, applyDefault, null);

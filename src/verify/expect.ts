@@ -4,7 +4,7 @@
  * and from the flow model for SMTP. Pure.
  */
 import { domainOf, route, zimbraUserAddresses, type Trace } from '../flow/index.js';
-import type { Answers } from '../model/types.js';
+import type { Answers, RecipientClass } from '../model/types.js';
 import type { Directory } from '../plan/model.js';
 import { ldapLookup, postconfValues } from '../sim/tools.js';
 import type { SimState } from '../sim/state.js';
@@ -46,7 +46,7 @@ export function expectedPostconf(d: Directory, answers: Answers): Record<(typeof
   return { relayhost: v.relayhost, mynetworks: v.mynetworks, smtp_dns_support_level: v.smtp_dns_support_level };
 }
 
-export type SampleKind = 'Zimbra user' | 'peer user' | 'alias' | 'unknown' | 'moved user' | 'given';
+export type SampleKind = 'Zimbra user' | 'peer user' | 'alias' | 'unknown' | 'moved user' | 'given' | `peer ${RecipientClass}`;
 
 export interface Sample {
   address: string;
@@ -70,6 +70,13 @@ export function sampleAddresses(s: FlowState, given: string[] = []): Sample[] {
   const moved = new Set((a.cutover?.users ?? []).map((u) => u.toLowerCase()));
   const peerUser = s.peer.users.find((u) => !moved.has(u.address.toLowerCase())) ?? s.peer.users[0];
   add(peerUser?.address, 'peer user');
+  // One peer recipient of each other class (a list, a shared mailbox, a room...): each must reach the peer.
+  const classes = new Set<RecipientClass>();
+  for (const u of s.peer.users)
+    if (u.class && u.class !== 'user' && !classes.has(u.class) && !moved.has(u.address.toLowerCase())) {
+      classes.add(u.class);
+      add(u.address, `peer ${u.class}`);
+    }
   const peerAlias = s.peer.users.flatMap((u) => u.aliases)[0];
   const zimbraAlias = zimbra.flatMap((x) => accounts[x]?.zimbraMailAlias ?? [])[0];
   add(peerAlias ?? zimbraAlias, 'alias');

@@ -41,5 +41,12 @@ export function flowProbeRequests(job: Job, answers: Answers): ProbeRequest[] {
 export async function observeForFlow(zmprov: Zmprov, job: Job, answers: Answers): Promise<Observed> {
   const observed = await zmprov.probe(flowProbeRequests(job, answers));
   observed.accounts = (await Promise.all(answers.domains.map((d) => zmprov.listAccounts(d)))).flat();
+  // A secondary: Zimbra's lists and calendar resources are routed to it by the peer too.
+  if (answers.role === 'secondary')
+    for (const d of answers.domains) {
+      const r = await zmprov.listListsAndResources(d);
+      (observed.lists ??= []).push(...r.lists);
+      (observed.resources ??= []).push(...r.resources);
+    }
   return observed;
 }

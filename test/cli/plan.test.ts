@@ -40,7 +40,7 @@ describe('zsplit plan (headless)', () => {
     writeFileSync(f, "# users on Exchange\nbob@example.com\ncarol@example.com\n\no'brien@example.com\n");
     const r = await cli(['plan', 'setup', '--role', 'primary', '--domain', 'example.com', '--zimbra-host', 'zimbra.example.com', '--peer-host', 'mail.example.com', '--peer-kind', 'exchange', '--peer-accounts', f, '--format', 'sh', '--run-as', 'current']);
     expect(r.code).toBe(0);
-    expect(r.out.match(/^zmprov ca .* '' zimbraAccountStatus locked$/gm)).toHaveLength(3);
+    expect(r.out.match(/^zmprov ca .* '' zimbraAccountStatus locked zimbraHideInGal TRUE$/gm)).toHaveLength(3);
     expect(r.out.match(/^zmprov ma .* zimbraMailTransport 'smtp:\[mail.example.com\]:25'$/gm)).toHaveLength(3);
     expect(r.out).toContain(`zmprov ca 'o'\\''brien@example.com' '' zimbraAccountStatus locked`);
   });

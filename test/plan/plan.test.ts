@@ -81,7 +81,7 @@ describe('setup primary', () => {
   it('creates locked placeholders and routes them in a separate command, with aliases, and no catch-all', () => {
     const p = plan('setup', answers('primary', 'exchange', '10.1.0'));
     const argvs = p.steps.filter((s) => s.kind === 'zmprov').map((s) => s.argv);
-    expect(argvs).toContainEqual(['ca', 'bob@example.com', '', 'zimbraAccountStatus', 'locked']);
+    expect(argvs).toContainEqual(['ca', 'bob@example.com', '', 'zimbraAccountStatus', 'locked', 'zimbraHideInGal', 'TRUE']);
     expect(argvs).toContainEqual(['ma', 'bob@example.com', 'zimbraMailTransport', 'smtp:[mail.example.com]:25']);
     expect(argvs).toContainEqual(['aaa', 'bob@example.com', 'robert@example.com']);
     // no catch-all on the shared domain (the routing subdomain's alias domain has its own)

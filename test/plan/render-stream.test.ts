@@ -61,8 +61,8 @@ describe('streamed plan output', () => {
     expect(text).toMatch(/^\[\d+-\d+\/\d+\] 108 placeholders steps in one zmprov batch {2}\(zimbra, placeholder.create:<name>, placeholder.transport:<name>, placeholder.alias:<name>\)$/m);
     expect(text).toContain(`    $ su - zimbra -c 'zmprov -f '\\''<batch file>'\\'''   with these 108 lines:`);
     expect(text.match(/why: The authoritative side must know every address/g)).toHaveLength(1);
-    expect(text).toContain("      ca user1@example.com '' zimbraAccountStatus locked   # before: (no such entry)");
-    expect(text).toContain("      ca 'o\\'brien@example.com' '' zimbraAccountStatus locked\n");
+    expect(text).toContain("      ca user1@example.com '' zimbraAccountStatus locked zimbraHideInGal TRUE   # before: (no such entry)");
+    expect(text).toContain("      ca 'o\\'brien@example.com' '' zimbraAccountStatus locked zimbraHideInGal TRUE\n");
     expect(text).toContain('      aaa user7@example.com alias7@example.com\n');
     expect(text).toContain('    rollback: deletes (zmprov da) only the accounts zsplit created; restores every other value recorded when applied');
     expect(text).not.toContain('Placeholder for user1@example.com');

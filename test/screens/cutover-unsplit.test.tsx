@@ -74,8 +74,10 @@ describe('Cutover', () => {
     await t.waitFor('How?');
     await t.press(KEY.down, KEY.enter);
     f = await t.waitFor('Cutover: COMPLETED');
-    expect(f).toContain('4 applied');
+    // transport, status and the GAL (the placeholders were hidden from it) of two users
+    expect(f).toContain('6 applied');
     const s = t.sim();
+    expect(s.accounts['carol@example.com'].zimbraHideInGal ?? []).toEqual([]);
     expect(s.accounts['carol@example.com'].zimbraMailTransport).toEqual(['lmtp:zimbra.example.com:7025']);
     expect(s.accounts['carol@example.com'].zimbraAccountStatus).toEqual(['active']);
     expect(s.accounts['erin@example.com'].zimbraMailTransport).toEqual(['smtp:[mail.example.com]:25']);

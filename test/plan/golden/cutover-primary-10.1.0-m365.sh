@@ -1,28 +1,34 @@
 #!/bin/sh
 # zsplit cutover plan for example.com: Zimbra primary, peer m365 mail.example.com:25, Zimbra 10.1.0
 # Run as root (zmprov runs as zimbra through su). Manual steps are comments: do them on the system named.
-# note: Wave wave-1: 1 user(s) to Zimbra.
+# note: Wave wave-1: 1 recipient(s) to Zimbra.
 set -eu
 
-# [1/4] Accept zimbra-route.example.com as an alias domain of example.com
+# [1/5] Accept zimbra-route.example.com as an alias domain of example.com
 # why: Microsoft 365 (mail users) sends the users who live on Zimbra to user@zimbra-route.example.com; Zimbra rewrites that back to user@example.com. Without it, it rejects that mail or sends it back to the peer (a loop).
 # before: (probed at apply) -> after: alias
 # rollback: su - zimbra -c 'zmprov dd zimbra-route.example.com'   (only if zsplit created it)
 su - zimbra -c 'zmprov cad zimbra-route.example.com example.com zimbraMailCatchAllForwardingAddress @example.com'
 
-# [2/4] Deliver bob@example.com in Zimbra (lmtp:zimbra.example.com:7025)
-# why: Its mailbox now lives on Zimbra.
+# [2/5] Deliver bob@example.com in Zimbra (lmtp:zimbra.example.com:7025)
+# why: Its mailbox now lives on Zimbra, on its own mail host zimbra.example.com.
 # before: (probed at apply) -> after: lmtp:zimbra.example.com:7025
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov ma bob@example.com zimbraMailTransport lmtp:zimbra.example.com:7025'
 
-# [3/4] Unlock bob@example.com
+# [3/5] Unlock bob@example.com
 # why: The placeholder was locked so nobody logged in to an empty mailbox; now it is the real one.
 # before: (probed at apply) -> after: active
 # rollback: (restores the value recorded when applied)
 su - zimbra -c 'zmprov ma bob@example.com zimbraAccountStatus active'
 
-# [4/4] Represent 1 Zimbra user(s) as mail users routed to Zimbra
+# [4/5] Show bob@example.com in the GAL
+# why: Its placeholder was hidden from the GAL (zimbraHideInGal TRUE); a real Zimbra mailbox belongs in the address book. Only when it is hidden.
+# before: (probed at apply) -> after: (unset)
+# rollback: (restores the value recorded when applied)
+su - zimbra -c 'zmprov ma bob@example.com zimbraHideInGal '\'''\'''
+
+# [5/5] Represent 1 Zimbra user(s) as mail users routed to Zimbra
 # why: Microsoft 365 is authoritative: each user who lives on Zimbra needs a recipient whose mail goes to Zimbra.
 # MANUAL, on Exchange Online PowerShell:
 #   Set-MailUser -Identity 'bob@example.com' -ExternalEmailAddress 'SMTP:bob@zimbra-route.example.com'   # to zimbra.example.com through the routing subdomain

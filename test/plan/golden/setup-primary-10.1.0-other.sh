@@ -7,10 +7,10 @@
 set -eu
 
 # [1/9] Placeholder for bob@example.com (locked)
-# why: The authoritative side must know every address; locked = no login, mail still accepted.
+# why: The authoritative side must know every address: locked = no login, mail still accepted and routed to the peer (the user's mailbox is on the peer). Hidden from the GAL (zimbraHideInGal TRUE): the address book of Zimbra users lists no locked stand-in; --placeholders-in-gal lists it.
 # before: (probed at apply) -> after: locked
 # rollback: su - zimbra -c 'zmprov da bob@example.com'   (only if zsplit created it)
-su - zimbra -c 'zmprov ca bob@example.com '\'''\'' zimbraAccountStatus locked'
+su - zimbra -c 'zmprov ca bob@example.com '\'''\'' zimbraAccountStatus locked zimbraHideInGal TRUE'
 
 # [2/9] Route bob@example.com to smtp:[mail.example.com]:25
 # why: A separate command, so the placeholder keeps its mail host and can later move to Zimbra.
@@ -25,10 +25,10 @@ su - zimbra -c 'zmprov ma bob@example.com zimbraMailTransport '\''smtp:[mail.exa
 su - zimbra -c 'zmprov aaa bob@example.com robert@example.com'
 
 # [4/9] Placeholder for o'brien@example.com (locked)
-# why: The authoritative side must know every address; locked = no login, mail still accepted.
+# why: The authoritative side must know every address: locked = no login, mail still accepted and routed to the peer (the user's mailbox is on the peer). Hidden from the GAL (zimbraHideInGal TRUE): the address book of Zimbra users lists no locked stand-in; --placeholders-in-gal lists it.
 # before: (probed at apply) -> after: locked
 # rollback: su - zimbra -c 'zmprov da '\''o'\''\'\'''\''brien@example.com'\'''   (only if zsplit created it)
-su - zimbra -c 'zmprov ca '\''o'\''\'\'''\''brien@example.com'\'' '\'''\'' zimbraAccountStatus locked'
+su - zimbra -c 'zmprov ca '\''o'\''\'\'''\''brien@example.com'\'' '\'''\'' zimbraAccountStatus locked zimbraHideInGal TRUE'
 
 # [5/9] Route o'brien@example.com to smtp:[mail.example.com]:25
 # why: A separate command, so the placeholder keeps its mail host and can later move to Zimbra.
