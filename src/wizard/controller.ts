@@ -30,6 +30,7 @@ import { planFlowCheck } from '../plan/flowcheck.js';
 import { renderJson, renderSh } from '../plan/render.js';
 import { answerErrors, domainsOf, rawFrom } from './fields.js';
 import { countsText, runBrief } from './format.js';
+import { peerCandidates } from './peers.js';
 import type { SavedAnswers } from './saved.js';
 import type { CutoverCandidate, Fields, Finding, ScreenId, WizardState } from './state.js';
 import type { PeerKind } from '../model/types.js';
@@ -171,12 +172,14 @@ export class WizardController {
       case 'read-accounts-live':
         try {
           const accounts = await this.readAccounts(s);
-          const names = accounts.map((a) => a.name);
-          const onZimbra = accounts.filter((a) => a.transport === '' || a.transport.startsWith('lmtp:')).length;
+          // Only placeholders routed to the peer are offered: a real mailbox is never a peer user.
+          const { offered, mailboxes } = peerCandidates(accounts, s.fields.peerHost);
           const message =
-            `Read ${names.length} account(s) from Zimbra (zmprov -l gaa)` +
-            (onZimbra ? `: ${onZimbra} of them have their mailbox on Zimbra now; remove those who stay on Zimbra, or their mail goes to the peer.` : '.');
-          this.send({ type: 'accounts/loaded', text: joinLists(s.fields.peerAccounts, names.join('\n')), message });
+            `Read ${accounts.length} account(s) from Zimbra (zmprov -l gaa): ${offered.length} placeholder(s) routed to ${s.fields.peerHost || 'the peer'} added` +
+            (mailboxes.length
+              ? `; ${mailboxes.length} real mailbox(es) left out (${mailboxes.slice(0, 3).join(', ')}${mailboxes.length > 3 ? ', ...' : ''}): a real mailbox is never a peer user. Type the peer's users instead.`
+              : '.');
+          this.send({ type: 'accounts/loaded', text: joinLists(s.fields.peerAccounts, offered.join('\n')), message });
         } catch (err) {
           this.send({ type: 'accounts/failed', error: (err as Error).message });
         }
@@ -292,7 +295,12 @@ export class WizardController {
     return lists
       .flat()
       .filter((a) => !skipSystem || !['zimbraIsSystemAccount', 'zimbraIsSystemResource'].some((k) => (a.attrs[k] ?? [])[0]?.toUpperCase() === 'TRUE'))
-      .map((a) => ({ name: a.name, transport: (a.attrs.zimbraMailTransport ?? [])[0] ?? '', status: (a.attrs.zimbraAccountStatus ?? [])[0] ?? '' }));
+      .map((a) => ({
+        name: a.name,
+        transport: (a.attrs.zimbraMailTransport ?? [])[0] ?? '',
+        status: (a.attrs.zimbraAccountStatus ?? [])[0] ?? '',
+        inUse: Boolean((a.attrs.zimbraLastLogonTimestamp ?? [])[0]),
+      }));
   }
 
   /** Validates, reads the current values, plans and checks the mail flow: the Review screen. */

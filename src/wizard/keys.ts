@@ -4,7 +4,7 @@
  * land where they belong. Text fields are edited here too, with a caret.
  */
 import { HOST_FIELDS } from './fields.js';
-import { cutoverRows, previewListHeight, rollbackListHeight, rollbackPickRows, screenHeight, textPage } from './layout.js';
+import { accountsEditRows, cutoverRows, previewListHeight, rollbackListHeight, rollbackPickRows, screenHeight, textPage } from './layout.js';
 import type { Move } from './list.js';
 import type { WizardState } from './state.js';
 import type { Msg } from './update.js';
@@ -159,6 +159,14 @@ export function keyMsgs(s: WizardState, k: KeyPress): Msg[] {
         if (k.enter) return [{ type: 'accounts/select' }];
         if (k.escape) return [{ type: 'accounts/back' }];
         if (q) return [{ type: 'quit' }];
+        return [];
+      }
+      if (a.mode === 'edit') {
+        const rows = accountsEditRows(h);
+        const m = listMove(k, rows);
+        if (m !== undefined) return [{ type: 'accounts/entry-move', move: m, height: rows }];
+        if (k.input === 'd' || k.input === 'x' || k.input === ' ' || k.delete || k.backspace) return [{ type: 'accounts/entry-drop' }];
+        if (k.enter || k.escape) return [{ type: 'accounts/back' }];
         return [];
       }
       if (k.enter) return [{ type: 'accounts/enter' }];

@@ -36,3 +36,8 @@ export function cutoverRows(height: number): number {
 export function textPage(height: number): number {
   return Math.max(3, height - 8);
 }
+
+/** Accounts, removing single entries: title, counts, list head, message (2), help (2), footer around the list. */
+export function accountsEditRows(height: number): number {
+  return Math.max(3, height - 9);
+}

@@ -124,8 +124,10 @@ export interface AccountsSummary {
 }
 
 export interface AccountsState {
-  mode: 'menu' | 'type' | 'file';
+  mode: 'menu' | 'type' | 'file' | 'edit';
   cursor: number;
+  /** The entry under the cursor in the 'edit' mode (drop single entries). */
+  entry: ListState;
   draft: string;
   path: string;
   busy?: string;
@@ -235,6 +237,8 @@ export interface CutoverCandidate {
   name: string;
   transport: string;
   status: string;
+  /** zimbraLastLogonTimestamp is set: the mailbox has been used. */
+  inUse?: boolean;
 }
 
 export interface CutoverState {
@@ -316,7 +320,7 @@ export function initialState(opts: { env: EnvInfo; size?: { cols: number; rows: 
     start: { cursor: 0, loading: true, saved: [], rollbackable: [] },
     role: { focus: 'role' },
     hosts: { focus: 0, touched: [], submitted: false, detected: [] },
-    accounts: { mode: 'menu', cursor: 0, draft: '', path: '', summary: EMPTY_ACCOUNTS_SUMMARY },
+    accounts: { mode: 'menu', cursor: 0, entry: { cursor: 0, top: 0 }, draft: '', path: '', summary: EMPTY_ACCOUNTS_SUMMARY },
     review: { refused: [], findings: [], rows: [], warnings: [], top: 0 },
     preview: { ...EMPTY_LIST, exporting: false, exportPath: '' },
     rollback: { phase: 'loading', runs: [], list: { cursor: 0, top: 0 }, steps: { ...EMPTY_LIST }, cursor: 0 },

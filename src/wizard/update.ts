@@ -75,6 +75,8 @@ export type Msg =
   | { type: 'accounts/path'; value: string }
   | { type: 'accounts/back' }
   | { type: 'accounts/loaded'; text: string; message: string }
+  | { type: 'accounts/entry-move'; move: Move; height: number }
+  | { type: 'accounts/entry-drop' }
   | { type: 'accounts/failed'; error: string }
   | { type: 'review/result'; plan?: Plan; observed?: Observed; refused: string[]; findings: Finding[]; rows: TraceRow[]; stats?: { addresses: number; groups: number; traced: number }; warnings: string[]; error?: string }
   | { type: 'review/scroll'; move: Move; height: number }
@@ -184,7 +186,7 @@ export function accountsItems(s: WizardState): MenuItem[] {
     { id: 'live', label: 'Read live from Zimbra', detail: 'one zmprov -l gaa' },
   ];
   if (bad) items.push({ id: 'drop', label: `Remove the ${bad} invalid or duplicate line(s)` });
-  if (sum.lines) items.push({ id: 'clear', label: 'Clear the list' });
+  if (sum.lines) items.push({ id: 'edit', label: 'Remove single entries', detail: 'pick them one by one' }, { id: 'clear', label: 'Clear the list' });
   items.push({
     id: 'continue',
     label: `Continue with ${sum.accounts} account(s)`,
@@ -298,7 +300,7 @@ function enter(s: WizardState, screen: ScreenId): Update {
     }
     case 'accounts': {
       const summary = summarizeAccounts(st.fields.peerAccounts, domainsOf(st.fields));
-      st = { ...st, accounts: { mode: 'menu', cursor: 0, draft: '', path: st.accounts.path, summary } };
+      st = { ...st, accounts: { mode: 'menu', cursor: 0, entry: { cursor: 0, top: 0 }, draft: '', path: st.accounts.path, summary } };
       st = { ...st, accounts: { ...st.accounts, cursor: firstEnabled(accountsItems(st), preferredAccountsItem(st)) } };
       break;
     }
@@ -634,6 +636,8 @@ export function update(s: WizardState, msg: Msg): Update {
           return { state: { ...s, accounts: { ...acc, busy: `Reading the accounts of ${domainsOf(s.fields).join(', ')} (one zmprov -l gaa)` } }, effects: [{ type: 'read-accounts-live' }] };
         case 'drop':
           return setAccounts(s, dropBadLines(s.fields.peerAccounts, s.accounts.summary), 'Removed the invalid and duplicate lines.');
+        case 'edit':
+          return none({ ...s, accounts: { ...acc, mode: 'edit', entry: { cursor: 0, top: 0 } } });
         case 'clear':
           return setAccounts(s, '', 'The list is empty.');
         case 'continue':
@@ -683,6 +687,20 @@ export function update(s: WizardState, msg: Msg): Update {
       const u = setAccounts(s, msg.text, msg.message);
       const st = { ...u.state, accounts: { ...u.state.accounts, busy: undefined, mode: 'menu' as const } };
       return none({ ...st, accounts: { ...st.accounts, cursor: firstEnabled(accountsItems(st), preferredAccountsItem(st)) } });
+    }
+    case 'accounts/entry-move':
+      return none({ ...s, accounts: { ...s.accounts, entry: moveList(s.accounts.entry, accountEntries(s.fields.peerAccounts).length, msg.height, msg.move) } });
+    case 'accounts/entry-drop': {
+      const entries = accountEntries(s.fields.peerAccounts);
+      const e = entries[s.accounts.entry.cursor];
+      if (!e || s.accounts.mode !== 'edit') return none(s);
+      const text = s.fields.peerAccounts
+        .split(/\r?\n/)
+        .filter((_l, i) => i !== e.index)
+        .join('\n');
+      const u = setAccounts(s, text, `Removed ${e.text.trim().split(/\s+/)[0]}.`);
+      const left = Math.max(0, entries.length - 2);
+      return none({ ...u.state, accounts: { ...u.state.accounts, mode: 'edit', entry: { ...s.accounts.entry, cursor: Math.min(s.accounts.entry.cursor, left) } } });
     }
     case 'accounts/failed':
       return none({ ...s, accounts: { ...s.accounts, busy: undefined, error: msg.error } });
@@ -989,6 +1007,15 @@ export function update(s: WizardState, msg: Msg): Update {
       return none(s);
     }
   }
+}
+
+/** The entries of the accounts list (no blank or comment lines), with their line index in the text. */
+export function accountEntries(text: string): { index: number; text: string }[] {
+  const out: { index: number; text: string }[] = [];
+  text.split(/\r?\n/).forEach((l, index) => {
+    if (l.trim() && !l.trim().startsWith('#')) out.push({ index, text: l.trim() });
+  });
+  return out;
 }
 
 /** Where the accounts menu cursor goes: drop the bad lines, else continue, else type. */

