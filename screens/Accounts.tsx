@@ -2,7 +2,7 @@
 import React from 'react';
 import { Box } from 'ink';
 import Spinner from 'ink-spinner';
-import { activeText, caretOf } from '../src/wizard/keys.js';
+import { activeText, caretOf, isFresh } from '../src/wizard/keys.js';
 import { accountEntries, accountsItems } from '../src/wizard/update.js';
 import { accountsEditRows } from '../src/wizard/layout.js';
 import { visible } from '../src/wizard/list.js';
@@ -60,7 +60,7 @@ export function AccountsScreen({ state, width, height }: ScreenProps): React.JSX
           <Line>File with one address per line (address [alias ...]; # comments):</Line>
           <Box height={1} overflowY="hidden">
             <Line>{'  path: '}</Line>
-            {editing ? <TextField value={a.path} caret={caretOf(state, editing)} /> : <Line>{a.path}</Line>}
+            {editing ? <TextField value={a.path} caret={caretOf(state, editing)} fresh={isFresh(state, editing)} /> : <Line>{a.path}</Line>}
           </Box>
           <Line dim>  Enter reads it, Esc cancels</Line>
         </Box>

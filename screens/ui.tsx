@@ -77,9 +77,11 @@ export function Footer(props: { children: string }): React.JSX.Element {
 }
 
 /** The text of a field being edited, with its caret (reverse video: not a colour, so also under NO_COLOR). */
-export function TextField(props: { value: string; caret: number }): React.JSX.Element {
+export function TextField(props: { value: string; caret: number; fresh?: boolean }): React.JSX.Element {
   const c = Math.max(0, Math.min(props.value.length, props.caret));
   const v = props.value;
+  // A pre-filled value shown selected: typing replaces it.
+  if (props.fresh && v) return <Text wrap="truncate-start">{`\u001B[7m${v}\u001B[27m `}</Text>;
   return <Text wrap="truncate-start">{`${v.slice(0, c)}\u001B[7m${v[c] ?? ' '}\u001B[27m${v.slice(c + 1)}`}</Text>;
 }
 

@@ -65,6 +65,39 @@ export function activeText(s: WizardState): ActiveText | undefined {
   }
 }
 
+/**
+ * A pre-filled value not yet touched since the field got the focus: typing replaces it (as a
+ * selected default does), arrows, Home/End and Backspace edit it in place.
+ */
+export function isFresh(s: WizardState, t: ActiveText): boolean {
+  return t.value !== '' && (!s.caret || s.caret.key !== t.key);
+}
+
+/** The screen takes a chunk of typed text as a whole (a field, or the accounts list being typed). */
+export function takesText(s: WizardState): 'field' | 'lines' | undefined {
+  if (activeText(s)) return 'field';
+  if (s.screen === 'accounts' && s.accounts.mode === 'type' && !s.accounts.busy) return 'lines';
+  return undefined;
+}
+
+/**
+ * Keys that arrived in one read as one chunk ("y\r" from `tmux send-keys y Enter`, a fast
+ * typist, a pasted answer): one key per character, except where a field takes the text
+ * (there a chunk is a paste, up to its first line break). Ink splits escape sequences itself.
+ */
+export function isChunk(k: KeyPress): boolean {
+  return k.input.length > 1 && !k.ctrl && !k.meta && !k.escape && !k.input.includes('\u001b');
+}
+
+export function charKey(ch: string): KeyPress {
+  if (ch === '\r' || ch === '\n') return { input: '\r', enter: true };
+  if (ch === '\t') return { input: '', tab: true };
+  if (ch === '\u007f' || ch === '\u0008') return { input: '', delete: true };
+  const code = ch.charCodeAt(0);
+  if (code > 0 && code < 27) return { input: String.fromCharCode(code + 96), ctrl: true };
+  return { input: ch };
+}
+
 /** Where the caret of the active field is (the end, unless it was moved in this field). */
 export function caretOf(s: WizardState, t: ActiveText): number {
   return s.caret && s.caret.key === t.key ? Math.max(0, Math.min(t.value.length, s.caret.pos)) : t.value.length;
@@ -79,6 +112,7 @@ function printable(k: KeyPress): boolean {
  * Home/End, Ctrl+A/E/U. A paste with a line break ends the field as Enter would.
  */
 function editText(s: WizardState, t: ActiveText, k: KeyPress): { msgs: Msg[]; enter: boolean } | undefined {
+  const fresh = isFresh(s, t);
   const v = t.value;
   const c = caretOf(s, t);
   const out = (value: string, pos: number, enter = false) => ({ msgs: [...(value !== v ? [t.set(value)] : []), { type: 'caret', key: t.key, pos } as Msg], enter });
@@ -92,8 +126,10 @@ function editText(s: WizardState, t: ActiveText, k: KeyPress): { msgs: Msg[]; en
     // Fast typing, key repeat and pastes arrive as one chunk that can mix text with DEL/BS
     // bytes (Ink 6 reports it as plain input): apply it character by character, in order.
     const m = /[\r\n]/.exec(k.input);
-    let value = v;
-    let pos = c;
+    // Typing over a pre-filled value replaces it (port 25, typed 587: 587, not 25587).
+    const replace = fresh && m?.index !== 0 && !/^[\u0008\u007f]/.test(k.input);
+    let value = replace ? '' : v;
+    let pos = replace ? 0 : c;
     for (const ch of m ? k.input.slice(0, m.index) : k.input) {
       if (ch === '\u007f' || ch === '\u0008') {
         if (pos > 0) (value = value.slice(0, pos - 1) + value.slice(pos)), pos--;

@@ -12,6 +12,7 @@ import { countsText, logBlock, shortTime, summaryTitle } from './format.js';
 import type { Move } from './list.js';
 import { filterNames, moveList, setFilter } from './list.js';
 import type {
+  Fields,
   ApplySource,
   ApplyState,
   CutoverCandidate,
@@ -23,10 +24,10 @@ import type {
   Task,
   WizardState,
 } from './state.js';
-import { EMPTY_LIST, emptyCounts, flowPath, SCREEN_TITLE } from './state.js';
+import { EMPTY_FIELDS, EMPTY_LIST, emptyCounts, flowPath, SCREEN_TITLE } from './state.js';
 import type { Job } from '../model/types.js';
 import type { KeyPress } from './keys.js';
-import { keyMsgs } from './keys.js';
+import { activeText, charKey, isChunk, keyMsgs, takesText } from './keys.js';
 import { PEER_KINDS } from '../model/types.js';
 
 export type Effect =
@@ -363,8 +364,11 @@ function startTask(s: WizardState, task: Task): Update {
   let st: WizardState = { ...s, task };
   // A new wave starts with nobody picked and the next free name.
   if (task === 'cutover') st = { ...st, cutover: { ...st.cutover, selected: [], wave: '', path: '', direction: 'to-zimbra' } };
-  // A new task on an empty form starts from the answers saved last.
-  if (!st.fields.domain && !st.fields.peerHost && st.start.saved.length) st = { ...st, fields: { ...st.fields, ...st.start.saved[0].fields, force: false } };
+  // A new task starts from the answers saved for the domain (or the last saved, on an empty form):
+  // what is blank, a default or only detected is filled in, so nothing saved is lost to blanks.
+  const domain = domainsOf(st.fields)[0];
+  const saved = st.start.saved.find((e) => e.domain === domain) ?? (!st.fields.domain && !st.fields.peerHost ? st.start.saved[0] : undefined);
+  if (saved) st = { ...st, fields: fillFromSaved(st.fields, saved.fields, st.hosts.detected) };
   if (task === 'rollback') {
     st = { ...st, rollback: { ...st.rollback, phase: 'loading', busy: 'Reading the journal', error: undefined, runId: undefined, plan: undefined, returnTo: undefined } };
     return { state: { ...st, history: [...st.history, st.screen], screen: 'rollback' }, effects: [{ type: 'load-runs' }] };
@@ -375,6 +379,18 @@ function startTask(s: WizardState, task: Task): Update {
     return none({ ...st, history: [...st.history, st.screen], screen: 'apply', apply });
   }
   return forward(st, 'role');
+}
+
+/** The form with what is blank, a default, or only detected taken from saved answers. */
+function fillFromSaved(f: Fields, saved: Fields, detected: HostField[]): Fields {
+  const out = { ...f };
+  for (const k of Object.keys(EMPTY_FIELDS) as (keyof Fields)[]) {
+    if (k === 'force') continue;
+    const cur = f[k];
+    const keep = cur !== EMPTY_FIELDS[k] && cur !== '' && !detected.includes(k as HostField);
+    if (!keep && saved[k] !== undefined && saved[k] !== '') (out as Record<string, unknown>)[k] = saved[k];
+  }
+  return out;
 }
 
 function newApply(source: ApplySource, job: Job, phase: ApplyState['phase'], mode: 'step' | 'all' = 'step'): ApplyState {
@@ -507,10 +523,31 @@ export function update(s: WizardState, msg: Msg): Update {
       // Every key is read against the state as it is now, whatever the screen last drew.
       let st = s;
       const effects: Effect[] = [];
-      for (const m of keyMsgs(s, msg.key)) {
-        const u = update(st, m);
-        st = u.state;
-        effects.push(...u.effects);
+      const one = (k: KeyPress) => {
+        const field = activeText(st)?.key;
+        for (const m of keyMsgs(st, k)) {
+          const u = update(st, m);
+          st = u.state;
+          effects.push(...u.effects);
+        }
+        // A field that gets the focus starts fresh: its caret is forgotten (typing replaces a pre-filled value).
+        const now = activeText(st)?.key;
+        if (st.caret && now !== field) st = { ...st, caret: undefined };
+      };
+      if (!isChunk(msg.key)) one(msg.key);
+      else {
+        let rest = msg.key.input;
+        while (rest) {
+          const taker = takesText(st);
+          let part: string;
+          if (taker === 'lines') part = rest;
+          else if (taker === 'field') {
+            const m = /[\r\n]/.exec(rest);
+            part = m ? rest.slice(0, m.index + 1) : rest;
+          } else part = rest[0];
+          rest = rest.slice(part.length);
+          one(taker ? { ...msg.key, input: part } : charKey(part));
+        }
       }
       return { state: st, effects };
     }
@@ -750,7 +787,8 @@ export function update(s: WizardState, msg: Msg): Update {
       return none({ ...s, preview: { ...s.preview, overwrite: undefined, message: msg.message } });
     case 'preview/export-exists':
       // Nothing written: the name stays open to edit; Enter on the same name replaces the files.
-      return none({ ...s, preview: { ...s.preview, exporting: true, overwrite: msg.base, message: `${msg.files.join(' and ')} already exist${msg.files.length === 1 ? 's' : ''}: Enter again replaces, or change the name (Esc cancels).` } });
+      // The name the operator typed stays to be edited (not replaced by typing): the caret at its end.
+      return none({ ...s, caret: { key: 'preview:export', pos: s.preview.exportPath.length }, preview: { ...s.preview, exporting: true, overwrite: msg.base, message: `${msg.files.join(' and ')} already exist${msg.files.length === 1 ? 's' : ''}: Enter again replaces, or change the name (Esc cancels).` } });
     case 'preview/continue': {
       const p = s.review.plan;
       if (!p) return none(s);

@@ -1,5 +1,7 @@
 // Issue 10 in a real terminal (node-pty + xterm headless): live mailboxes never offered as peer
 // users, single entries dropped, fast input, pre-filled fields, small terminals, whole steps.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEYS, openWizard } from './terminal.js';
 import type { Wizard } from './terminal.js';
@@ -62,5 +64,65 @@ describe('issue 10 in a terminal', () => {
     expect(s).toContain('1 account(s)');
     await w.press(KEYS.esc);
     await w.waitFor(/> Continue with 1 account/);
+  });
+
+  it('a letter and Enter in one read are both handled; typing over the pre-filled port replaces it; another job keeps the saved answers', async () => {
+    const w = start();
+    await w.waitFor('First-time setup');
+    await w.choose('First-time setup');
+    await w.press(KEYS.enter);
+    await w.waitFor("Zimbra's role");
+    await w.press(KEYS.enter);
+    await w.choose('Postfix');
+    await w.press(KEYS.enter);
+    await w.waitFor('Hosts and addresses');
+    await w.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down);
+    await w.type('mail.example.com');
+    await w.press(KEYS.down);
+    await w.waitFor(/> Peer SMTP port \.+ 25/);
+    await w.type('587');
+    await w.waitFor(/Peer SMTP port \.+ 587\b/);
+    expect(w.screen()).not.toContain('25587');
+    await w.press(KEYS.down);
+    await w.type('192.0.2.10');
+    await w.press(KEYS.down, KEYS.down);
+    await w.waitFor(/> \[ Continue \]/);
+    await w.press(KEYS.enter);
+    await w.waitFor('Accounts that live on mail.example.com');
+    await w.press(KEYS.enter);
+    await w.waitFor('Type an address');
+    await w.type('carol@example.com');
+    await w.press(KEYS.enter, KEYS.enter);
+    await w.waitFor(/> Continue with 1 account/);
+    await w.press(KEYS.enter);
+    await w.waitFor('Mail flow after the plan');
+    await w.press(KEYS.enter);
+    let s = await w.waitFor('Preview:');
+    await w.press(KEYS.enter);
+    await w.waitFor('How?');
+    // Enter and the answer each in one read, as `tmux send-keys y Enter` sends them
+    await w.press(KEYS.enter);
+    s = await w.waitFor(/Steps 1-\d+ of \d+: \d+ changes in one zmprov batch/);
+    await w.press('y\r');
+    s = await w.waitFor(/Step \d+ of \d+: Let 192\.0\.2\.10\/32 relay/);
+    expect(w.history()).toContain('APPLIED  Placeholder for carol@example.com (locked)');
+    await w.press('q\r');
+    s = await w.waitFor(/Setup: (STOPPED|COMPLETED)/);
+    await w.press(KEYS.enter);
+    // another job of the same domain: the saved answers fill the form and stay saved
+    await w.waitFor('Cut over users');
+    await w.choose('Cut over users');
+    await w.press(KEYS.enter);
+    await w.waitFor("Zimbra's role");
+    await w.press(KEYS.enter, KEYS.enter);
+    s = await w.waitFor('Hosts and addresses');
+    expect(s).toMatch(/Peer SMTP host \.+ mail\.example\.com/);
+    expect(s).toMatch(/Peer relay IPs \.+ 192\.0\.2\.10/);
+    await w.press('q');
+    expect(await w.exited).toBe(0);
+    const answers = JSON.parse(readFileSync(join(w.stateDir, 'answers.json'), 'utf8')).domains['example.com'].fields;
+    expect(answers.peerHost).toBe('mail.example.com');
+    expect(answers.peerAccounts).toContain('carol@example.com');
+    expect(w.sim().accounts['carol@example.com'].zimbraMailTransport).toEqual(['smtp:[mail.example.com]:587']);
   });
 });
