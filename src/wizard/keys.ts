@@ -4,7 +4,7 @@
  * land where they belong. Text fields are edited here too, with a caret.
  */
 import { HOST_FIELDS } from './fields.js';
-import { accountsEditRows, cutoverRows, previewListHeight, rollbackListHeight, rollbackPickRows, screenHeight, textPage } from './layout.js';
+import { accountsEditRows, cutoverRows, previewListHeight, rollbackListHeight, rollbackPickRows, screenHeight, textPage, tooSmall } from './layout.js';
 import type { Move } from './list.js';
 import type { WizardState } from './state.js';
 import type { Msg } from './update.js';
@@ -155,6 +155,8 @@ const PICK: Record<string, Decision> = { y: 'yes', n: 'skip', s: 'skip', a: 'all
 /** The messages a key stands for on the current screen (none: the key means nothing here). */
 export function keyMsgs(s: WizardState, k: KeyPress): Msg[] {
   if (k.ctrl && k.input === 'c') return [{ type: 'interrupt' }];
+  // Too small to show what a key would answer: nothing is answered blind, only q works.
+  if (tooSmall(s)) return k.input === 'q' && !k.ctrl && !k.meta && !activeText(s) ? [{ type: 'quit' }] : [];
   const h = screenHeight(s);
   const text = activeText(s);
   if (text) {

@@ -41,3 +41,10 @@ export function textPage(height: number): number {
 export function accountsEditRows(height: number): number {
   return Math.max(3, height - 9);
 }
+
+/** The smallest terminal the wizard draws in: below it a command it asks about could be hidden. */
+export const MIN_COLS = 80;
+export const MIN_ROWS = 24;
+export function tooSmall(s: WizardState): boolean {
+  return s.size.cols < MIN_COLS || s.size.rows < MIN_ROWS;
+}

@@ -125,4 +125,23 @@ describe('issue 10 in a terminal', () => {
     expect(answers.peerAccounts).toContain('carol@example.com');
     expect(w.sim().accounts['carol@example.com'].zimbraMailTransport).toEqual(['smtp:[mail.example.com]:587']);
   });
+
+  it('below 80x24 says the terminal is too small, answers nothing blind, and recovers on resize', async () => {
+    const w = start({ cols: 60, rows: 15 });
+    let s = await w.waitFor('too small');
+    expect(s.replace(/\s+/g, ' ')).toContain('at least 80x24');
+    expect(s).not.toContain('First-time setup');
+    await w.press(KEYS.enter);
+    w.resize(80, 24);
+    s = await w.waitFor('First-time setup');
+    expect(s).not.toContain("Zimbra's role");
+    await w.press(KEYS.enter);
+    await w.waitFor("Zimbra's role");
+    w.resize(70, 24);
+    await w.waitFor('too small');
+    w.resize(100, 30);
+    await w.waitFor("Zimbra's role");
+    await w.press('q');
+    expect(await w.exited).toBe(0);
+  });
 });

@@ -27,8 +27,8 @@ export interface TermOptions {
 }
 
 export function openWizard(opts: TermOptions = {}) {
-  const cols = opts.cols ?? 80;
-  const rows = opts.rows ?? 24;
+  let cols = opts.cols ?? 80;
+  let rows = opts.rows ?? 24;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'zsplit-e2e-'));
   const stateDir = join(dir, 'state');
   const simState = join(dir, 'sim.json');
@@ -135,6 +135,13 @@ export function openWizard(opts: TermOptions = {}) {
     heights,
     raw: () => raw,
     exited,
+    /** Resizes the terminal (SIGWINCH to zsplit) and the emulator. */
+    resize(c: number, r: number): void {
+      cols = c;
+      rows = r;
+      p.resize(c, r);
+      term.resize(c, r);
+    },
     kill: () => {
       try {
         p.kill();

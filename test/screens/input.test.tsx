@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { SavedAnswers } from '../../src/wizard/saved.js';
-import { KEY, startWizard, throughHosts } from './helpers.js';
+import { flat, KEY, startWizard, throughHosts } from './helpers.js';
 
 afterEach(() => cleanup());
 
@@ -93,5 +93,25 @@ describe('saved answers', () => {
     expect(saved.fields.peerHost).toBe('mail.example.com');
     expect(saved.fields.peerIp).toBe('192.0.2.10');
     expect(saved.fields.peerAccounts).toContain('carol@example.com');
+  });
+});
+
+describe('small terminals', () => {
+  it('below 80x24 says the terminal is too small instead of hiding what it asks about, ignores keys, and recovers on resize', async () => {
+    const t = startWizard({ cols: 60, rows: 15 });
+    let f = await t.waitFor('too small');
+    expect(f).toMatch(/60x15/);
+    expect(flat(f)).toMatch(/at least 80x24/);
+    expect(f).not.toContain('First-time setup');
+    // keys are not answered blind
+    await t.press(KEY.enter);
+    expect(t.state().screen).toBe('start');
+    t.stdout.columns = 80;
+    t.stdout.rows = 24;
+    t.stdout.emit('resize');
+    f = await t.waitFor('First-time setup');
+    expect(f).not.toContain('too small');
+    await t.press(KEY.enter);
+    await t.waitFor("Zimbra's role");
   });
 });
