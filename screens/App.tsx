@@ -19,6 +19,7 @@ import { DoneScreen } from './Done.js';
 import { RollbackScreen } from './Rollback.js';
 import { CutoverScreen } from './Cutover.js';
 import { UnsplitScreen } from './Unsplit.js';
+import { DetailView } from './Detail.js';
 
 const SCREENS: Record<WizardState['screen'], (p: ScreenProps) => React.JSX.Element> = {
   start: StartScreen,
@@ -90,7 +91,7 @@ export function App({ controller }: { controller: WizardController }): React.JSX
   const width = screenWidth(state);
   // The frame stays shorter than the terminal: Ink clears the whole screen when it is not.
   const height = screenHeight(state);
-  const Screen = SCREENS[state.screen];
+  const Screen = state.detail ? DetailView : SCREENS[state.screen];
   if (tooSmall(state)) {
     // Never a cut-off frame: a hidden command cannot be answered. Redraws as soon as the window grows.
     const cols = state.size.cols;

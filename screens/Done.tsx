@@ -61,7 +61,7 @@ export function DoneScreen({ state, send, width, height }: ScreenProps): React.J
           </Line>
         );
       })}
-      <Footer>{`${body.length > bodyRows ? 'Up/Down scroll  ' : ''}Enter start screen${d.kind === 'apply' && s?.counts.applied ? '  r roll back this run' : ''}  q quit`}</Footer>
+      <Footer>{`${body.length > bodyRows ? 'Up/Down scroll  ' : ''}${d.kind === 'apply' && s?.manual.length ? 'd whole steps  ' : ''}Enter start screen${d.kind === 'apply' && s?.counts.applied ? '  r roll back this run' : ''}  q quit`}</Footer>
     </Box>
   );
 }

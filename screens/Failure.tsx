@@ -43,7 +43,7 @@ export function FailureScreen({ state, width, height }: ScreenProps): React.JSX.
         <Menu items={items} cursor={f.cursor} width={width} tone={tone} />
       )}
       <Line />
-      <Footer>Up/Down move  Enter choose  q quit (the journal is saved)</Footer>
+      <Footer>Up/Down move  Enter choose  d whole step  q quit (the journal is saved)</Footer>
     </Box>
   );
 }

@@ -53,7 +53,7 @@ export function PreviewScreen({ state, width, height }: ScreenProps): React.JSX.
       {top}
       <StepList plan={p} list={pv} width={width} listHeight={listHeight} detailHeight={DETAIL_LINES} tone={tone} />
       <Line color={tone(pv.overwrite ? 'yellow' : 'green')}>{pv.message ?? ''}</Line>
-      <Footer>{pv.filtering || pv.exporting ? 'Type, then Enter; Esc cancels' : 'Up/Dn/PgUp/PgDn move  / filter  e export  Enter apply  Esc back  q quit'}</Footer>
+      <Footer>{pv.filtering || pv.exporting ? 'Type, then Enter; Esc cancels' : 'Up/Dn/PgUp/PgDn move  d whole step  / filter  e export  Enter apply  Esc back  q quit'}</Footer>
     </Box>
   );
 }

@@ -7,6 +7,7 @@ import { rollbackText, stepCommand } from '../src/plan/render.js';
 import type { Plan, Step } from '../src/plan/step.js';
 import { showValues } from '../src/plan/step.js';
 import type { FilterList, WizardState } from '../src/wizard/state.js';
+import type { RestoreValues } from '../src/wizard/detail.js';
 import type { MenuItem, Msg } from '../src/wizard/update.js';
 
 /** A screen renders the state; its keys are read by the state machine (src/wizard/keys.ts). */
@@ -118,7 +119,7 @@ export function planCounts(p: Plan): { zmprov: number; reload: number; manual: n
 }
 
 /** Lines of the detail of one step: why, the command, before -> after, the rollback command. */
-export function stepDetail(s: Step, width: number, lines: number): string[] {
+export function stepDetail(s: Step, width: number, lines: number, restore?: RestoreValues): string[] {
   const out: string[] = [];
   const cmd = s.kind === 'manual' ? [] : hardWrap(stepCommand(s), width, s.kind === 'zmprov' ? 2 : 1, '$ ', '  ');
   const rest = s.kind === 'manual' ? 2 : cmd.length + (s.kind === 'zmprov' ? 2 : 1);
@@ -130,7 +131,11 @@ export function stepDetail(s: Step, width: number, lines: number): string[] {
     cmds.slice(0, room).forEach((c, i) => out.push(i === room - 1 && cmds.length > room ? `$ ${c.slice(0, Math.max(10, width - 20))} (+${cmds.length - room} more)` : `$ ${c}`));
   } else {
     out.push(...cmd);
-    if (s.kind === 'zmprov') {
+    if (restore) {
+      // An undo step: what the run left and the recorded value it puts back (from the journal).
+      out.push(`now: ${restore.now}`);
+      out.push(`restores: ${restore.restores}`);
+    } else if (s.kind === 'zmprov') {
       out.push(`before: ${showValues(s.before)} -> after: ${s.desired}`);
       out.push(`rollback: ${rollbackText(s)}`);
     } else out.push(`rollback: ${rollbackText(s)}`);
@@ -142,7 +147,15 @@ export function stepDetail(s: Step, width: number, lines: number): string[] {
  * A scrollable list of steps and the detail of the selected one. Renders only the visible
  * window: a plan of 10,000 steps costs the same as one of 10.
  */
-export function StepList(props: { plan: Plan; list: FilterList; width: number; listHeight: number; detailHeight: number; tone: (c: Color) => Color | undefined }): React.JSX.Element {
+export function StepList(props: {
+  plan: Plan;
+  list: FilterList;
+  width: number;
+  listHeight: number;
+  detailHeight: number;
+  tone: (c: Color) => Color | undefined;
+  values?: Record<string, RestoreValues>;
+}): React.JSX.Element {
   const { plan, list, width, listHeight, detailHeight } = props;
   const count = rowCount(list, plan.steps);
   const v = visible(list, count, listHeight);
@@ -161,7 +174,7 @@ export function StepList(props: { plan: Plan; list: FilterList; width: number; l
   }
   for (let r = rows.length; r < listHeight; r++) rows.push(<Line key={`pad${r}`}>{r === 0 && count === 0 ? '  (no step matches the filter)' : ''}</Line>);
   const sel = count ? plan.steps[rowIndex(list, v.cursor)] : undefined;
-  const detail = sel ? stepDetail(sel, width - 2, detailHeight - 1) : [];
+  const detail = sel ? stepDetail(sel, width - 2, detailHeight - 1, props.values?.[sel.id]) : [];
   const head = sel ? `-- step ${rowIndex(list, v.cursor) + 1} of ${total}: ${sel.id} ` : '--';
   return (
     <Box flexDirection="column">

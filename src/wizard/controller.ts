@@ -21,7 +21,9 @@ import { traceRow } from '../flow/format.js';
 import { JournalStore } from '../journal/journal.js';
 import type { RunInfo } from '../journal/journal.js';
 import { LockHeld } from '../journal/lock.js';
-import { RollbackRefused, rollbackPlan, rollbackReplan } from '../journal/rollback.js';
+import { appliedSteps, RollbackRefused, rollbackPlan, rollbackReplan } from '../journal/rollback.js';
+import { showValues } from '../plan/step.js';
+import type { RestoreValues } from './detail.js';
 import { parseAccountLines, validateAnswers } from '../model/validate.js';
 import { plan, PlanRefused } from '../plan/index.js';
 import type { Observed, Plan } from '../plan/index.js';
@@ -243,7 +245,7 @@ export class WizardController {
           if (!run) throw new Error(`no run ${e.runId} in ${this.store.runsDir}`);
           const p = rollbackPlan(run);
           if (p.steps.length === 0) throw new Error(`Run ${e.runId} changed nothing that needs undoing.`);
-          this.send({ type: 'rollback/plan', runId: e.runId, plan: p });
+          this.send({ type: 'rollback/plan', runId: e.runId, plan: p, values: restoreValues(run) });
         } catch (err) {
           this.send({ type: 'rollback/error', error: (err as Error).message });
         }
@@ -534,4 +536,11 @@ function joinLists(a: string, b: string): string {
   const x = a.replace(/\s+$/, '');
   const y = b.replace(/\s+$/, '');
   return x && y ? `${x}\n${y}` : x || y;
+}
+
+/** Per undo step of a run's rollback: the value the run left and the recorded value it puts back. */
+function restoreValues(run: RunInfo): Record<string, RestoreValues> {
+  const out: Record<string, RestoreValues> = {};
+  for (const { step, before, after } of appliedSteps(run)) out[`undo:${step.id}`] = { now: after === undefined ? (step.desired ?? '(as the run left it)') : showValues(after), restores: showValues(before) };
+  return out;
 }

@@ -4,7 +4,7 @@
  * land where they belong. Text fields are edited here too, with a caret.
  */
 import { HOST_FIELDS } from './fields.js';
-import { accountsEditRows, cutoverRows, previewListHeight, rollbackListHeight, rollbackPickRows, screenHeight, textPage, tooSmall } from './layout.js';
+import { accountsEditRows, cutoverRows, detailRows, previewListHeight, rollbackListHeight, rollbackPickRows, screenHeight, textPage, tooSmall } from './layout.js';
 import type { Move } from './list.js';
 import type { WizardState } from './state.js';
 import type { Msg } from './update.js';
@@ -48,6 +48,9 @@ export function activeText(s: WizardState): ActiveText | undefined {
     case 'accounts':
       if (s.accounts.mode !== 'file' || s.accounts.busy) return undefined;
       return { key: 'accounts:path', value: s.accounts.path, set: (value) => ({ type: 'accounts/path', value }) };
+    case 'apply':
+      if (s.apply?.confirmAll) return { key: 'apply:confirm', value: s.apply.confirmAll.text, set: (value) => ({ type: 'apply/confirm-text', value }) };
+      return undefined;
     case 'preview':
       if (s.preview.filtering) return { key: 'preview:filter', value: s.preview.filter, set: (value) => ({ type: 'preview/filter', value }) };
       if (s.preview.exporting) return { key: 'preview:export', value: s.preview.exportPath, set: (value) => ({ type: 'preview/export-path', value }) };
@@ -158,6 +161,15 @@ export function keyMsgs(s: WizardState, k: KeyPress): Msg[] {
   // Too small to show what a key would answer: nothing is answered blind, only q works.
   if (tooSmall(s)) return k.input === 'q' && !k.ctrl && !k.meta && !activeText(s) ? [{ type: 'quit' }] : [];
   const h = screenHeight(s);
+  if (s.detail) {
+    // The whole-step view is over the screen: it scrolls and closes, nothing else (no answer is given from it).
+    const m = listMove(k, detailRows(h));
+    if (m !== undefined) return [{ type: 'detail/scroll', move: m }];
+    if (k.input === 'g') return [{ type: 'detail/scroll', move: 'home' }];
+    if (k.input === 'G') return [{ type: 'detail/scroll', move: 'end' }];
+    if (k.escape || k.enter || k.input === 'd' || k.input === 'q') return [{ type: 'detail/close' }];
+    return [];
+  }
   const text = activeText(s);
   if (text) {
     const e = editText(s, text, k);
@@ -243,6 +255,7 @@ export function keyMsgs(s: WizardState, k: KeyPress): Msg[] {
       if (k.input === 'g') return [{ type: 'preview/move', move: 'home', height: lh }];
       if (k.input === 'G') return [{ type: 'preview/move', move: 'end', height: lh }];
       if (k.input === '/') return [{ type: 'preview/filter-start' }];
+      if (k.input === 'd') return [{ type: 'detail/open' }];
       if (k.input === 'e') return [{ type: 'preview/export-start' }];
       if (k.enter) return [{ type: 'preview/continue' }];
       if (k.escape) return [pv.filter ? { type: 'preview/filter-end', keep: false } : { type: 'back' }];
@@ -252,6 +265,11 @@ export function keyMsgs(s: WizardState, k: KeyPress): Msg[] {
     case 'apply': {
       const a = s.apply;
       if (!a) return [];
+      if (a.confirmAll) {
+        if (k.enter) return [{ type: 'apply/confirm-end', ok: true }];
+        if (k.escape) return [{ type: 'apply/confirm-end', ok: false }];
+        return [];
+      }
       if (a.confirmQuit) {
         if (k.input.toLowerCase() === 'y') return [{ type: 'quit/answer', yes: true }];
         if (k.input.toLowerCase() === 'n' || k.escape || k.enter) return [{ type: 'quit/answer', yes: false }];
@@ -274,6 +292,7 @@ export function keyMsgs(s: WizardState, k: KeyPress): Msg[] {
         if (k.up) return [{ type: 'apply/q-move', delta: -1 }];
         if (k.down) return [{ type: 'apply/q-move', delta: 1 }];
         if (k.enter) return [{ type: 'apply/decide' }];
+        if (k.input === 'd') return [{ type: 'detail/open' }];
         const d = PICK[k.input.toLowerCase()];
         return d ? [{ type: 'apply/q-pick', decision: d }] : [];
       }
@@ -284,6 +303,7 @@ export function keyMsgs(s: WizardState, k: KeyPress): Msg[] {
       if (k.up) return [{ type: 'failure/move', delta: -1 }];
       if (k.down) return [{ type: 'failure/move', delta: 1 }];
       if (k.enter) return [{ type: 'failure/select' }];
+      if (k.input === 'd') return [{ type: 'detail/open' }];
       if (q) return [{ type: 'quit' }];
       return [];
     case 'done': {
@@ -291,6 +311,7 @@ export function keyMsgs(s: WizardState, k: KeyPress): Msg[] {
       if (m !== undefined) return [{ type: 'done/scroll', move: m, height: textPage(h) }];
       if (k.enter || k.escape) return [{ type: 'done/home' }];
       if (k.input === 'r') return [{ type: 'done/rollback' }];
+      if (k.input === 'd') return [{ type: 'detail/open' }];
       if (q) return [{ type: 'quit' }];
       return [];
     }
@@ -307,6 +328,7 @@ export function keyMsgs(s: WizardState, k: KeyPress): Msg[] {
       const page = r.phase === 'pick' ? rollbackPickRows(h) : rollbackListHeight(h, false, r.error ? 2 : 0);
       const m = listMove(k, page);
       if (m !== undefined) return [r.phase === 'pick' ? { type: 'rollback/move', move: m, height: page } : { type: 'rollback/steps-move', move: m, height: page }];
+      if (k.input === 'd' && r.phase === 'preview') return [{ type: 'detail/open' }];
       if (k.enter) return [{ type: 'rollback/enter' }];
       if (k.escape) return [{ type: 'rollback/back' }];
       if (q) return [{ type: 'quit' }];
@@ -367,6 +389,8 @@ function enterOf(s: WizardState): Msg {
       return { type: 'accounts/enter' };
     case 'preview':
       return s.preview.filtering ? { type: 'preview/filter-end', keep: true } : { type: 'preview/export-end', write: true };
+    case 'apply':
+      return { type: 'apply/confirm-end', ok: true };
     default:
       return { type: 'cutover/enter' };
   }

@@ -48,3 +48,8 @@ export const MIN_ROWS = 24;
 export function tooSmall(s: WizardState): boolean {
   return s.size.cols < MIN_COLS || s.size.rows < MIN_ROWS;
 }
+
+/** The whole-step view: title, separator, the lines, a blank and the footer. */
+export function detailRows(height: number): number {
+  return Math.max(3, height - 4);
+}

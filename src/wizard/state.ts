@@ -8,6 +8,7 @@ import type { StepStatus } from '../journal/journal.js';
 import type { Direction, Job, PeerKind, Role } from '../model/types.js';
 import type { Observed } from '../plan/observed.js';
 import type { Plan } from '../plan/step.js';
+import type { DetailState, RestoreValues } from './detail.js';
 
 export type ScreenId = 'start' | 'role' | 'hosts' | 'accounts' | 'review' | 'preview' | 'apply' | 'failure' | 'done' | 'rollback' | 'cutover' | 'unsplit';
 
@@ -197,6 +198,8 @@ export interface ApplyState {
   quitAfter: boolean;
   error?: string;
   runId?: string;
+  /** On a real target "apply all" first asks for the domain name, typed (as Terraform asks for yes). */
+  confirmAll?: { text: string; from: 'choose' | 'question'; error?: string };
 }
 
 export type FailureAction = 'retry' | 'skip' | 'undo-step' | 'rollback-run' | 'quit';
@@ -231,6 +234,8 @@ export interface RollbackState {
   error?: string;
   /** Where to go back to from the pick list. */
   returnTo?: ScreenId;
+  /** Per undo step: the value now and the recorded value it restores (from the journal). */
+  values?: Record<string, RestoreValues>;
 }
 
 export interface CutoverCandidate {
@@ -287,6 +292,8 @@ export interface WizardState {
   rollback: RollbackState;
   cutover: CutoverState;
   unsplit: UnsplitState;
+  /** The whole-step view over the current screen (d), scrollable; Esc closes it. */
+  detail?: DetailState;
   /** Ctrl+C presses while something runs. */
   ctrlC: number;
   /** The caret of the text field being edited (see keys.ts activeText). */

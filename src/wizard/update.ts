@@ -6,11 +6,14 @@
 import type { Decision, EngineEvent, Question, Summary } from '../apply/engine.js';
 import type { TraceRow } from '../flow/format.js';
 import type { Observed } from '../plan/observed.js';
-import type { Plan } from '../plan/step.js';
+import type { Plan, Step } from '../plan/step.js';
 import { dropBadLines, domainFromHost, domainsOf, HOST_FIELDS, hostErrors, summarizeAccounts } from './fields.js';
 import { countsText, logBlock, shortTime, summaryTitle } from './format.js';
 import type { Move } from './list.js';
-import { filterNames, moveList, setFilter } from './list.js';
+import { filterNames, moveList, rowCount, rowIndex, setFilter, visible } from './list.js';
+import type { DetailEntry, RestoreValues } from './detail.js';
+import { detailLines, detailTitle } from './detail.js';
+import { detailRows, screenHeight, screenWidth } from './layout.js';
 import type {
   Fields,
   ApplySource,
@@ -111,7 +114,7 @@ export type Msg =
   | { type: 'rollback/runs'; runs: RunBrief[] }
   | { type: 'rollback/move'; move: Move; height: number }
   | { type: 'rollback/select' }
-  | { type: 'rollback/plan'; runId: string; plan: Plan }
+  | { type: 'rollback/plan'; runId: string; plan: Plan; values?: Record<string, RestoreValues> }
   | { type: 'rollback/error'; error: string }
   | { type: 'rollback/steps-move'; move: Move; height: number }
   | { type: 'rollback/confirm-move'; delta: number }
@@ -136,7 +139,12 @@ export type Msg =
   | { type: 'unsplit/error'; error: string }
   | { type: 'unsplit/move'; delta: number }
   | { type: 'unsplit/select' }
-  | { type: 'unsplit/scroll'; move: Move; height: number };
+  | { type: 'unsplit/scroll'; move: Move; height: number }
+  | { type: 'detail/open' }
+  | { type: 'detail/scroll'; move: Move }
+  | { type: 'detail/close' }
+  | { type: 'apply/confirm-text'; value: string }
+  | { type: 'apply/confirm-end'; ok: boolean };
 
 export interface Update {
   state: WizardState;
@@ -601,6 +609,38 @@ export function update(s: WizardState, msg: Msg): Update {
     case 'back':
       return back(s);
 
+    // ---------------------------------------------------------------------------------- whole-step view
+    case 'detail/open': {
+      const d = detailOf(s);
+      return d ? none({ ...s, detail: d }) : none(s);
+    }
+    case 'detail/scroll': {
+      const d = s.detail;
+      if (!d) return none(s);
+      const max = Math.max(0, detailLines(d, screenWidth(s) - 1).length - detailRows(screenHeight(s)));
+      return none({ ...s, detail: { ...d, top: scrolled(d.top, msg.move, max) } });
+    }
+    case 'detail/close':
+      return none({ ...s, detail: undefined });
+
+    case 'apply/confirm-text': {
+      const a = s.apply;
+      if (!a?.confirmAll) return none(s);
+      return none({ ...s, apply: { ...a, confirmAll: { ...a.confirmAll, text: msg.value, error: undefined } } });
+    }
+    case 'apply/confirm-end': {
+      const a = s.apply;
+      const c = a?.confirmAll;
+      if (!a || !c) return none(s);
+      if (!msg.ok) return none({ ...s, caret: undefined, apply: { ...a, confirmAll: undefined } });
+      const want = applyDomain(s);
+      if (c.text.trim().toLowerCase() !== want.toLowerCase())
+        return none({ ...s, apply: { ...a, confirmAll: { ...c, error: `"${c.text.trim()}" does not match ${want}: nothing was applied. Type ${want}, or Esc.` } } });
+      const st: WizardState = { ...s, caret: undefined, apply: { ...a, confirmAll: undefined } };
+      if (c.from === 'choose') return runApply(st, a.source, a.job, 'all');
+      return { state: { ...st, apply: { ...st.apply!, question: undefined, mode: 'all' } }, effects: [{ type: 'decide', decision: 'all' }] };
+    }
+
     // ---------------------------------------------------------------------------------- start
     case 'start/move':
       return none({ ...s, start: { ...s.start, cursor: moveMenu(startItems(s), s.start.cursor, msg.delta) } });
@@ -804,6 +844,7 @@ export function update(s: WizardState, msg: Msg): Update {
       if (!a || a.phase !== 'choose') return none(s);
       const c = APPLY_CHOICES[a.cursor].id;
       if (c === 'back') return back(s);
+      if (c === 'all' && !s.env.rehearsal) return none({ ...s, caret: undefined, apply: { ...a, confirmAll: { text: '', from: 'choose' } } });
       return runApply(s, a.source, a.job, c);
     }
     case 'apply/started':
@@ -831,6 +872,7 @@ export function update(s: WizardState, msg: Msg): Update {
       const a = s.apply;
       if (!a?.question) return none(s);
       const decision = decisionChoices(a.question)[a.qCursor].id;
+      if (decision === 'all' && !s.env.rehearsal) return none({ ...s, caret: undefined, apply: { ...a, confirmAll: { text: '', from: 'question' } } });
       return { state: { ...s, apply: { ...a, question: undefined, mode: decision === 'all' ? 'all' : a.mode } }, effects: [{ type: 'decide', decision }] };
     }
     case 'apply/finished':
@@ -900,7 +942,7 @@ export function update(s: WizardState, msg: Msg): Update {
       return { state: { ...s, rollback: { ...s.rollback, busy: 'Planning the rollback from the journal', error: undefined, runId: r.runId } }, effects: [{ type: 'load-rollback', runId: r.runId }] };
     }
     case 'rollback/plan':
-      return none({ ...s, rollback: { ...s.rollback, phase: 'preview', busy: undefined, runId: msg.runId, plan: msg.plan, steps: { ...EMPTY_LIST }, cursor: 0 } });
+      return none({ ...s, rollback: { ...s.rollback, phase: 'preview', busy: undefined, runId: msg.runId, plan: msg.plan, values: msg.values, steps: { ...EMPTY_LIST }, cursor: 0 } });
     case 'rollback/error':
       return none({ ...s, rollback: { ...s.rollback, phase: s.rollback.phase === 'loading' ? (s.rollback.returnTo ? 'preview' : 'pick') : s.rollback.phase, busy: undefined, error: msg.error } });
     case 'rollback/steps-move': {
@@ -1054,6 +1096,65 @@ export function accountEntries(text: string): { index: number; text: string }[] 
     if (l.trim() && !l.trim().startsWith('#')) out.push({ index, text: l.trim() });
   });
   return out;
+}
+
+/** The domain "apply all" on a real target asks to be typed. */
+export function applyDomain(s: WizardState): string {
+  const a = s.apply;
+  const p = a?.source.plan;
+  return p?.answers.domains[0] ?? domainsOf(s.fields)[0] ?? '';
+}
+
+/** What the whole-step view shows on the current screen: the selected step, a question's batch, manual or failed steps. */
+function detailOf(s: WizardState): WizardState['detail'] {
+  const of = (steps: Step[], first: number, total: number): DetailEntry[] => steps.map((step, k) => ({ n: first + k, total, step }));
+  let entries: DetailEntry[] = [];
+  let values: Record<string, RestoreValues> | undefined;
+  switch (s.screen) {
+    case 'preview': {
+      const p = s.review.plan;
+      if (!p) return undefined;
+      const count = rowCount(s.preview, p.steps);
+      if (!count) return undefined;
+      const i = rowIndex(s.preview, visible(s.preview, count, 1).cursor);
+      entries = of([p.steps[i]], i + 1, p.steps.length);
+      break;
+    }
+    case 'apply': {
+      const q = s.apply?.question;
+      if (!q || q.steps.length === 0) return undefined;
+      entries = of(q.steps, q.index, q.total);
+      break;
+    }
+    case 'rollback': {
+      const r = s.rollback;
+      if (!r.plan || r.plan.steps.length === 0) return undefined;
+      const i = visible(r.steps, r.plan.steps.length, 1).cursor;
+      entries = of([r.plan.steps[i]], i + 1, r.plan.steps.length);
+      values = r.values;
+      break;
+    }
+    case 'done': {
+      const m = s.done?.summary?.manual ?? [];
+      if (!m.length || s.done?.kind !== 'apply') return undefined;
+      entries = of(m, 1, m.length);
+      break;
+    }
+    case 'failure': {
+      const f = s.failure?.summary.failures ?? [];
+      if (!f.length) return undefined;
+      entries = of(
+        f.map((x) => x.step),
+        1,
+        f.length,
+      );
+      break;
+    }
+    default:
+      return undefined;
+  }
+  const title = s.screen === 'done' ? `Still to do by hand: ${entries.length} step(s)` : s.screen === 'failure' ? `Failed: ${entries.length} step(s)` : detailTitle(entries);
+  return { title, entries, top: 0, values };
 }
 
 /** Where the accounts menu cursor goes: drop the bad lines, else continue, else type. */

@@ -144,4 +144,72 @@ describe('issue 10 in a terminal', () => {
     await w.press('q');
     expect(await w.exited).toBe(0);
   });
+
+  it('d shows the whole step and every command of a batch; "apply all" on a real target asks for the domain name', async () => {
+    const w = start({ local: true });
+    await w.waitFor('First-time setup');
+    expect(w.screen()).not.toContain('REHEARSAL:');
+    await w.choose('First-time setup');
+    await w.press(KEYS.enter);
+    await w.waitFor("Zimbra's role");
+    await w.press(KEYS.enter);
+    await w.choose('Postfix');
+    await w.press(KEYS.enter);
+    await w.waitFor('Hosts and addresses');
+    await w.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down);
+    await w.type('mail.example.com');
+    await w.press(KEYS.down, KEYS.down);
+    await w.type('192.0.2.10');
+    await w.press(KEYS.down, KEYS.down);
+    await w.waitFor(/> \[ Continue \]/);
+    await w.press(KEYS.enter);
+    await w.waitFor('Accounts that live on mail.example.com');
+    await w.press(KEYS.enter);
+    await w.waitFor('Type an address');
+    const users = Array.from({ length: 12 }, (_, i) => `user${String(i).padStart(2, '0')}@example.com`);
+    await w.press(users.join('\r') + '\r');
+    await w.waitFor('12 account(s)');
+    await w.press(KEYS.enter);
+    await w.waitFor(/> Continue with 12 account/);
+    await w.press(KEYS.enter);
+    await w.waitFor('Mail flow after the plan');
+    await w.press(KEYS.enter);
+    await w.waitFor('Preview:');
+    // the whole step on d, Esc back
+    await w.press('G', 'd');
+    let s = await w.waitFor(/Step \d+ of \d+: /);
+    expect(s).toContain('by hand on');
+    expect(s).not.toMatch(/\(\+\d+ more\)/);
+    await w.press(KEYS.esc);
+    await w.waitFor('Preview:');
+    await w.press(KEYS.enter);
+    await w.waitFor('How?');
+    // All on a real target: the domain name first
+    await w.press(KEYS.down, KEYS.enter);
+    s = await w.waitFor('Type the domain name');
+    await w.type('example.org');
+    await w.press(KEYS.enter);
+    await w.waitFor('does not match');
+    await w.press(KEYS.esc);
+    await w.waitFor(/> All: apply every change/);
+    await w.press(KEYS.up, KEYS.enter);
+    s = await w.waitFor(/Steps 1-24 of \d+: 24 changes in one zmprov batch/);
+    await w.press('d');
+    await w.waitFor(/lines 1-\d+ of \d+/);
+    const seen = new Set<string>();
+    for (let i = 0; i < 20 && seen.size < 12; i++) {
+      const at = /lines (\d+)-(\d+) of (\d+)/.exec(await w.waitFor(/lines \d+-\d+ of \d+/))!;
+      for (const m of w.screen().matchAll(/zmprov ca (user\d\d@example\.com)/g)) seen.add(m[1]);
+      if (at[2] === at[3]) break;
+      await w.press('\u001B[6~');
+      await w.waitFor((x) => !x.includes(at[0]));
+    }
+    expect(seen.size).toBe(12);
+    await w.press(KEYS.esc);
+    await w.waitFor(/> No, skip these changes/);
+    await w.press('q\r');
+    await w.waitFor(/Setup: STOPPED/);
+    await w.press('q');
+    expect(await w.exited).toBe(0);
+  });
 });
