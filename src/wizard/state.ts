@@ -7,7 +7,7 @@ import type { TraceRow } from '../flow/format.js';
 import type { StepStatus } from '../journal/journal.js';
 import type { Direction, Job, PeerKind, Role } from '../model/types.js';
 import type { Observed } from '../plan/observed.js';
-import type { Plan } from '../plan/step.js';
+import type { Plan, Step } from '../plan/step.js';
 import type { DetailState, RestoreValues } from './detail.js';
 
 export type ScreenId = 'start' | 'role' | 'hosts' | 'accounts' | 'review' | 'preview' | 'apply' | 'failure' | 'done' | 'rollback' | 'cutover' | 'unsplit';
@@ -200,6 +200,8 @@ export interface ApplyState {
   runId?: string;
   /** On a real target "apply all" first asks for the domain name, typed (as Terraform asks for yes). */
   confirmAll?: { text: string; from: 'choose' | 'question'; error?: string };
+  /** What the engine recorded per step in this run (manual steps count only when reached). */
+  statuses?: Record<string, StepStatus>;
 }
 
 export type FailureAction = 'retry' | 'skip' | 'undo-step' | 'rollback-run' | 'quit';
@@ -215,6 +217,10 @@ export interface FailureState {
 
 export interface DoneState {
   summary?: Summary;
+  /** The manual steps the run reached (the Zimbra steps before them were done): the only ones to follow now. */
+  manual: Step[];
+  /** Manual steps not reached (stopped or failed before them): held back, not shown as to do. */
+  held: number;
   kind: 'apply' | 'rollback';
   job: Job;
   title: string;

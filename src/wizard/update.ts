@@ -438,6 +438,7 @@ function applyEvents(s: WizardState, events: { e: EngineEvent; at: number }[]): 
   const a = s.apply;
   if (!a) return s;
   const counts = { ...a.counts };
+  const statuses = { ...a.statuses };
   let { done, total, message, batch, msPerLine, tail } = a;
   const steps: Extract<EngineEvent, { type: 'step' }>[] = [];
   const endBatch = (at: number) => {
@@ -461,6 +462,7 @@ function applyEvents(s: WizardState, events: { e: EngineEvent; at: number }[]): 
       case 'step':
         if (batch) endBatch(at);
         steps.push(e);
+        statuses[e.step.id] = e.status;
         counts[e.status]++;
         done++;
         total = Math.max(total, e.index + 1, done);
@@ -480,7 +482,7 @@ function applyEvents(s: WizardState, events: { e: EngineEvent; at: number }[]): 
   if (steps.length) {
     log = [...log, { id: nextLogId++, text: logBlock(steps).join('\n') }];
   }
-  return { ...s, log, nextLogId, apply: { ...a, counts, done, total, message, batch, msPerLine, tail } };
+  return { ...s, log, nextLogId, apply: { ...a, counts, done, total, message, batch, msPerLine, tail, statuses } };
 }
 
 function finished(s: WizardState, summary: Summary): Update {
@@ -505,7 +507,11 @@ function finished(s: WizardState, summary: Summary): Update {
     return none({ ...st, history: [], screen: 'failure', failure: { summary, job, cursor: 0, undone: false } });
   }
   const title = `${kind === 'rollback' ? 'Rollback' : job === 'setup' ? 'Setup' : job === 'cutover' ? 'Cutover' : 'Unsplit'}: ${summaryTitle(summary, kind).replace(/^(Apply|Rollback) /, '')}`;
-  return none({ ...st, history: [], screen: 'done', done: { summary, kind, job, title, top: 0 } });
+  // A manual step is to be followed only once the engine reached it, i.e. the Zimbra steps it
+  // depends on (its `requires`, the steps before it) were done; a stopped run holds the rest back.
+  const statuses = a.statuses ?? {};
+  const manual = summary.manual.filter((m) => statuses[m.id] === 'manual');
+  return none({ ...st, history: [], screen: 'done', done: { summary, kind, job, title, top: 0, manual, held: summary.manual.length - manual.length } });
 }
 
 function cutoverShown(s: WizardState['cutover'], peerHost: string): string[] {
@@ -1135,7 +1141,7 @@ function detailOf(s: WizardState): WizardState['detail'] {
       break;
     }
     case 'done': {
-      const m = s.done?.summary?.manual ?? [];
+      const m = s.done?.manual ?? [];
       if (!m.length || s.done?.kind !== 'apply') return undefined;
       entries = of(m, 1, m.length);
       break;

@@ -136,3 +136,30 @@ describe('rollback preview', () => {
     expect(f).not.toContain('(restores the value recorded when applied)');
   });
 });
+
+describe('Done after a stop', () => {
+  it('lists no manual step whose Zimbra steps were not applied, and says they are held back', async () => {
+    const t = await toPreview();
+    const manual = t.state().review.plan!.steps.filter((s) => s.kind === 'manual').map((s) => s.title);
+    expect(manual.length).toBeGreaterThan(0);
+    await t.press(KEY.enter);
+    await t.waitFor('How?');
+    await t.press(KEY.enter);
+    await t.waitFor('Steps 1-4 of 8');
+    t.r.stdin.write('q\r');
+    const f = await t.waitFor('Setup: STOPPED');
+    expect(f).not.toContain('Still to do by hand');
+    for (const m of manual) expect(f).not.toContain(m.slice(0, 30));
+    expect(f).toMatch(/2 manual step\(s\) held back/);
+  });
+
+  it('after a completed run the manual steps are all listed', async () => {
+    const t = await toPreview();
+    await t.press(KEY.enter);
+    await t.waitFor('How?');
+    await t.press(KEY.down, KEY.enter);
+    const f = await t.waitFor('Setup: COMPLETED');
+    expect(f).toContain('Still to do by hand');
+    expect(f).not.toContain('held back');
+  });
+});
