@@ -10,9 +10,10 @@ import type { Executor, ZimbraTool } from '../exec/types.js';
 import type { Zmprov } from '../exec/zmprov.js';
 import { ZmprovError } from '../exec/zmprov.js';
 import type { BatchResult } from '../zimbra/parse.js';
-import type { JournalRecord, JournalStore, RunInfo, StepStatus } from '../journal/journal.js';
-import { HOST, Journal, now, operator, redactArgv, redactPlan } from '../journal/journal.js';
-import { pidAlive, TargetLock } from '../journal/lock.js';
+import type { EndStatus, JournalRecord, JournalStore, RunInfo, StepStatus } from '../journal/journal.js';
+import { HOST, Journal, JournalWriteError, now, operator, redactArgv, redactPlan } from '../journal/journal.js';
+import { TargetLock } from '../journal/lock.js';
+import { processStart, waitForOrphans } from '../journal/orphan.js';
 import { planHash, probeRequests } from '../plan/index.js';
 import type { Observed } from '../plan/observed.js';
 import { observedValues } from '../plan/observed.js';
@@ -80,6 +81,14 @@ export interface EngineOptions {
   resume?: RunInfo;
   /** After a failure, run the pending MTA reload without asking (headless --yes). */
   reloadAfterFailure?: boolean;
+  /**
+   * With `resume`: send no change; only learn what the interrupted run really did (steps in flight,
+   * or without a readable record in a damaged journal, that are found done are recorded as
+   * applied), so that a rollback undoes exactly that. Ends the run as stopped.
+   */
+  reconcileOnly?: boolean;
+  /** How long a resumed run waits for the interrupted run's zmprov (default 2 min). */
+  orphanWaitMs?: number;
 }
 
 const DONE: StepStatus[] = ['applied', 'unchanged', 'skipped', 'not-applicable', 'manual'];
@@ -95,8 +104,12 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
   try {
     if (o.resume) {
       if (o.resume.truncated) emit({ type: 'truncated-journal', line: o.resume.truncated });
-      // A zmprov batch started by the killed run may still be running: let it finish first.
-      for (const pid of o.resume.pids) while (pidAlive(pid)) await new Promise((r) => setTimeout(r, 100));
+      if (o.resume.corrupt.length)
+        emit({ type: 'phase', phase: 'probe', message: `the journal has ${o.resume.corrupt.length} unreadable line(s) (line ${o.resume.corrupt.slice(0, 10).join(', ')}${o.resume.corrupt.length > 10 ? ', ...' : ''}): every step without a readable record is re-probed` });
+      // A zmprov the killed run started may still be running the lines it was sent: it ends first (bounded).
+      await waitForOrphans(o.resume.procs, o.orphanWaitMs ?? 120_000, (pids) =>
+        emit({ type: 'phase', phase: 'probe', message: `waiting for pid ${pids.join(', ')} of the interrupted run to finish its zmprov lines` }),
+      );
     }
     emit({ type: 'phase', phase: 'probe', message: 'Reading current values' });
     const reqs = probeRequests(input.steps, input.answers, input.job);
@@ -112,20 +125,7 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
     if (o.listAccounts) observed.accounts = (await Promise.all(input.answers.domains.map((d) => o.zmprov.listAccounts(d)))).flat();
     emit({ type: 'phase', phase: 'plan', message: 'Planning against the current values' });
     const p = o.replan(observed);
-    if (o.checkStale) {
-      const fresh = new Map(p.steps.map((s) => [s.id, s]));
-      // A saved plan is applied only as it was reviewed: its commands must be the ones its
-      // answers produce (an edited file, or one from another zsplit version, is refused).
-      const cmds = (s: Step | undefined) => JSON.stringify(s && (s.argv ?? s.reloadArgv ?? s.manual?.commands));
-      const edited = input.steps.filter((s) => fresh.has(s.id) && cmds(s) !== cmds(fresh.get(s.id))).map((s) => s.id);
-      const missing = input.steps.filter((s) => !fresh.has(s.id)).map((s) => s.id);
-      if (edited.length || missing.length)
-        throw new StalePlan([], `the plan file's commands differ from what its answers produce (edited by hand, or made by another zsplit version): ${[...edited, ...missing].slice(0, 10).join(', ')}. Plan again and review the new preview.`);
-      const diffs = input.steps
-        .filter((s) => s.before !== undefined && fresh.get(s.id)?.before !== undefined && JSON.stringify(fresh.get(s.id)!.before) !== JSON.stringify(s.before))
-        .map((s) => ({ step: s, planned: s.before, now: fresh.get(s.id)!.before as Before }));
-      if (diffs.length) throw new StalePlan(diffs);
-    }
+    if (o.checkStale) checkSavedPlan(input, p);
     const records: JournalRecord[] = [];
     if (!o.resume)
       records.push({
@@ -144,7 +144,9 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
         plan: redactPlan(p),
       });
     // The session's process, for a resumed run to wait for (it finishes its line, then sees end of input).
-    if (sessionPid !== undefined) records.push({ t: 'spawn', steps: [], pid: sessionPid, time: now() });
+    if (sessionPid !== undefined) records.push({ t: 'spawn', steps: [], pid: sessionPid, time: now(), start: processStart(sessionPid) });
+    // A new run's journal is created exclusively (never through a symlink or over another file).
+    if (!o.resume) journal.create();
     journal.append(...records);
     if (opened && hasDelete(p)) {
       await o.zmprov.end();
@@ -155,6 +157,52 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
     if (opened) await o.zmprov.end().catch(() => undefined);
     journal.close();
     lock.release();
+  }
+}
+
+/**
+ * A saved plan is applied only as it was reviewed: every step its answers produce must be in the
+ * file, with the same commands and the same fields (an edited file, or one from another zsplit
+ * version, is refused); a before-value that changed on the server since is a stale plan.
+ */
+export function checkSavedPlan(input: Plan, fresh: Plan): void {
+  const byId = new Map(fresh.steps.map((s) => [s.id, s]));
+  const saved = new Set(input.steps.map((s) => s.id));
+  const j = (v: unknown) => JSON.stringify(v ?? null);
+  const FIELDS = ['kind', 'entry', 'change', 'argv', 'reloadArgv', 'manual', 'probe', 'onlyIf', 'requires', 'reload', 'bulk'] as const;
+  const edited: string[] = [];
+  for (const s of input.steps) {
+    const f = byId.get(s.id);
+    if (!f) {
+      edited.push(`${s.id} (not a step of this plan)`);
+      continue;
+    }
+    const bad: string[] = FIELDS.filter((k) => j(s[k]) !== j(f[k]));
+    // desired and inverse follow from the before-value: compared where the server still holds it.
+    if (j(s.before) === j(f.before)) bad.push(...(['desired', 'inverse'] as const).filter((k) => j(s[k]) !== j(f[k])));
+    if (bad.length) edited.push(`${s.id} (${bad.join(', ')})`);
+  }
+  const removed = fresh.steps.filter((s) => !saved.has(s.id)).map((s) => `${s.id} (missing from the file)`);
+  const hasBefore = input.steps.some((s) => s.kind === 'zmprov' && s.before !== undefined);
+  if (typeof input.observed !== 'boolean' || (input.observed === false && hasBefore) || (input.observed === true && input.steps.some((s) => s.kind === 'zmprov' && s.before === undefined)))
+    edited.push('observed (does not match the steps)');
+  const bad = [...removed, ...edited];
+  if (bad.length)
+    throw new StalePlan([], `the plan file differs from what its answers produce (edited by hand, steps removed, or made by another zsplit version): ${bad.slice(0, 10).join('; ')}${bad.length > 10 ? `; and ${bad.length - 10} more` : ''}. Plan again and review the new preview.`);
+  const diffs = input.steps
+    .filter((s) => s.before !== undefined && byId.get(s.id)?.before !== undefined && j(byId.get(s.id)!.before) !== j(s.before))
+    .map((s) => ({ step: s, planned: s.before, now: byId.get(s.id)!.before as Before }));
+  if (diffs.length) throw new StalePlan(diffs);
+}
+
+/** Appends, returning the journal's write error instead of throwing it. */
+function tryAppend(journal: Journal, record: JournalRecord): JournalWriteError | undefined {
+  try {
+    journal.append(record);
+    return undefined;
+  } catch (e) {
+    if (e instanceof JournalWriteError) return e;
+    throw e;
   }
 }
 
@@ -187,6 +235,9 @@ class Run {
   private deferred: { records: JournalRecord[]; events: EngineEvent[] } | undefined;
   /** Accounts whose status was changed through the -l session. */
   private readonly statusChanged = new Set<string>();
+  private readonly plannedBefore = new Map<string, Before>();
+  /** Lines of a batch never sent because a stop was asked for: their intents stay without a result (a resume re-probes them). */
+  private unsent = 0;
   /** The plan's last zmprov change: once it is verified, the session has served its purpose. */
   private readonly lastChange: Step | undefined;
 
@@ -201,6 +252,7 @@ class Run {
     this.allMode = !o.confirm;
     this.index = new Map(p.steps.map((s, i) => [s.id, i]));
     this.lastChange = p.steps.filter((s) => s.kind === 'zmprov').at(-1);
+    for (const s of o.resume?.header.plan.steps ?? []) if (s.before !== undefined) this.plannedBefore.set(s.id, s.before);
   }
 
   private record(step: Step, status: StepStatus, extra: Omit<Extract<JournalRecord, { t: 'result' }>, 't' | 'step' | 'status' | 'time'> = {}, carried = false): void {
@@ -226,6 +278,19 @@ class Run {
     for (const e of d.events) this.emit(e);
   }
 
+  /**
+   * The before-value an earlier attempt of this run announced for `step`. In a journal with
+   * unreadable lines a step without a readable intent may still have been sent: the value the
+   * run planned against stands in, so a change found done is recorded as applied, not unchanged.
+   */
+  private announced(step: Step): Before | undefined {
+    const r = this.o.resume;
+    if (!r) return undefined;
+    const a = r.intents.get(step.id);
+    if (a !== undefined || !r.uncertain) return a;
+    return this.plannedBefore.get(step.id);
+  }
+
   private beforeOf(step: Step): Before {
     return observedValues(this.observed, step.entry!, step.probe!.attr) ?? null;
   }
@@ -246,6 +311,7 @@ class Run {
         outcome = 'stopped';
         break;
       }
+      if (this.o.reconcileOnly && s.kind !== 'zmprov') continue;
       if (s.kind === 'manual') {
         if (!(await this.flush())) return this.finish('failed');
         this.record(s, 'manual');
@@ -258,7 +324,11 @@ class Run {
         continue;
       }
       const before = this.beforeOf(s);
-      const announced = resume?.intents.get(s.id);
+      const announced = this.announced(s);
+      if (this.o.reconcileOnly) {
+        if (announced !== undefined && isSatisfied(s.change!, before) && !isSatisfied(s.change!, announced)) this.record(s, 'applied', { before: announced, after: before, recovered: true });
+        continue;
+      }
       const original = announced !== undefined ? announced : before;
       this.befores.set(s.id, original);
       if (isSatisfied(s.change!, before)) {
@@ -313,7 +383,7 @@ class Run {
 
   private decideMember(g: Step): void {
     const before = this.beforeOf(g);
-    const announced = this.o.resume?.intents.get(g.id);
+    const announced = this.announced(g);
     this.befores.set(g.id, announced !== undefined ? announced : before);
     if (isSatisfied(g.change!, before)) {
       if (announced !== undefined && !isSatisfied(g.change!, announced)) this.record(g, 'applied', { before: announced, after: before, recovered: true });
@@ -342,7 +412,9 @@ class Run {
     try {
       res = await this.o.zmprov.batch(
         steps.map((s) => s.argv!),
-        { onSpawn: (pid) => this.journal.append({ t: 'spawn', steps: steps.map((s) => s.id), pid, time: now() }) },
+        // The spawn record only helps a later resume wait for the process: a failed write of it is
+        // found at the next result record, after the batch (whose intents are durable) ends.
+        { onSpawn: (pid) => void tryAppend(this.journal, { t: 'spawn', steps: steps.map((s) => s.id), pid, time: now(), start: processStart(pid) }), shouldStop: this.o.shouldStop },
       );
     } catch (e) {
       for (const s of steps) this.record(s, 'failed', { before: this.befores.get(s.id), error: `could not run zmprov: ${(e as Error).message}` });
@@ -353,13 +425,20 @@ class Run {
     const reloadsAnyway = !this.o.confirm || this.o.reloadAfterFailure;
     const mtaChanged = res.lines.every((l) => l.status === 'ok') && (this.reloadNeeded || steps.some((s) => s.reload));
     const reloading = reloadNext && reloadsAnyway && mtaChanged ? this.startReload(reloadNext) : undefined;
-    const ok = await verifying;
+    let ok: boolean;
+    try {
+      ok = await verifying;
+    } catch (e) {
+      // The journal failed while the results were recorded: the reload already under way ends first.
+      if (reloading) await reloading;
+      throw e;
+    }
     if (reloading) await this.reload(reloadNext!, reloading);
     return ok;
   }
 
   /** Reads the changed values back (one probe batch) and records each step's result. */
-  private async verify(steps: Step[], res: BatchResult, viaSession: boolean): Promise<boolean> {
+  private async verify(steps: Step[], res: BatchResult & { stopped?: boolean }, viaSession: boolean): Promise<boolean> {
     this.emit({ type: 'phase', phase: 'verify', message: `Verifying ${steps.length} change(s)` });
     const reqs = new Map<string, { entry: Step['entry'] & object; attrs: string[] }>();
     for (const s of steps) {
@@ -383,6 +462,10 @@ class Run {
     this.deferred = { records: [], events: [] };
     steps.forEach((s, i) => {
       const line = res.lines[i];
+      if (line.status === 'not-run' && res.stopped) {
+        this.unsent++;
+        return;
+      }
       if (viaSession && line.status === 'ok' && changesCachedStatus(s)) this.statusChanged.add(s.entry!.name);
       const afterValues = observedValues(after, s.entry!, s.probe!.attr) ?? null;
       const verified = isSatisfied(s.change!, afterValues);
@@ -426,7 +509,8 @@ class Run {
    */
   private async startReload(s: Step): Promise<ReloadOutcome> {
     this.emit({ type: 'phase', phase: 'reload', message: s.title });
-    this.journal.append({ t: 'intent', step: s.id, before: null, time: now() });
+    const journaled = tryAppend(this.journal, { t: 'intent', step: s.id, before: null, time: now() });
+    if (journaled) return { exitCode: 1, output: `${journaled.message}\n`, failed: ['(not run: the journal cannot be written)'] };
     let output = '';
     for (const argv of s.reloadArgv!) {
       const r = await this.o.exec.run(argv[0] as ZimbraTool, argv.slice(1), { merge: true }).catch((e: Error) => ({ exitCode: 127, combined: `${e.message}\n` }));
@@ -452,6 +536,7 @@ class Run {
   }
 
   private async finish(outcome: Summary['status']): Promise<Summary> {
+    if (this.o.reconcileOnly || (this.unsent > 0 && outcome === 'completed')) outcome = 'stopped';
     const cacheFlush = await this.flushCache();
     if (this.reloadNeeded && outcome === 'failed') {
       const reload = this.p.steps.find((s) => s.kind === 'reload');
@@ -460,7 +545,9 @@ class Run {
     }
     const counts = { applied: 0, unchanged: 0, skipped: 0, 'not-applicable': 0, failed: 0, manual: 0 } as Record<StepStatus, number>;
     for (const st of this.status.values()) counts[st]++;
-    const end = outcome === 'rollback-requested' ? 'stopped' : outcome;
+    // A reconciliation keeps how the run had ended (a completed run with a damaged journal stays completed).
+    const prior = this.o.resume?.status;
+    const end: EndStatus = this.o.reconcileOnly && prior && prior !== 'interrupted' ? prior : outcome === 'rollback-requested' ? 'stopped' : outcome;
     this.journal.append({ t: 'end', status: end, time: now(), summary: counts });
     this.emit({ type: 'phase', phase: 'done', message: outcome });
     return {

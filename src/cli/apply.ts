@@ -5,10 +5,12 @@ import type { Decision, EngineEvent, EngineOptions, Question, Summary } from '..
 import { applyPlan, hasDelete, StalePlan } from '../apply/engine.js';
 import type { Executor } from '../exec/types.js';
 import { Zmprov } from '../exec/zmprov.js';
-import { JournalStore, now, redactArgv } from '../journal/journal.js';
+import { JournalStore, JournalWriteError, now, redactArgv } from '../journal/journal.js';
+import { OrphanRunning } from '../journal/orphan.js';
 import type { RunInfo } from '../journal/journal.js';
 import { Journal } from '../journal/journal.js';
 import { LockHeld } from '../journal/lock.js';
+import { AbandonRefused, abandonRun } from '../journal/abandon.js';
 import { RollbackRefused, rollbackPlan, rollbackReplan } from '../journal/rollback.js';
 import type { Job } from '../model/types.js';
 import { plan, PlanRefused } from '../plan/index.js';
@@ -120,15 +122,57 @@ async function engineErrors<T>(io: CliIO, fn: () => Promise<T>): Promise<T | num
       io.err(`zsplit: refused: ${e.message}\n`);
       return EXIT.refused;
     }
+    if (e instanceof JournalWriteError) {
+      const run = /([^/]+)\.jsonl$/.exec(e.path)?.[1];
+      io.err(
+        `zsplit: stopped: ${e.message}.\n  No further change was sent: every change sent so far was announced in the journal first.\n` +
+          `  Free space (or fix the cause), then continue with: zsplit apply --resume${run ? `   or undo with: zsplit rollback --run ${run}` : ''}\n`,
+      );
+      return EXIT.failure;
+    }
+    if (e instanceof OrphanRunning) {
+      io.err(`zsplit: ${e.message}\n`);
+      return EXIT.failure;
+    }
     throw e;
   }
 }
 
+/**
+ * SIGINT, SIGTERM and SIGHUP during a headless run act like the wizard's Ctrl+C: no further line
+ * is sent, the lines already sent finish and are verified and journaled, the lock is released.
+ * A second signal exits at once (the journal's intents still tell a resume what was in flight).
+ */
+export function stopOnSignals(io: CliIO): { shouldStop: () => boolean; dispose: () => void } {
+  let stop = false;
+  const handler = (sig: NodeJS.Signals) => {
+    if (stop) process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Record<string, number>)[sig]);
+    stop = true;
+    try {
+      io.err(`\nzsplit: ${sig}: stopping after the lines already sent (again to exit at once)\n`);
+    } catch {
+      // the terminal may be gone (SIGHUP)
+    }
+  };
+  const sigs: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sg of sigs) process.on(sg, handler);
+  return { shouldStop: () => stop, dispose: () => sigs.forEach((sg) => process.off(sg, handler)) };
+}
+
 export async function applyCommand(flags: Flags, positionals: string[], io: CliIO): Promise<number> {
+  const signals = stopOnSignals(io);
+  try {
+    return await applyWithSignals(flags, positionals, io, signals.shouldStop);
+  } finally {
+    signals.dispose();
+  }
+}
+
+async function applyWithSignals(flags: Flags, positionals: string[], io: CliIO, shouldStop: () => boolean): Promise<number> {
   const exec = makeExecutor(flags, io);
   const store = new JournalStore(stateDir(flags, io));
   const zmprov = new Zmprov(exec);
-  const common = { zmprov, exec, store, version: VERSION, onEvent: reporter(flags, io), confirm: flags.step ? lineConfirm(io) : undefined, reloadAfterFailure: Boolean(flags.yes) };
+  const common = { zmprov, exec, store, version: VERSION, onEvent: reporter(flags, io), confirm: flags.step ? lineConfirm(io) : undefined, reloadAfterFailure: Boolean(flags.yes), shouldStop };
   if (flags.resume) {
     const run = store.interrupted(exec.targetId);
     if (!run) {
@@ -138,7 +182,8 @@ export async function applyCommand(flags: Flags, positionals: string[], io: CliI
     requireApproval(flags, io, 'resuming');
     io.err(`-- resuming run ${run.runId} (${run.header.job}, started ${run.header.time}); in flight: ${run.inFlight.join(', ') || 'none'}\n`);
     const p = run.header.plan;
-    const r = await engineErrors(io, () => applyPlan(p, { ...common, resume: run, listAccounts: p.job === 'unsplit', replan: replanFor(p, flags) }));
+    // The flow check sees the server as it is: the same account listing as the run's first start.
+    const r = await engineErrors(io, () => applyPlan(p, { ...common, resume: run, listAccounts: needsAccountList(p.job, p.answers), replan: replanFor(p, flags) }));
     return typeof r === 'number' ? r : report(r, io);
   }
   try {
@@ -191,9 +236,16 @@ export function replanFor(p: Plan, flags: Flags): (o: Observed) => Plan {
   return (o) => flowChecked(plan(p.job, p.answers, o), flags, o);
 }
 
+function applied(r: RunInfo): number {
+  let n = 0;
+  for (const v of r.results.values()) if (v.status === 'applied') n++;
+  return n;
+}
+
 /** Apply runs on this target that changed something and were not rolled back, oldest first. */
 export function rollbackableRuns(store: JournalStore, target: string): RunInfo[] {
-  return store.runs().filter((x) => x.header.target === target && x.header.kind === 'apply' && x.status !== 'rolled-back' && [...x.results.values()].some((v) => v.status === 'applied'));
+  // A run cut off with steps in flight may have changed things it never recorded: it is offered too (re-probed first).
+  return store.runs().filter((x) => x.header.target === target && x.header.kind === 'apply' && x.status !== 'rolled-back' && (applied(x) > 0 || needsReconcile(x)));
 }
 
 /** After a rollback: a complete rollback of the whole run marks the run rolled back in its journal. */
@@ -213,10 +265,39 @@ function pickRun(store: JournalStore, flags: Flags, target: string): RunInfo {
   return r;
 }
 
+/** A run cut off (kill, crash, full disk) or with unreadable journal lines: what it did must be probed before it is undone. */
+export function needsReconcile(run: RunInfo): boolean {
+  return run.header.kind === 'apply' && (run.status === 'interrupted' || run.inFlight.length > 0 || run.uncertain);
+}
+
+/**
+ * Learns what an interrupted run really did (the probe a resume does, nothing sent) and journals
+ * it, so the rollback undoes the changes whose results the run never recorded.
+ */
+export async function reconcileRun(run: RunInfo, store: JournalStore, exec: Executor, io: CliIO, onEvent: (e: EngineEvent) => void): Promise<RunInfo> {
+  io.err(`-- run ${run.runId} was ${run.status === 'interrupted' ? 'cut off' : run.status}${run.inFlight.length ? ` with ${run.inFlight.length} step(s) in flight` : ''}${run.uncertain ? `; its journal has unreadable line(s) ${run.corrupt.slice(0, 10).join(', ')}` : ''}: reading what it really changed first\n`);
+  await applyPlan(run.header.plan, { zmprov: new Zmprov(exec), exec, store, version: VERSION, onEvent, resume: run, reconcileOnly: true, replan: () => run.header.plan });
+  return store.run(run.runId) ?? run;
+}
+
 export async function rollbackCommand(flags: Flags, _positionals: string[], io: CliIO): Promise<number> {
+  const signals = stopOnSignals(io);
+  try {
+    return await rollbackWithSignals(flags, io, signals.shouldStop);
+  } finally {
+    signals.dispose();
+  }
+}
+
+async function rollbackWithSignals(flags: Flags, io: CliIO, shouldStop: () => boolean): Promise<number> {
   const exec: Executor = makeExecutor(flags, io);
   const store = new JournalStore(stateDir(flags, io));
-  const run = pickRun(store, flags, exec.targetId);
+  let run = pickRun(store, flags, exec.targetId);
+  if (needsReconcile(run)) {
+    const r = await engineErrors(io, () => reconcileRun(run, store, exec, io, reporter(flags, io)));
+    if (typeof r === 'number') return r;
+    run = r;
+  }
   const base = await engineErrors(io, async () => rollbackPlan(run, flags.to));
   if (typeof base === 'number') return base;
   if (base.steps.length === 0) {
@@ -238,6 +319,7 @@ export async function rollbackCommand(flags: Flags, _positionals: string[], io: 
       onEvent: reporter(flags, io),
       confirm: flags.step ? lineConfirm(io) : undefined,
       reloadAfterFailure: true,
+      shouldStop,
       replan: (o) => rollbackReplan(run, base, o, Boolean(flags.force)),
     }),
   );
@@ -246,19 +328,60 @@ export async function rollbackCommand(flags: Flags, _positionals: string[], io: 
   return report(r, io, false);
 }
 
+/** `zsplit abandon [--run ID] --yes`: a stopped run is recorded as abandoned and no longer offered for resume. */
+export async function abandonCommand(flags: Flags, _positionals: string[], io: CliIO): Promise<number> {
+  const dir = stateDir(flags, io);
+  const store = new JournalStore(dir);
+  let runId = flags.run;
+  if (runId === undefined) {
+    const exec = makeExecutor(flags, io);
+    runId = store.interrupted(exec.targetId)?.runId;
+    if (!runId) {
+      io.err(`zsplit: no stopped or interrupted run on ${exec.label} to abandon; zsplit status lists the runs\n`);
+      return EXIT.failure;
+    }
+  }
+  if (!flags.yes) {
+    throw new UsageError(`abandoning run ${runId} needs approval: pass --yes (its applied changes stay; zsplit rollback --run ${runId} can still undo them)`, '--yes');
+  }
+  try {
+    const r = abandonRun(dir, runId, flags.reason);
+    const applied = [...r.results.values()].filter((v) => v.status === 'applied').length;
+    io.out(`Run ${runId} abandoned: it will not be offered for resume. ${applied} applied change(s) stay as they are${applied ? `; undo them with: zsplit rollback --run ${runId}` : ''}.\n`);
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof AbandonRefused) {
+      io.err(`zsplit: refused: ${e.message}\n`);
+      return EXIT.refused;
+    }
+    throw e;
+  }
+}
+
 export async function statusCommand(flags: Flags, _positionals: string[], io: CliIO): Promise<number> {
   const store = new JournalStore(stateDir(flags, io));
-  const runs = store.runs();
+  const { runs, broken } = store.scan();
+  const lines = (n: number[]) => `${n.slice(0, 20).join(', ')}${n.length > 20 ? `, ... (${n.length} in all)` : ''}`;
   if (flags.json) {
-    io.out(JSON.stringify(runs.map((r) => ({ runId: r.runId, kind: r.header.kind, of: r.header.of, job: r.header.job, target: r.header.target, operator: r.header.operator, time: r.header.time, status: r.status, counts: r.end?.summary, inFlight: r.inFlight, truncated: Boolean(r.truncated) })), null, 2) + '\n');
+    const listed = runs.map((r) => ({ runId: r.runId, kind: r.header.kind, of: r.header.of, job: r.header.job, target: r.header.target, operator: r.header.operator, time: r.header.time, status: r.status, counts: r.end?.summary, inFlight: r.inFlight, truncated: Boolean(r.truncated), unreadableLines: r.corrupt }));
+    const damaged = broken.map((b) => ({ runId: b.runId, status: 'unreadable', reason: b.reason, unreadableLines: b.corrupt, path: b.path }));
+    io.out(JSON.stringify([...listed, ...damaged], null, 2) + '\n');
     return EXIT.ok;
   }
-  if (runs.length === 0) io.out(`no runs in ${store.runsDir}\n`);
+  if (runs.length === 0 && broken.length === 0) io.out(`no runs in ${store.runsDir}\n`);
+  for (const b of broken)
+    io.out(`${b.runId}  UNREADABLE: ${b.reason}${b.corrupt.length ? ` (unreadable line(s): ${lines(b.corrupt)})` : ''}\n    zsplit cannot resume or roll it back; its readable lines still list what it changed: ${b.path}\n`);
   for (const r of runs) {
     const c = r.end?.summary;
     io.out(`${r.runId}  ${r.header.kind}${r.header.of ? ` of ${r.header.of}` : ''}  ${r.header.job}  ${r.header.target}  ${r.status.toUpperCase()}  by ${r.header.operator}${c ? `  (${c.applied} applied, ${c.unchanged} unchanged, ${c.failed} failed)` : ''}\n`);
-    if (r.inFlight.length) io.out(`    in flight when it stopped: ${r.inFlight.join(', ')}  -> zsplit apply --resume\n`);
+    if (r.inFlight.length) io.out(`    in flight when it stopped: ${r.inFlight.join(', ')}\n`);
     if (r.truncated) io.out('    its journal ends with a line cut short by a crash\n');
+    if (r.corrupt.length) io.out(`    unreadable journal line(s): ${lines(r.corrupt)}; resume and rollback re-probe every step without a readable record\n`);
+    if (r.status === 'abandoned') io.out(`    abandoned${r.end?.operator ? ` by ${r.end.operator}` : ''}${r.end?.reason ? `: ${r.end.reason}` : ''}${applied(r) ? `; its ${applied(r)} change(s) stay (zsplit rollback --run ${r.runId} undoes them)` : ''}\n`);
+    else if (r.header.kind === 'apply' && (r.status === 'interrupted' || r.status === 'stopped' || r.status === 'failed')) {
+      const why = r.status === 'interrupted' ? 'it was cut off (killed, crashed or disconnected) without recording its end' : `it ${r.status === 'failed' ? 'failed' : 'was stopped'}`;
+      io.out(`    ${why}: continue with zsplit apply --resume, undo it with zsplit rollback --run ${r.runId}, or drop it with zsplit abandon --run ${r.runId} --yes\n`);
+    } else if (r.header.kind === 'rollback' && r.status !== 'completed') io.out(`    this rollback did not finish: run zsplit rollback --run ${r.header.of ?? '?'} again\n`);
   }
   return EXIT.ok;
 }

@@ -46,6 +46,7 @@ export const OPTIONS = {
   refresh: { type: 'boolean' },
   run: { type: 'string' },
   to: { type: 'string' },
+  reason: { type: 'string' },
   from: { type: 'string' },
   pre: { type: 'boolean' },
   post: { type: 'boolean' },

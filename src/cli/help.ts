@@ -8,6 +8,7 @@ Usage:
   zsplit apply --plan FILE (--yes | --step) | zsplit apply setup|cutover|unsplit [answers] (--yes | --step)
   zsplit apply --resume          continue an interrupted run
   zsplit rollback [--run ID] [--to STEP] [--yes]
+  zsplit abandon [--run ID] [--reason TEXT] --yes   never resume a stopped run (its changes stay)
   zsplit status [--json]         runs, their states, interrupted steps
   zsplit trace [JOB] ADDRESS [--from internet|zimbra|peer] [--connect] [--json] [answers]
   zsplit verify --pre|--post [JOB] [answers] [--address A] [--zimbra-smtp-port P]

@@ -1,7 +1,7 @@
 /** Entry point: decides headless command or interactive wizard before anything renders. */
 import { UsageError, parseFlags } from './args.js';
 import type { CliIO } from './io.js';
-import { EXIT, processIO } from './io.js';
+import { EXIT, operatorMessage, processIO } from './io.js';
 import { planCommand } from './plan.js';
 import { HELP, VERSION } from './help.js';
 
@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   apply: async () => (await import('./apply.js')).applyCommand,
   rollback: async () => (await import('./apply.js')).rollbackCommand,
   status: async () => (await import('./apply.js')).statusCommand,
+  abandon: async () => (await import('./apply.js')).abandonCommand,
   sim: async () => (await import('./sim.js')).simCommand,
   trace: async () => (await import('./trace.js')).traceCommand,
   verify: async () => (await import('./verify.js')).verifyCommand,
@@ -45,7 +46,13 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       io.err(`zsplit: ${e.message}\n`);
       return EXIT.invalid;
     }
-    io.err(`zsplit: ${(e as Error).stack ?? e}\n`);
+    if (e instanceof Error && e.name === 'StateDirError') {
+      const refused = (e as Error & { refused?: boolean }).refused !== false;
+      io.err(`zsplit: ${refused ? 'refused: ' : ''}${e.message}\n`);
+      return refused ? EXIT.refused : EXIT.failure;
+    }
+    const known = operatorMessage(e) ?? (e instanceof Error && e.name === 'JournalWriteError' ? e.message : undefined);
+    io.err(known ? `zsplit: ${known}\n` : `zsplit: ${(e as Error).stack ?? e}\n`);
     return EXIT.failure;
   }
 }

@@ -1,5 +1,6 @@
 /** Chooses where commands run (local, ssh, rehearsal) and detects Zimbra's version and host. */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { privateDir } from '../journal/statedir.js';
 import { join } from 'node:path';
 import { LocalExecutor } from '../exec/local.js';
 import { toolPath } from '../exec/paths.js';
@@ -12,7 +13,7 @@ import type { CliIO } from './io.js';
 
 export function stateDir(flags: Flags, io: CliIO): string {
   const dir = flags['state-dir'] ?? io.env.ZSPLIT_STATE_DIR ?? join(io.env.XDG_STATE_HOME ?? join(io.env.HOME ?? '/root', '.local', 'state'), 'zsplit');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  privateDir(dir, 'state dir', false);
   return dir;
 }
 

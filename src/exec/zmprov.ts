@@ -207,8 +207,8 @@ export class Zmprov {
    * `zmprov -v -f FILE` ending with `exit` so the exit code reports errors, each line's result
    * read from its block of the interleaved output.
    */
-  async batch(lines: string[][], opts: RunOptions & { ldap?: boolean } = {}): Promise<BatchResult & { raw: RunResult }> {
-    if (this.inSession) return this.sessionBatch(lines);
+  async batch(lines: string[][], opts: RunOptions & { ldap?: boolean; shouldStop?: () => boolean } = {}): Promise<BatchResult & { raw: RunResult; stopped?: boolean }> {
+    if (this.inSession) return this.sessionBatch(lines, opts.shouldStop);
     const text = lines.map(zmprovLine);
     this.stats.starts++;
     const raw = await this.exec.runWithFile('zmprov', [...(opts.ldap ? ['-l'] : []), '-v', '-f', FILE_ARG], [...text, 'exit', ''].join('\n'), { ...opts, merge: true });
@@ -220,15 +220,18 @@ export class Zmprov {
    * round trip per line is not paid; zmprov still reads and answers them one by one, in order).
    * The window is topped up once half of it is answered: a few large writes, not one per line.
    */
-  private async sessionBatch(lines: string[][]): Promise<BatchResult & { raw: RunResult }> {
+  private async sessionBatch(lines: string[][], shouldStop?: () => boolean): Promise<BatchResult & { raw: RunResult; stopped?: boolean }> {
     const started = performance.now();
     const texts = lines.map((l) => this.sessionText(l)); // refuse before anything is sent
     const inflight: (Promise<{ output: string } | { ended: SessionEnded }> | undefined)[] = [];
     const results: BatchLineResult[] = [];
     let combined = '';
     let next = 0;
+    let stopped = false;
     for (let i = 0; i < lines.length; i++) {
-      if (next - i <= this.window >> 1) while (next < lines.length && next - i < this.window && this.inSession) inflight[next] = this.sendText(texts[next], this.lineTimeoutMs), next++;
+      // A stop (a signal, Ctrl+C) sends no further line; the lines already written finish.
+      if (!stopped && shouldStop?.()) stopped = true;
+      if (!stopped && next - i <= this.window >> 1) while (next < lines.length && next - i < this.window && this.inSession) inflight[next] = this.sendText(texts[next], this.lineTimeoutMs), next++;
       const sent = inflight[i];
       const r: BatchLineResult = sent ? this.sessionResult(texts[i], await sent) : { index: i, line: texts[i], status: 'not-run', output: '' };
       results.push({ ...r, index: i });
@@ -237,7 +240,7 @@ export class Zmprov {
     const failed = results.some((r) => r.status === 'error');
     const exitCode = this.inSession ? (failed ? 2 : 0) : 1;
     const trailer = this.inSession ? '' : (this.sessionError ?? '');
-    return { exitCode, lines: results, trailer, raw: { exitCode, stdout: combined, stderr: '', combined, durationMs: performance.now() - started } };
+    return { exitCode, lines: results, trailer, stopped, raw: { exitCode, stdout: combined, stderr: '', combined, durationMs: performance.now() - started } };
   }
 
   /** Reads every requested attribute in one batch (or one session pass). Missing entries come back as null. */

@@ -2,8 +2,9 @@
  * The write-ahead journal: one append-only JSONL file per run, fsynced before the action it
  * announces. It is also the audit log and the source of rollbacks and resumes.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
+import { privateDir } from './statedir.js';
 import { join } from 'node:path';
 import type { Plan } from '../plan/step.js';
 import type { Before } from '../plan/step.js';
@@ -28,9 +29,12 @@ export type JournalRecord =
       plan: Plan;
     }
   | { t: 'intent'; step: string; before: Before; time: string }
-  | { t: 'spawn'; steps: string[]; pid: number; time: string }
+  | { t: 'spawn'; steps: string[]; pid: number; time: string; /** The process's start time (/proc), so a recycled pid is not mistaken for it. */ start?: string }
   | { t: 'result'; step: string; status: StepStatus; before?: Before; after?: Before; exitCode?: number; output?: string; error?: string; durationMs?: number; recovered?: boolean; time: string }
-  | { t: 'end'; status: 'completed' | 'failed' | 'stopped' | 'rolled-back'; time: string; summary?: Record<string, number> };
+  | { t: 'end'; status: EndStatus; time: string; summary?: Record<string, number>; reason?: string; operator?: string };
+
+/** How a run ended: `abandoned` is an operator's decision never to resume it (its changes stay; rollback remains possible). */
+export type EndStatus = 'completed' | 'failed' | 'stopped' | 'rolled-back' | 'abandoned';
 
 /** Who runs zsplit: the person behind sudo, not "root". */
 export function operator(env: NodeJS.ProcessEnv = process.env): string {
@@ -63,21 +67,100 @@ export function now(): string {
   return new Date().toISOString();
 }
 
+/** The journal could not be written: zsplit stops sending changes (the write-ahead promise would break). */
+export class JournalWriteError extends Error {
+  override readonly name = 'JournalWriteError';
+  constructor(readonly path: string, override readonly cause: NodeJS.ErrnoException) {
+    super(`cannot write the journal ${path}: ${cause.code === 'ENOSPC' ? 'no space left on device (ENOSPC)' : cause.code === 'EROFS' ? 'read-only file system (EROFS)' : cause.code === 'EDQUOT' ? 'disk quota exceeded (EDQUOT)' : (cause.code ?? cause.message)}`);
+  }
+}
+
+/**
+ * Fault injection for the fault suite where no small file system can be mounted: after this many
+ * bytes written by this process, a write stores only part of its bytes and fails with ENOSPC, at
+ * the same call a full disk fails. Unset in normal use.
+ */
+let injectedBudget: number | undefined = process.env.ZSPLIT_FAULT_JOURNAL_BYTES ? Number(process.env.ZSPLIT_FAULT_JOURNAL_BYTES) : undefined;
+
+function writeAll(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) {
+    let len = buf.length - off;
+    if (injectedBudget !== undefined) {
+      if (injectedBudget <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write (injected)'), { code: 'ENOSPC' });
+      len = Math.min(len, injectedBudget);
+      injectedBudget -= len;
+    }
+    // writeSync may store fewer bytes than asked (a full disk, a signal): the rest is written again.
+    const n = writeSync(fd, buf, off, len);
+    if (n <= 0) throw Object.assign(new Error('write stored no bytes'), { code: 'EIO' });
+    off += n;
+  }
+}
+
 export class Journal {
   private fd: number | undefined;
+  /** A write failed: the file may end with part of a line; nothing more is appended by this process. */
+  private broken: JournalWriteError | undefined;
 
   constructor(readonly path: string) {}
 
-  /** Appends records with one write and one fsync: durable before the caller acts. */
+  /**
+   * Appends records with one full write and one fsync: durable before the caller acts. Any
+   * failure throws JournalWriteError, and every later append throws it again.
+   */
   append(...records: JournalRecord[]): void {
     if (records.length === 0) return;
-    this.fd ??= openSync(this.path, 'a', 0o600);
-    writeSync(this.fd, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    fsyncSync(this.fd);
+    if (this.broken) throw this.broken;
+    try {
+      if (this.fd === undefined) {
+        const fd = openSync(this.path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+        try {
+          // A line cut short by an earlier crash or full disk: end it, so the next record is a line of its own.
+          const size = fstatSync(fd).size;
+          if (size > 0) {
+            const last = Buffer.alloc(1);
+            const rfd = openSync(this.path, constants.O_RDONLY | constants.O_NOFOLLOW);
+            try {
+              readSync(rfd, last, 0, 1, size - 1);
+            } finally {
+              closeSync(rfd);
+            }
+            if (last[0] !== 0x0a) writeAll(fd, Buffer.from('\n'));
+          }
+        } catch (e) {
+          closeSync(fd);
+          throw e;
+        }
+        this.fd = fd;
+      }
+      writeAll(this.fd, Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + '\n'));
+      fsyncSync(this.fd);
+    } catch (e) {
+      this.broken = new JournalWriteError(this.path, e as NodeJS.ErrnoException);
+      throw this.broken;
+    }
+  }
+
+  /** Creates the journal of a new run: refused if the file (or a symlink by its name) exists. */
+  create(): void {
+    try {
+      const fd = openSync(this.path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      this.fd = fd;
+    } catch (e) {
+      this.broken = new JournalWriteError(this.path, e as NodeJS.ErrnoException);
+      throw this.broken;
+    }
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // closing after a failed write may report the same error again; the data is fsynced or reported already
+      }
+    }
     this.fd = undefined;
   }
 }
@@ -89,29 +172,63 @@ export interface ReadJournal {
   corrupt: number[];
 }
 
+const RECORD_TYPES = new Set(['run', 'intent', 'spawn', 'result', 'end']);
+
+/** A parsed line that has the shape of a record (valid JSON that is not one counts as unreadable). */
+function asRecord(v: unknown): JournalRecord | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const r = v as Record<string, unknown>;
+  if (typeof r.t !== 'string' || !RECORD_TYPES.has(r.t)) return undefined;
+  if ((r.t === 'intent' || r.t === 'result') && typeof r.step !== 'string') return undefined;
+  if (r.t === 'spawn' && !Number.isInteger(r.pid)) return undefined;
+  if (r.t === 'run' && (typeof r.runId !== 'string' || !r.plan || typeof r.plan !== 'object' || !Array.isArray((r.plan as { steps?: unknown }).steps))) return undefined;
+  return v as JournalRecord;
+}
+
+/** Reads a journal (never through a symlink). Every unreadable line is reported by its number. */
 export function readJournal(path: string): ReadJournal {
-  const text = readFileSync(path, 'utf8');
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  let text: string;
+  try {
+    text = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
   const lines = text.split('\n');
   const records: JournalRecord[] = [];
   const corrupt: number[] = [];
   let truncated: string | undefined;
   lines.forEach((line, i) => {
     if (line === '') return;
+    let rec: JournalRecord | undefined;
     try {
-      records.push(JSON.parse(line) as JournalRecord);
+      rec = asRecord(JSON.parse(line));
     } catch {
-      if (i === lines.length - 1) truncated = line.slice(0, 80);
-      else corrupt.push(i + 1);
+      // A last line without its newline was cut short by a crash: reported, and harmless (its change was never sent, or it is re-probed).
+      if (i === lines.length - 1) {
+        truncated = line.slice(0, 80);
+        return;
+      }
     }
+    if (rec) records.push(rec);
+    else corrupt.push(i + 1);
   });
   return { records, truncated, corrupt };
+}
+
+/** A file in runs/ that is not a readable run: listed by `status`, never silently dropped. */
+export interface BrokenRun {
+  runId: string;
+  path: string;
+  reason: string;
+  corrupt: number[];
 }
 
 export interface RunInfo {
   runId: string;
   path: string;
   header: Extract<JournalRecord, { t: 'run' }>;
-  status: 'completed' | 'failed' | 'stopped' | 'rolled-back' | 'interrupted';
+  status: EndStatus | 'interrupted';
   /** Final result per step id (the last result record wins). */
   results: Map<string, Extract<JournalRecord, { t: 'result' }>>;
   /** Before-value announced per step id (the first intent wins: the value before any attempt). */
@@ -120,6 +237,12 @@ export interface RunInfo {
   inFlight: string[];
   /** Child processes that may still be running for in-flight steps. */
   pids: number[];
+  /** Their start times where known, by pid. */
+  procs: { pid: number; start?: string }[];
+  /** Line numbers (1-based) that could not be read: what they held is unknown. */
+  corrupt: number[];
+  /** The journal cannot be fully trusted (unreadable lines): steps without a record are re-probed, not assumed untouched. */
+  uncertain: boolean;
   truncated?: string;
   end?: Extract<JournalRecord, { t: 'end' }>;
 }
@@ -131,15 +254,32 @@ export function runInfo(path: string): RunInfo | undefined {
   const results = new Map<string, Extract<JournalRecord, { t: 'result' }>>();
   const intents = new Map<string, Before>();
   const pids: number[] = [];
+  const procs: { pid: number; start?: string }[] = [];
   let end: Extract<JournalRecord, { t: 'end' }> | undefined;
+  // Work journaled after an end record (a resume of a stopped run) reopens the run until its next end.
+  let afterEnd = false;
   for (const r of j.records) {
     if (r.t === 'intent' && !intents.has(r.step)) intents.set(r.step, r.before);
     else if (r.t === 'result') results.set(r.step, r);
-    else if (r.t === 'spawn') pids.push(r.pid);
-    else if (r.t === 'end') end = r;
+    else if (r.t === 'spawn') pids.push(r.pid), procs.push({ pid: r.pid, start: r.start });
+    if (r.t === 'end') {
+      end = r;
+      afterEnd = false;
+    } else if (end && r.t !== 'run') afterEnd = true;
   }
   const inFlight = [...intents.keys()].filter((id) => !results.has(id));
-  return { runId: header.runId, path, header, status: end?.status ?? 'interrupted', results, intents, inFlight, pids, truncated: j.truncated, end };
+  return { runId: header.runId, path, header, status: end && !afterEnd ? end.status : 'interrupted', results, intents, inFlight, pids, procs, corrupt: j.corrupt, uncertain: j.corrupt.length > 0, truncated: j.truncated, end };
+}
+
+/** Run ids in the order they were made: `<stamp>-<kind>[-<n>]`, the counter compared as a number. */
+export function compareRunIds(a: string, b: string): number {
+  const split = (id: string) => {
+    const m = /^(.*?)(?:-(\d+))?$/.exec(id)!;
+    return [m[1], m[2] ? Number(m[2]) : 1] as const;
+  };
+  const [ab, an] = split(a);
+  const [bb, bn] = split(b);
+  return ab < bb ? -1 : ab > bb ? 1 : an - bn;
 }
 
 export class JournalStore {
@@ -147,7 +287,8 @@ export class JournalStore {
 
   constructor(readonly stateDir: string) {
     this.runsDir = join(stateDir, 'runs');
-    mkdirSync(this.runsDir, { recursive: true, mode: 0o700 });
+    privateDir(stateDir, 'state dir', false);
+    privateDir(this.runsDir, 'journal dir', true);
   }
 
   newRunId(kind: 'apply' | 'rollback'): string {
@@ -168,11 +309,32 @@ export class JournalStore {
 
   /** All runs, oldest first. */
   runs(): RunInfo[] {
-    return readdirSync(this.runsDir)
-      .filter((f) => f.endsWith('.jsonl'))
-      .sort()
-      .map((f) => runInfo(join(this.runsDir, f)))
-      .filter((r): r is RunInfo => r !== undefined);
+    return this.scan().runs;
+  }
+
+  /** Every run, and every journal that cannot be read as one (no readable header, a symlink, unreadable). */
+  scan(): { runs: RunInfo[]; broken: BrokenRun[] } {
+    const runs: RunInfo[] = [];
+    const broken: BrokenRun[] = [];
+    for (const f of readdirSync(this.runsDir).filter((x) => x.endsWith('.jsonl'))) {
+      const path = join(this.runsDir, f);
+      const runId = f.slice(0, -'.jsonl'.length);
+      try {
+        const r = runInfo(path);
+        if (r) runs.push(r);
+        else {
+          const j = readJournal(path);
+          broken.push({ runId, path, corrupt: j.corrupt, reason: j.corrupt.includes(1) || j.records.length ? 'its first line (the run and its plan) cannot be read' : 'it holds no run record' });
+        }
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        broken.push({ runId, path, corrupt: [], reason: code === 'ELOOP' ? 'it is a symbolic link (not followed)' : code === 'ENOENT' ? 'it is a dangling symbolic link' : `it cannot be read (${code ?? (e as Error).message})` });
+      }
+    }
+    // Oldest first: by start time, then by the id's counter (`X-apply` before `X-apply-2`, which a plain sort of the file names reverses).
+    runs.sort((a, b) => (a.header.time < b.header.time ? -1 : a.header.time > b.header.time ? 1 : compareRunIds(a.runId, b.runId)));
+    broken.sort((a, b) => compareRunIds(a.runId, b.runId));
+    return { runs, broken };
   }
 
   run(runId: string): RunInfo | undefined {
@@ -180,7 +342,7 @@ export class JournalStore {
     return existsSync(p) ? runInfo(p) : undefined;
   }
 
-  /** The newest apply run on this target that stopped without an end record. */
+  /** The newest apply run on this target that can be resumed: stopped, failed or cut off (never completed, rolled back or abandoned). */
   interrupted(target: string): RunInfo | undefined {
     return this.runs()
       .filter((r) => r.header.target === target && r.header.kind === 'apply' && ['interrupted', 'stopped', 'failed'].includes(r.status))

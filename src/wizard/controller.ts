@@ -10,6 +10,8 @@ import { basename, resolve } from 'node:path';
 import type { Decision, EngineEvent, Question } from '../apply/engine.js';
 import { applyPlan, StalePlan } from '../apply/engine.js';
 import { finishRollback, replanFor, rollbackableRuns } from '../cli/apply.js';
+import { JournalWriteError } from '../journal/journal.js';
+import { OrphanRunning } from '../journal/orphan.js';
 import type { Flags } from '../cli/args.js';
 import { VERSION } from '../cli/help.js';
 import type { CliIO } from '../cli/io.js';
@@ -383,8 +385,8 @@ export class WizardController {
       }
       input = resume.header.plan;
       replan = replanFor(input, flags);
-      // As `zsplit apply --resume`.
-      listAccounts = input.job === 'unsplit';
+      // As `zsplit apply --resume`: the flow check sees the server as it is.
+      listAccounts = needsAccountList(input.job, input.answers);
     } else {
       undoOf = this.store.run(source.runId);
       if (!undoOf) {
@@ -426,7 +428,7 @@ export class WizardController {
       this.send({ type: 'apply/finished', summary });
     } catch (err) {
       this.flushEvents();
-      const known = err instanceof StalePlan || err instanceof PlanRefused || err instanceof RollbackRefused || err instanceof LockHeld;
+      const known = err instanceof StalePlan || err instanceof PlanRefused || err instanceof RollbackRefused || err instanceof LockHeld || err instanceof JournalWriteError || err instanceof OrphanRunning;
       this.send({ type: 'apply/refused', message: known ? `Refused: ${(err as Error).message}` : `Unexpected error: ${(err as Error).stack ?? err}` });
     } finally {
       this.pendingDecision = undefined;
