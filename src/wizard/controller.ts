@@ -23,6 +23,7 @@ import { traceRow } from '../flow/format.js';
 import { JournalStore } from '../journal/journal.js';
 import type { RunInfo } from '../journal/journal.js';
 import { LockHeld } from '../journal/lock.js';
+import { abandonRun } from '../journal/abandon.js';
 import { appliedSteps, RollbackRefused, rollbackPlan, rollbackReplan } from '../journal/rollback.js';
 import { showValues } from '../plan/step.js';
 import type { RestoreValues } from './detail.js';
@@ -271,6 +272,26 @@ export class WizardController {
           this.send({ type: 'cutover/file-loaded', users, message: `Selected ${users.length} user(s) from ${e.path}.` });
         } catch (err) {
           this.send({ type: 'cutover/error', error: `Cannot read ${e.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+        }
+        return;
+      case 'mark-done':
+        try {
+          this.o.saved.markDone(e.domains, e.done);
+        } catch {
+          // Saved answers are a convenience (see 'save').
+        }
+        return;
+      case 'abandon':
+        try {
+          const run = abandonRun(stateDir(this.o.flags, this.o.io), e.runId, 'abandoned in the wizard');
+          try {
+            this.o.saved.markDone(run.header.plan.answers.domains, 'abandoned');
+          } catch {
+            // as above
+          }
+          this.send({ type: 'start/abandoned', message: `Run ${e.runId} abandoned (recorded in its journal): it is not offered for resuming; its applied changes stay and can be rolled back.` });
+        } catch (err) {
+          this.send({ type: 'start/abandoned', message: `Cannot abandon run ${e.runId}: ${(err as Error).message}` });
         }
         return;
       case 'check-unsplit':

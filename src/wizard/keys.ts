@@ -178,6 +178,11 @@ export function keyMsgs(s: WizardState, k: KeyPress): Msg[] {
   const q = k.input === 'q' && !k.ctrl && !k.meta;
   switch (s.screen) {
     case 'start':
+      if (s.start.confirmAbandon) {
+        if (k.input.toLowerCase() === 'y') return [{ type: 'start/abandon', yes: true }];
+        if (k.input.toLowerCase() === 'n' || k.escape || k.enter) return [{ type: 'start/abandon', yes: false }];
+        return [];
+      }
       if (k.up) return [{ type: 'start/move', delta: -1 }];
       if (k.down) return [{ type: 'start/move', delta: 1 }];
       if (k.enter) return [{ type: 'start/select' }];

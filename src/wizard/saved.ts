@@ -40,6 +40,14 @@ export class SavedAnswers {
     return Object.values(this.conf.get('domains') ?? {}).sort((a, b) => b.savedAt.localeCompare(a.savedAt));
   }
 
+  /** The job of these domains ended (completed, rolled back, abandoned): not offered to continue. */
+  markDone(domains: string[], done: NonNullable<SavedEntry['done']>): void {
+    const all = { ...(this.conf.get('domains') ?? {}) };
+    let changed = false;
+    for (const d of domains) if (all[d]) (all[d] = { ...all[d], done }), (changed = true);
+    if (changed) this.conf.set('domains', all);
+  }
+
   save(entry: Omit<SavedEntry, 'savedAt'>, now = new Date()): void {
     const all = this.conf.get('domains') ?? {};
     const fields = { ...entry.fields, force: false, peerAccounts: entry.fields.peerAccounts.length > MAX_ACCOUNTS_TEXT ? '' : entry.fields.peerAccounts };

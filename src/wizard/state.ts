@@ -82,6 +82,8 @@ export interface SavedEntry {
   screen: ScreenId;
   fields: Fields;
   savedAt: string;
+  /** The job's run ended so: nothing to continue (the answers stay for the next job). */
+  done?: 'completed' | 'rolled-back' | 'abandoned';
 }
 
 export interface ListState {
@@ -104,6 +106,9 @@ export interface StartState {
   saved: SavedEntry[];
   interrupted?: RunBrief;
   rollbackable: RunBrief[];
+  /** Abandon the interrupted run? (y/n) */
+  confirmAbandon?: boolean;
+  message?: string;
 }
 
 export type HostField = 'domain' | 'zimbraHost' | 'mailboxHost' | 'zimbraVersion' | 'peerHost' | 'peerPort' | 'peerIp' | 'allowWideNetwork';

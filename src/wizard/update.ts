@@ -49,7 +49,9 @@ export type Effect =
   | { type: 'load-rollback'; runId: string }
   | { type: 'load-cutover' }
   | { type: 'read-users-file'; path: string }
-  | { type: 'check-unsplit' };
+  | { type: 'check-unsplit' }
+  | { type: 'mark-done'; domains: string[]; done: NonNullable<SavedEntry['done']> }
+  | { type: 'abandon'; runId: string };
 
 export type Msg =
   | { type: 'key'; key: KeyPress }
@@ -64,6 +66,8 @@ export type Msg =
   | { type: 'back' }
   | { type: 'start/move'; delta: number }
   | { type: 'start/select' }
+  | { type: 'start/abandon'; yes: boolean }
+  | { type: 'start/abandoned'; message: string }
   | { type: 'role/move'; delta: number }
   | { type: 'role/enter' }
   | { type: 'role/back' }
@@ -166,7 +170,7 @@ export interface MenuItem {
 
 export function startItems(s: WizardState): MenuItem[] {
   const items: MenuItem[] = [];
-  for (const e of s.start.saved.slice(0, 3))
+  for (const e of s.start.saved.filter((x) => !x.done).slice(0, 3))
     items.push({ id: `continue:${e.domain}`, label: `Continue the ${e.task} of ${e.domain}`, detail: `saved ${shortTime(e.savedAt)}, at ${SCREEN_TITLE[e.screen]}` });
   const i = s.start.interrupted;
   const rb = s.start.rollbackable;
@@ -180,6 +184,7 @@ export function startItems(s: WizardState): MenuItem[] {
       detail: i ? `${i.runId} (${i.job}, ${i.status}${i.inFlight.length ? `, in flight: ${i.inFlight.length} step(s)` : ''})` : undefined,
       disabled: i ? undefined : 'no interrupted run',
     },
+    ...(i ? [{ id: 'abandon', label: 'Abandon the interrupted run', detail: 'never resume it; its changes stay (roll back separately)' }] : []),
     { id: 'rollback', label: 'Roll back a run', detail: rb.length ? `${rb.length} run(s) with applied changes` : undefined, disabled: rb.length ? undefined : 'no run to roll back' },
     { id: 'quit', label: 'Quit' },
   );
@@ -511,7 +516,12 @@ function finished(s: WizardState, summary: Summary): Update {
   // depends on (its `requires`, the steps before it) were done; a stopped run holds the rest back.
   const statuses = a.statuses ?? {};
   const manual = summary.manual.filter((m) => statuses[m.id] === 'manual');
-  return none({ ...st, history: [], screen: 'done', done: { summary, kind, job, title, top: 0, manual, held: summary.manual.length - manual.length } });
+  const next: WizardState = { ...st, history: [], screen: 'done', done: { summary, kind, job, title, top: 0, manual, held: summary.manual.length - manual.length } };
+  // A finished job is not offered to continue (a rollback of only part of a run leaves it open).
+  const domains = a.source.plan?.answers.domains ?? domainsOf(s.fields);
+  const whole = a.source.type !== 'rollback' || !a.source.to;
+  if (summary.status === 'completed' && whole) return { state: next, effects: [{ type: 'mark-done', domains, done: kind === 'rollback' ? 'rolled-back' : 'completed' }] };
+  return none(next);
 }
 
 function cutoverShown(s: WizardState['cutover'], peerHost: string): string[] {
@@ -655,6 +665,7 @@ export function update(s: WizardState, msg: Msg): Update {
       const item = startItems(s)[s.start.cursor];
       if (!item || item.disabled || s.start.loading) return none(s);
       if (item.id === 'quit') return exit(s, 0);
+      if (item.id === 'abandon') return none({ ...s, start: { ...s.start, confirmAbandon: true, message: undefined } });
       if (item.id.startsWith('continue:')) {
         const e = s.start.saved.find((x) => `continue:${x.domain}` === item.id)!;
         const st: WizardState = { ...s, task: e.task, fields: { ...e.fields, force: false } };
@@ -665,6 +676,14 @@ export function update(s: WizardState, msg: Msg): Update {
       }
       return startTask(s, item.id as Task);
     }
+
+    case 'start/abandon': {
+      const run = s.start.interrupted;
+      if (!msg.yes || !run) return none({ ...s, start: { ...s.start, confirmAbandon: false } });
+      return { state: { ...s, start: { ...s.start, confirmAbandon: false, loading: true } }, effects: [{ type: 'abandon', runId: run.runId }] };
+    }
+    case 'start/abandoned':
+      return { state: { ...s, start: { ...s.start, message: msg.message } }, effects: [{ type: 'load-start' }] };
 
     // ---------------------------------------------------------------------------------- role
     case 'role/move': {

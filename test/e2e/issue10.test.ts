@@ -1,6 +1,6 @@
 // Issue 10 in a real terminal (node-pty + xterm headless): live mailboxes never offered as peer
 // users, single entries dropped, fast input, pre-filled fields, small terminals, whole steps.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEYS, openWizard } from './terminal.js';
@@ -214,5 +214,39 @@ describe('issue 10 in a terminal', () => {
     expect(s).toMatch(/manual step\(s\) held back/);
     await w.press('q');
     expect(await w.exited).toBe(0);
+  });
+
+  it('the start screen abandons a stopped run (asked first) and then offers neither resume nor continue', async () => {
+    const w = start();
+    await toAccounts(w);
+    await w.press(KEYS.enter);
+    await w.waitFor('Type an address');
+    await w.type('carol@example.com');
+    await w.press(KEYS.enter, KEYS.enter);
+    await w.waitFor(/> Continue with 1 account/);
+    await w.press(KEYS.enter);
+    await w.waitFor('Mail flow after the plan');
+    await w.press(KEYS.enter);
+    await w.waitFor('Preview:');
+    await w.press(KEYS.enter);
+    await w.waitFor('How?');
+    await w.press(KEYS.enter);
+    await w.waitFor(/Steps? 1/);
+    await w.press('q\r');
+    await w.waitFor('Setup: STOPPED');
+    await w.press(KEYS.enter);
+    await w.waitFor(/Resume the interrupted run\s+\d{8}T/);
+    await w.choose('Abandon the interrupted run');
+    await w.press(KEYS.enter);
+    await w.waitFor('y = abandon, n = keep');
+    await w.press('y');
+    const s = await w.waitFor('(no interrupted run)');
+    expect(s).toContain('abandoned (recorded in its journal)');
+    expect(s).not.toContain('Continue the setup of example.com');
+    expect(s).not.toContain('Abandon the interrupted run');
+    await w.press('q');
+    expect(await w.exited).toBe(0);
+    const runs = readdirSync(join(w.stateDir, 'runs'));
+    expect(readFileSync(join(w.stateDir, 'runs', runs.find((f) => f.endsWith('-apply.jsonl'))!), 'utf8')).toContain('"status":"abandoned"');
   });
 });
