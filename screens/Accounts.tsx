@@ -2,8 +2,8 @@
 import React from 'react';
 import { Box } from 'ink';
 import Spinner from 'ink-spinner';
-import { activeText, caretOf, isFresh } from '../src/wizard/keys.js';
-import { accountEntries, accountsItems } from '../src/wizard/update.js';
+import { activeText, caretOf, isFresh } from '../src/wizard/text.js';
+import { accountEntries, accountsItems } from '../src/wizard/menus.js';
 import { accountsEditRows } from '../src/wizard/layout.js';
 import { visible } from '../src/wizard/list.js';
 import { Footer, Line, Menu, TextField, useTone, wrapped } from './ui.js';

@@ -6,7 +6,7 @@ import React from 'react';
 import { Box } from 'ink';
 import Spinner from 'ink-spinner';
 import { shortTime } from '../src/wizard/format.js';
-import { activeText, caretOf, isFresh } from '../src/wizard/keys.js';
+import { activeText, caretOf, isFresh } from '../src/wizard/text.js';
 import { cutoverRows } from '../src/wizard/layout.js';
 import { visible } from '../src/wizard/list.js';
 import { Footer, Line, TextField, useTone } from './ui.js';

@@ -3,7 +3,7 @@ import React from 'react';
 import { Box } from 'ink';
 import Spinner from 'ink-spinner';
 import { countsText, splitFailure } from '../src/wizard/format.js';
-import { failureItems } from '../src/wizard/update.js';
+import { failureItems } from '../src/wizard/menus.js';
 import { Footer, Line, Menu, useTone, wrapped } from './ui.js';
 import type { ScreenProps } from './ui.js';
 

@@ -2,7 +2,7 @@
 import React from 'react';
 import { Box } from 'ink';
 import { HOST_FIELDS, hostErrors } from '../src/wizard/fields.js';
-import { activeText, caretOf, isFresh } from '../src/wizard/keys.js';
+import { activeText, caretOf, isFresh } from '../src/wizard/text.js';
 import { Footer, Line, TextField, useTone, wrapped } from './ui.js';
 import type { ScreenProps } from './ui.js';
 

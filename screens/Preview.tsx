@@ -4,7 +4,7 @@
  */
 import React from 'react';
 import { Box } from 'ink';
-import { activeText, caretOf, isFresh } from '../src/wizard/keys.js';
+import { activeText, caretOf, isFresh } from '../src/wizard/text.js';
 import { PREVIEW_DETAIL as DETAIL_LINES, previewListHeight } from '../src/wizard/layout.js';
 import { Footer, Line, planCounts, StepList, TextField, useTone } from './ui.js';
 import type { ScreenProps } from './ui.js';

@@ -4,7 +4,7 @@ import { Box } from 'ink';
 import Spinner from 'ink-spinner';
 import { shortTime } from '../src/wizard/format.js';
 import { visible } from '../src/wizard/list.js';
-import { ROLLBACK_CONFIRM } from '../src/wizard/update.js';
+import { ROLLBACK_CONFIRM } from '../src/wizard/menus.js';
 import { Choices, Footer, Line, StepList, useTone, wrapped } from './ui.js';
 import { ROLLBACK_DETAIL as DETAIL, rollbackListHeight, rollbackPickRows } from '../src/wizard/layout.js';
 import type { ScreenProps } from './ui.js';

@@ -2,7 +2,7 @@
 import React from 'react';
 import { Box } from 'ink';
 import Spinner from 'ink-spinner';
-import { startItems } from '../src/wizard/update.js';
+import { startItems } from '../src/wizard/menus.js';
 import { Footer, Line, Menu, useTone } from './ui.js';
 import type { ScreenProps } from './ui.js';
 

@@ -8,7 +8,7 @@ import type { Plan, Step } from '../src/plan/step.js';
 import { showValues } from '../src/plan/step.js';
 import type { FilterList, WizardState } from '../src/wizard/state.js';
 import type { RestoreValues } from '../src/wizard/detail.js';
-import type { MenuItem, Msg } from '../src/wizard/update.js';
+import type { MenuItem, Msg } from '../src/wizard/msg.js';
 
 /** A screen renders the state; its keys are read by the state machine (src/wizard/keys.ts). */
 export interface ScreenProps {

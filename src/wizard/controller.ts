@@ -41,7 +41,7 @@ import type { CutoverCandidate, Fields, Finding, ScreenId, WizardState } from '.
 import type { PeerKind } from '../model/types.js';
 import { PEER_KINDS } from '../model/types.js';
 import { initialState, jobOf } from './state.js';
-import type { Effect, Msg } from './update.js';
+import type { Effect, Msg } from './msg.js';
 import { update } from './update.js';
 
 export interface ControllerOptions {
