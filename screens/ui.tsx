@@ -1,6 +1,7 @@
 /** Small building blocks shared by the screens: one-line texts, menus, keys, a step list. */
 import React, { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
+import SelectInput from 'ink-select-input';
 import { wrap } from '../src/flow/format.js';
 import { rowCount, rowIndex, visible } from '../src/wizard/list.js';
 import { rollbackText, stepCommand } from '../src/plan/render.js';
@@ -44,33 +45,61 @@ export function wrapped(text: string, width: number, max: number, first = '', re
   return out;
 }
 
-export function Menu(props: { items: MenuItem[]; cursor: number; width: number; labelWidth?: number; tone: (c: Color) => Color | undefined }): React.JSX.Element {
-  const lw = props.labelWidth ?? Math.min(40, Math.max(...props.items.map((i) => i.label.length)) + 2);
+/** A row of a menu: its id and how it looks, selected or not. */
+export interface SelectRow {
+  id: string;
+  draw: (selected: boolean) => React.JSX.Element;
+}
+
+type DrawnItem = { key: string; label: string; value: string; draw: SelectRow['draw'] };
+
+// The look is today's ("> label  detail", cyan and bold when selected): the mark is part of the row.
+const NoIndicator = (): React.JSX.Element => <></>;
+const DrawnRow = (p: { isSelected?: boolean; label: string }): React.JSX.Element => (p as unknown as DrawnItem).draw(Boolean(p.isSelected));
+
+/**
+ * A menu drawn by ink-select-input. It never reads keys itself (isFocused=false): the state
+ * machine (src/wizard/screens/*) decides what every key means, so keys typed faster than the
+ * screen redraws, and a letter with Enter in one read, land where they belong. The cursor comes
+ * from the state (a new cursor remounts the list on it).
+ */
+export function Select(props: { rows: SelectRow[]; cursor: number }): React.JSX.Element {
+  const items: DrawnItem[] = props.rows.map((r) => ({ key: r.id, label: r.id, value: r.id, draw: r.draw }));
   return (
-    <Box flexDirection="column">
-      {props.items.map((it, i) => {
-        const sel = i === props.cursor;
-        const detail = it.disabled ? `(${it.disabled})` : (it.detail ?? '');
-        return (
-          <Line key={it.id} color={it.disabled ? props.tone('gray') : sel ? props.tone('cyan') : undefined} bold={sel} dim={Boolean(it.disabled)}>
-            {`${sel ? '>' : ' '} ${it.label.length + 2 > lw ? `${it.label}  ` : it.label.padEnd(lw)}${detail}`}
-          </Line>
-        );
-      })}
-    </Box>
+    <SelectInput
+      key={`${props.cursor}:${items.map((i) => i.key).join(',')}`}
+      items={items}
+      initialIndex={Math.max(0, Math.min(items.length - 1, props.cursor))}
+      isFocused={false}
+      indicatorComponent={NoIndicator}
+      itemComponent={DrawnRow}
+    />
   );
 }
 
+export function Menu(props: { items: MenuItem[]; cursor: number; width: number; labelWidth?: number; tone: (c: Color) => Color | undefined }): React.JSX.Element {
+  const lw = props.labelWidth ?? Math.min(40, Math.max(...props.items.map((i) => i.label.length)) + 2);
+  const rows = props.items.map((it) => ({
+    id: it.id,
+    draw: (sel: boolean) => (
+      <Line color={it.disabled ? props.tone('gray') : sel ? props.tone('cyan') : undefined} bold={sel} dim={Boolean(it.disabled)}>
+        {`${sel ? '>' : ' '} ${it.label.length + 2 > lw ? `${it.label}  ` : it.label.padEnd(lw)}${it.disabled ? `(${it.disabled})` : (it.detail ?? '')}`}
+      </Line>
+    ),
+  }));
+  return <Select rows={rows} cursor={props.cursor} />;
+}
+
 export function Choices(props: { items: { id: string; label: string }[]; cursor: number; tone: (c: Color) => Color | undefined }): React.JSX.Element {
-  return (
-    <Box flexDirection="column">
-      {props.items.map((c, i) => (
-        <Line key={c.id} bold={i === props.cursor} color={i === props.cursor ? props.tone('cyan') : undefined}>
-          {`${i === props.cursor ? '>' : ' '} ${c.label}${i === 0 ? '  (default)' : ''}`}
-        </Line>
-      ))}
-    </Box>
-  );
+  const rows = props.items.map((c, i) => ({
+    id: c.id,
+    draw: (sel: boolean) => (
+      <Line bold={sel} color={sel ? props.tone('cyan') : undefined}>
+        {`${sel ? '>' : ' '} ${c.label}${i === 0 ? '  (default)' : ''}`}
+      </Line>
+    ),
+  }));
+  return <Select rows={rows} cursor={props.cursor} />;
 }
 
 export function Footer(props: { children: string }): React.JSX.Element {
