@@ -249,4 +249,40 @@ describe('issue 10 in a terminal', () => {
     const runs = readdirSync(join(w.stateDir, 'runs'));
     expect(readFileSync(join(w.stateDir, 'runs', runs.find((f) => f.endsWith('-apply.jsonl'))!), 'utf8')).toContain('"status":"abandoned"');
   });
+
+  it('the rollback preview shows the value each step restores, not "(unset)"', async () => {
+    const w = start();
+    await toAccounts(w);
+    await w.press(KEYS.enter);
+    await w.waitFor('Type an address');
+    await w.type('carol@example.com');
+    await w.press(KEYS.enter, KEYS.enter);
+    await w.waitFor(/> Continue with 1 account/);
+    await w.press(KEYS.enter);
+    await w.waitFor('Mail flow after the plan');
+    await w.press(KEYS.enter);
+    await w.waitFor('Preview:');
+    await w.press(KEYS.enter);
+    await w.waitFor('How?');
+    await w.press(KEYS.down, KEYS.enter);
+    await w.waitFor('Setup: COMPLETED');
+    await w.press('r');
+    await w.waitFor('inverse step(s)');
+    let s = w.screen();
+    for (let i = 0; i < 8 && !/undo:mta\.mynetworks/.test(s); i++) {
+      await w.press(KEYS.down);
+      s = await w.waitFor(/step \d+ of \d+: /);
+    }
+    s = await w.waitFor(/restores: 127\.0\.0\.0\/8 \[::1\]\/128 10\.0\.0\.10\/32/);
+    expect(s).toContain('undo:mta.mynetworks');
+    expect(s).not.toContain('after: (unset)');
+    expect(s).not.toContain('(restores the value recorded when applied)');
+    // and the whole step on d
+    await w.press('d');
+    s = await w.waitFor('restores: 127.0.0.0/8');
+    expect(s).toContain('now: ');
+    await w.press(KEYS.esc);
+    await w.press('q');
+    expect(await w.exited).toBe(0);
+  });
 });
