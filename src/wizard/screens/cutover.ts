@@ -5,6 +5,7 @@
 import type { KeyPress, Msg, Update } from '../msg.js';
 import { none } from '../msg.js';
 import type { WizardState } from '../state.js';
+import { routesTo } from '../peers.js';
 import { isQuitKey, listMove } from '../keymove.js';
 import { cutoverRows } from '../layout.js';
 import { back, forward } from '../nav.js';
@@ -141,8 +142,7 @@ export function reduce(s: WizardState, msg: Msg): Update {
 }
 
 function cutoverShown(s: WizardState['cutover'], peerHost: string): string[] {
-  const h = peerHost.toLowerCase();
-  const toPeer = (t: string) => /^smtp:/i.test(t) && t.toLowerCase().replace(/[[\]]/g, '').split(':')[1] === h;
+  const toPeer = (t: string) => routesTo(t, peerHost);
   const names = s.accounts.filter((a) => (s.direction === 'to-zimbra' ? toPeer(a.transport) : !toPeer(a.transport))).map((a) => a.name);
   return filterNames(names, s.filter);
 }
