@@ -1,6 +1,5 @@
 // Issue 15: the wizard's menus are drawn by ink-select-input, styled as before; the state machine
 // alone decides what a key means (the list never moves by itself, so fast input stays exact).
-import React from 'react';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cleanup, render } from 'ink-testing-library';
