@@ -18,15 +18,17 @@ import type { WizardState } from '../src/wizard/state.js';
 import { Choices, Footer, hardWrap, Line, planCounts, TextField, useNow, useTone, wrapped } from './ui.js';
 import type { ScreenProps } from './ui.js';
 
-function questionLines(q: Question, width: number, room: number): string[] {
+function questionLines(q: Question, width: number, room: number, top = 0): string[] {
   if (q.kind === 'reload-after-failure') return wrapped('MTA-level changes were applied before the failure and the MTA was not reloaded. Reload it now?', width, 2);
   const out: string[] = [];
   const s = q.steps[0];
   if (q.kind === 'group') {
     out.push(`Steps ${q.index}-${q.index + q.steps.length - 1} of ${q.total}: ${q.steps.length} changes in one zmprov batch (${s.bulk})`);
+    // Every command can be read before answering: PgUp/PgDn scroll them here, d shows each in full.
     const show = Math.max(1, Math.min(q.steps.length, room - 2));
-    for (const g of q.steps.slice(0, show)) out.push(`  $ ${stepCommand(g)}`);
-    if (q.steps.length > show) out.push(`  ... and ${q.steps.length - show} more: d shows every command of the batch`);
+    const from = Math.max(0, Math.min(top, q.steps.length - show));
+    for (const g of q.steps.slice(from, from + show)) out.push(`  $ ${stepCommand(g)}`);
+    if (q.steps.length > show) out.push(`  commands ${from + 1}-${from + show} of ${q.steps.length}: PgUp/PgDn scroll, d shows each in full`);
     return out.slice(0, room);
   }
   out.push(`Step ${q.index} of ${q.total}: ${s.title}`);
@@ -108,7 +110,7 @@ export function ApplyScreen({ state, width, height }: ScreenProps): React.JSX.El
     batchLine = `${batch.kind === 'change' ? 'zmprov batch' : batch.kind === 'verify' ? 'verify batch' : 'probe batch'} of ${batch.lines} line(s): ${duration(be)}${est ? ` ${bar(Math.min(be, est), est, 16)} about ${duration(Math.max(0, est - be))} left` : ''}`;
   }
   const qRoom = Math.max(2, height - 12);
-  const qLines = a.question ? questionLines(a.question, width - 4, qRoom) : [];
+  const qLines = a.question ? questionLines(a.question, width - 4, qRoom, a.qTop) : [];
   const choices = a.question ? decisionChoices(a.question) : [];
   const tailRoom = Math.max(0, Math.min(3, height - 6 - (a.question ? qLines.length + choices.length + 1 : 1)));
   // The tail shows what came before the current phase (its message is on the line above).

@@ -53,3 +53,8 @@ export function tooSmall(s: WizardState): boolean {
 export function detailRows(height: number): number {
   return Math.max(3, height - 4);
 }
+
+/** Apply: the commands of a batch question that fit above its five answers (the screen and the PgUp/PgDn step agree). */
+export function questionPage(height: number): number {
+  return Math.max(1, Math.max(2, height - 12) - 2);
+}

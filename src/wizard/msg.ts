@@ -104,6 +104,7 @@ export type Msg =
   | { type: 'apply/events'; events: { e: EngineEvent; at: number }[] }
   | { type: 'apply/question'; q: Question }
   | { type: 'apply/q-move'; delta: number }
+  | { type: 'apply/q-scroll'; delta: number }
   | { type: 'apply/q-pick'; decision: Decision }
   | { type: 'apply/decide' }
   | { type: 'apply/finished'; summary: Summary }

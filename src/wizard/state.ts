@@ -198,6 +198,8 @@ export interface ApplyState {
   tail: string[];
   question?: Question;
   qCursor: number;
+  /** The first command of a batch question shown (PgUp/PgDn scroll through every command). */
+  qTop?: number;
   stopRequested: boolean;
   confirmQuit: boolean;
   quitAfter: boolean;

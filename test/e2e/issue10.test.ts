@@ -194,6 +194,17 @@ describe('issue 10 in a terminal', () => {
     await w.waitFor(/> All: apply every change/);
     await w.press(KEYS.up, KEYS.enter);
     s = await w.waitFor(/Steps 1-24 of \d+: 24 changes in one zmprov batch/);
+    // in the question itself, PgDn shows the rest of the batch
+    const inQuestion = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      s = await w.waitFor(/commands \d+-\d+ of 24/);
+      for (const m of s.matchAll(/zmprov (ca|ma) (user\d\d@example\.com)/g)) inQuestion.add(`${m[1]} ${m[2]}`);
+      const at = /commands \d+-(\d+) of 24/.exec(s)!;
+      if (at[1] === '24') break;
+      await w.press('\u001B[6~');
+      await w.waitFor((x) => !x.includes(at[0]));
+    }
+    expect(inQuestion.size).toBe(24);
     await w.press('d');
     await w.waitFor(/lines 1-\d+ of \d+/);
     const seen = new Set<string>();

@@ -74,6 +74,16 @@ describe('the whole step on a key', () => {
     await t.waitFor('How?');
     await t.press(KEY.enter);
     await t.waitFor(/Steps 1-60 of \d+: 60 changes in one zmprov batch/);
+    // in the question itself: PgUp/PgDn scroll through every command
+    const inQuestion = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      for (const m of t.live().matchAll(/zmprov (ca|ma) (user\d\d@example\.com)/g)) inQuestion.add(`${m[1]} ${m[2]}`);
+      if (/commands \d+-60 of 60/.test(t.live())) break;
+      await t.press(KEY.pageDown);
+    }
+    expect(inQuestion.size).toBe(60);
+    expect(t.live()).toMatch(/> No, skip these changes/);
+    await t.press(KEY.pageUp);
     await t.press('d');
     await t.waitFor('Steps 1-60 of');
     const seen = new Set<string>();

@@ -5,6 +5,7 @@
 import type { KeyPress, Msg, Update } from '../msg.js';
 import { none } from '../msg.js';
 import type { WizardState } from '../state.js';
+import { questionPage } from '../layout.js';
 import type { Decision } from '../../apply/engine.js';
 import { isQuitKey } from '../keymove.js';
 import { applyDomain, back, exit, runApply } from '../nav.js';
@@ -47,6 +48,8 @@ export function keys(s: WizardState, k: KeyPress, h: number): Msg[] {
         return [];
       }
       if (a.question) {
+        if (k.pageDown) return [{ type: 'apply/q-scroll', delta: questionPage(h) }];
+        if (k.pageUp) return [{ type: 'apply/q-scroll', delta: -questionPage(h) }];
         if (k.up) return [{ type: 'apply/q-move', delta: -1 }];
         if (k.down) return [{ type: 'apply/q-move', delta: 1 }];
         if (k.enter) return [{ type: 'apply/decide' }];
@@ -100,7 +103,13 @@ export function reduce(s: WizardState, msg: Msg): Update {
       return none(applyEvents(s, msg.events));
     case 'apply/question': {
       if (!s.apply) return none(s);
-      return none({ ...s, apply: { ...s.apply, question: msg.q, qCursor: 0, total: Math.max(s.apply.total, msg.q.total) } });
+      return none({ ...s, apply: { ...s.apply, question: msg.q, qCursor: 0, qTop: 0, total: Math.max(s.apply.total, msg.q.total) } });
+    }
+    case 'apply/q-scroll': {
+      const a = s.apply;
+      if (!a?.question) return none(s);
+      const n = a.question.steps.length;
+      return none({ ...s, apply: { ...a, qTop: Math.max(0, Math.min(Math.max(0, n - 1), (a.qTop ?? 0) + msg.delta)) } });
     }
     case 'apply/q-move': {
       const a = s.apply;
