@@ -2,14 +2,17 @@
 import React from 'react';
 import { Box } from 'ink';
 import Spinner from 'ink-spinner';
-import { activeText, caretOf } from '../src/wizard/keys.js';
-import { accountsItems } from '../src/wizard/update.js';
+import { activeText, caretOf, isFresh } from '../src/wizard/text.js';
+import { accountEntries, accountsItems } from '../src/wizard/menus.js';
+import { accountsEditRows } from '../src/wizard/layout.js';
+import { visible } from '../src/wizard/list.js';
 import { Footer, Line, Menu, TextField, useTone, wrapped } from './ui.js';
 import type { ScreenProps } from './ui.js';
 
 export function AccountsScreen({ state, width, height }: ScreenProps): React.JSX.Element {
   const tone = useTone(state);
   const a = state.accounts;
+  if (a.mode === 'edit') return <EditEntries state={state} width={width} height={height} />;
   const sum = a.summary;
   const editing = activeText(state);
 
@@ -57,7 +60,7 @@ export function AccountsScreen({ state, width, height }: ScreenProps): React.JSX
           <Line>File with one address per line (address [alias ...]; # comments):</Line>
           <Box height={1} overflowY="hidden">
             <Line>{'  path: '}</Line>
-            {editing ? <TextField value={a.path} caret={caretOf(state, editing)} /> : <Line>{a.path}</Line>}
+            {editing ? <TextField value={a.path} caret={caretOf(state, editing)} fresh={isFresh(state, editing)} /> : <Line>{a.path}</Line>}
           </Box>
           <Line dim>  Enter reads it, Esc cancels</Line>
         </Box>
@@ -70,6 +73,41 @@ export function AccountsScreen({ state, width, height }: ScreenProps): React.JSX
       )}
       <Line />
       <Footer>{a.mode === 'menu' ? 'Up/Down move  Enter choose  Esc back  q quit' : a.mode === 'file' ? 'Enter read  Esc cancel' : 'Enter add the line  empty Enter or Esc done  Backspace erase'}</Footer>
+    </Box>
+  );
+}
+
+/** Removing single entries: the whole list with a cursor; d (or Space, Delete) removes the entry under it. */
+function EditEntries({ state, width, height }: { state: ScreenProps['state']; width: number; height: number }): React.JSX.Element {
+  const tone = useTone(state);
+  const a = state.accounts;
+  const entries = accountEntries(state.fields.peerAccounts);
+  const rows = accountsEditRows(height);
+  const v = visible(a.entry, entries.length, rows);
+  const msg = wrapped(a.message ?? '', width - 2, 2);
+  const sum = a.summary;
+  return (
+    <Box flexDirection="column">
+      <Line bold>{`Remove single entries: ${entries.length} in the list`}</Line>
+      <Line>{`  ${sum.accounts} account(s), ${sum.aliases} alias(es), ${sum.duplicates.length} duplicate(s), ${sum.invalid.length} invalid line(s)`}</Line>
+      <Line dim>{entries.length > rows ? `  entries ${v.start + 1}-${v.end} of ${entries.length}:` : '  the list:'}</Line>
+      {Array.from({ length: rows }, (_, i) => {
+        const r = v.start + i;
+        const e = r < v.end ? entries[r] : undefined;
+        const sel = r === v.cursor && e !== undefined;
+        return (
+          <Line key={`e${i}`} bold={sel} color={sel ? tone('cyan') : undefined}>
+            {e ? `${sel ? '>' : ' '} ${e.text}` : i === 0 ? '  (the list is empty)' : ''}
+          </Line>
+        );
+      })}
+      {[0, 1].map((i) => (
+        <Line key={`m${i}`} color={tone('green')}>
+          {msg[i] ?? ''}
+        </Line>
+      ))}
+      <Line />
+      <Footer>Up/Down move  d (Space, Delete) remove the entry  Enter/Esc done</Footer>
     </Box>
   );
 }

@@ -4,8 +4,8 @@ import { Box, Static, Text, useInput, useStdin, useStdout } from 'ink';
 import type { WizardController } from '../src/wizard/controller.js';
 import type { WizardState } from '../src/wizard/state.js';
 import { SCREEN_TITLE, TASK_TITLE } from '../src/wizard/state.js';
-import { screenHeight, screenWidth } from '../src/wizard/layout.js';
-import { Line, useTone } from './ui.js';
+import { MIN_COLS, MIN_ROWS, screenHeight, screenWidth, tooSmall } from '../src/wizard/layout.js';
+import { Line, useTone, wrapped } from './ui.js';
 import type { ScreenProps } from './ui.js';
 import { StartScreen } from './Start.js';
 import { RoleScreen } from './Role.js';
@@ -19,6 +19,7 @@ import { DoneScreen } from './Done.js';
 import { RollbackScreen } from './Rollback.js';
 import { CutoverScreen } from './Cutover.js';
 import { UnsplitScreen } from './Unsplit.js';
+import { DetailView } from './Detail.js';
 
 const SCREENS: Record<WizardState['screen'], (p: ScreenProps) => React.JSX.Element> = {
   start: StartScreen,
@@ -90,7 +91,25 @@ export function App({ controller }: { controller: WizardController }): React.JSX
   const width = screenWidth(state);
   // The frame stays shorter than the terminal: Ink clears the whole screen when it is not.
   const height = screenHeight(state);
-  const Screen = SCREENS[state.screen];
+  const Screen = state.detail ? DetailView : SCREENS[state.screen];
+  if (tooSmall(state)) {
+    // Never a cut-off frame: a hidden command cannot be answered. Redraws as soon as the window grows.
+    const cols = state.size.cols;
+    const text = `The terminal is too small: ${cols}x${state.size.rows}; the wizard needs at least ${MIN_COLS}x${MIN_ROWS} so that no command it asks about is hidden. Enlarge the window (the wizard redraws at once), or press q to quit.${state.apply?.phase === 'running' ? ' The run goes on; a question waits.' : ''}`;
+    return (
+      <Box flexDirection="column" width={cols}>
+        <Static items={state.log}>{(b) => <Text key={b.id}>{b.text}</Text>}</Static>
+        <Line color={state.env.rehearsal ? tone('yellow') : tone('cyan')} bold inverse={!state.noColor}>
+          {headerText(state)}
+        </Line>
+        {wrapped(text, Math.max(20, cols - 1), Math.max(2, state.size.rows - 3)).map((l, i) => (
+          <Line key={i} color={tone('yellow')}>
+            {l}
+          </Line>
+        ))}
+      </Box>
+    );
+  }
   return (
     <Box flexDirection="column" width={width}>
       {/* Finished steps: written once above the frame. Mounted for the whole session on purpose. */}

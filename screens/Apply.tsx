@@ -11,19 +11,24 @@ import { stepCommand, rollbackText } from '../src/plan/render.js';
 import { showValues } from '../src/plan/step.js';
 import { jobLabel } from '../src/wizard/fields.js';
 import { bar, duration } from '../src/wizard/format.js';
-import { APPLY_CHOICES, decisionChoices } from '../src/wizard/update.js';
-import { Choices, Footer, hardWrap, Line, planCounts, useNow, useTone, wrapped } from './ui.js';
+import { APPLY_CHOICES, decisionChoices } from '../src/wizard/menus.js';
+import { applyDomain } from '../src/wizard/nav.js';
+import { activeText, caretOf, isFresh } from '../src/wizard/text.js';
+import type { WizardState } from '../src/wizard/state.js';
+import { Choices, Footer, hardWrap, Line, planCounts, TextField, useNow, useTone, wrapped } from './ui.js';
 import type { ScreenProps } from './ui.js';
 
-function questionLines(q: Question, width: number, room: number): string[] {
+function questionLines(q: Question, width: number, room: number, top = 0): string[] {
   if (q.kind === 'reload-after-failure') return wrapped('MTA-level changes were applied before the failure and the MTA was not reloaded. Reload it now?', width, 2);
   const out: string[] = [];
   const s = q.steps[0];
   if (q.kind === 'group') {
     out.push(`Steps ${q.index}-${q.index + q.steps.length - 1} of ${q.total}: ${q.steps.length} changes in one zmprov batch (${s.bulk})`);
+    // Every command can be read before answering: PgUp/PgDn scroll them here, d shows each in full.
     const show = Math.max(1, Math.min(q.steps.length, room - 2));
-    for (const g of q.steps.slice(0, show)) out.push(`  $ ${stepCommand(g)}`);
-    if (q.steps.length > show) out.push(`  ... and ${q.steps.length - show} more (the preview lists each)`);
+    const from = Math.max(0, Math.min(top, q.steps.length - show));
+    for (const g of q.steps.slice(from, from + show)) out.push(`  $ ${stepCommand(g)}`);
+    if (q.steps.length > show) out.push(`  commands ${from + 1}-${from + show} of ${q.steps.length}: PgUp/PgDn scroll, d shows each in full`);
     return out.slice(0, room);
   }
   out.push(`Step ${q.index} of ${q.total}: ${s.title}`);
@@ -34,6 +39,28 @@ function questionLines(q: Question, width: number, room: number): string[] {
     out.push(`  rollback: ${rollbackText(s)}`);
   }
   return out.slice(0, room);
+}
+
+/** "Apply all" on a real target: the domain name, typed, first. */
+function ConfirmAll({ state, width }: { state: WizardState; width: number }): React.JSX.Element {
+  const tone = useTone(state);
+  const c = state.apply!.confirmAll!;
+  const editing = activeText(state);
+  const domain = applyDomain(state);
+  return (
+    <Box flexDirection="column">
+      {wrapped(`${state.env.label} is a real server: every remaining change would be applied without asking. Type the domain name (${domain}) and Enter to go on; Esc goes back.`, width - 2, 3).map((l, i) => (
+        <Line key={i} color={tone('yellow')} bold={i === 0}>
+          {l}
+        </Line>
+      ))}
+      <Box height={1} overflowY="hidden">
+        <Line>{'  domain: '}</Line>
+        {editing ? <TextField value={c.text} caret={caretOf(state, editing)} fresh={isFresh(state, editing)} /> : <Line>{c.text}</Line>}
+      </Box>
+      <Line color={tone('red')}>{c.error ?? ''}</Line>
+    </Box>
+  );
 }
 
 export function ApplyScreen({ state, width, height }: ScreenProps): React.JSX.Element {
@@ -65,7 +92,8 @@ export function ApplyScreen({ state, width, height }: ScreenProps): React.JSX.El
         <Line bold>How?</Line>
         <Choices items={APPLY_CHOICES} cursor={a.cursor} tone={tone} />
         <Line />
-        <Footer>Up/Down move  Enter choose  Esc back  q quit</Footer>
+        {a.confirmAll ? <ConfirmAll state={state} width={width} /> : null}
+        <Footer>{a.confirmAll ? 'Enter confirm  Esc back' : 'Up/Down move  Enter choose  Esc back  q quit'}</Footer>
       </Box>
     );
   }
@@ -82,7 +110,7 @@ export function ApplyScreen({ state, width, height }: ScreenProps): React.JSX.El
     batchLine = `${batch.kind === 'change' ? 'zmprov batch' : batch.kind === 'verify' ? 'verify batch' : 'probe batch'} of ${batch.lines} line(s): ${duration(be)}${est ? ` ${bar(Math.min(be, est), est, 16)} about ${duration(Math.max(0, est - be))} left` : ''}`;
   }
   const qRoom = Math.max(2, height - 12);
-  const qLines = a.question ? questionLines(a.question, width - 4, qRoom) : [];
+  const qLines = a.question ? questionLines(a.question, width - 4, qRoom, a.qTop) : [];
   const choices = a.question ? decisionChoices(a.question) : [];
   const tailRoom = Math.max(0, Math.min(3, height - 6 - (a.question ? qLines.length + choices.length + 1 : 1)));
   // The tail shows what came before the current phase (its message is on the line above).
@@ -117,7 +145,7 @@ export function ApplyScreen({ state, width, height }: ScreenProps): React.JSX.El
               {l}
             </Line>
           ))}
-          <Choices items={choices} cursor={a.qCursor} tone={tone} />
+          {a.confirmAll ? <ConfirmAll state={state} width={width} /> : <Choices items={choices} cursor={a.qCursor} tone={tone} />}
         </Box>
       ) : null}
       {a.confirmQuit ? (
@@ -129,7 +157,9 @@ export function ApplyScreen({ state, width, height }: ScreenProps): React.JSX.El
         {a.phase === 'finished'
           ? 'Esc back  q quit'
           : a.question
-            ? 'Up/Down choose (y n a r q select)  Enter confirm  Ctrl+C stop'
+            ? a.confirmAll
+              ? 'Enter confirm  Esc back'
+              : 'Up/Down choose (y n a r q select)  Enter confirm  d whole step  Ctrl+C stop'
             : 'Ctrl+C stop after this step (twice: at once)  q quit'}
       </Footer>
     </Box>

@@ -6,7 +6,7 @@ import React from 'react';
 import { Box } from 'ink';
 import Spinner from 'ink-spinner';
 import { shortTime } from '../src/wizard/format.js';
-import { activeText, caretOf } from '../src/wizard/keys.js';
+import { activeText, caretOf, isFresh } from '../src/wizard/text.js';
 import { cutoverRows } from '../src/wizard/layout.js';
 import { visible } from '../src/wizard/list.js';
 import { Footer, Line, TextField, useTone } from './ui.js';
@@ -62,7 +62,7 @@ export function CutoverScreen({ state, width, height }: ScreenProps): React.JSX.
     top = (
       <Box height={1} overflowY="hidden" width={width}>
         <Line color={tone('cyan')}>{label}</Line>
-        <TextField value={value} caret={editing ? caretOf(state, editing) : value.length} />
+        <TextField value={value} caret={editing ? caretOf(state, editing) : value.length} fresh={editing ? isFresh(state, editing) : false} />
         <Line dim>{c.busy ? '  reading...' : '  (Enter done, Esc back)'}</Line>
       </Box>
     );

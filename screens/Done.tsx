@@ -13,11 +13,18 @@ export function DoneScreen({ state, send, width, height }: ScreenProps): React.J
   if (d && s) {
     for (const f of s.failures) wrapped(`failed: ${f.step.title}: ${f.error}`, width - 2, 3, '', '  ').forEach((t) => body.push({ text: t, color: 'red' }));
     if (s.reloadPending) body.push({ text: 'MTA-level changes are not reloaded yet: run zmmtactl reload (zmconfigd applies them within about a minute).', color: 'yellow' });
-    if (d.kind === 'apply' && s.manual.length) {
+    if (d.kind === 'apply' && d.held)
+      wrapped(
+        `${d.held} manual step(s) held back: the Zimbra steps they depend on were not applied in this run (following them now could loop or lose mail). Resume the run first; they are listed when it gets there.`,
+        width - 2,
+        4,
+      ).forEach((t) => body.push({ text: t, color: 'yellow' }));
+    if (d.kind === 'apply' && d.manual.length) {
       body.push({ text: 'Still to do by hand (zsplit never runs these):', bold: true });
-      s.manual.forEach((m, i) => {
+      d.manual.forEach((m, i) => {
         wrapped(`${i + 1}. ${m.title}`, width - 2, 2, '', '   ').forEach((t) => body.push({ text: t }));
         body.push({ text: `   on: ${m.manual!.system}` });
+        if (m.requires?.length) wrapped(`after: ${m.requires.join(', ')} (applied)`, width - 2, 2, '   ', '   ').forEach((t) => body.push({ text: t }));
         for (const c of m.manual!.commands) hardWrap(c, width - 1, 8, '   $ ', '     ').forEach((t) => body.push({ text: t }));
       });
     }
@@ -61,7 +68,7 @@ export function DoneScreen({ state, send, width, height }: ScreenProps): React.J
           </Line>
         );
       })}
-      <Footer>{`${body.length > bodyRows ? 'Up/Down scroll  ' : ''}Enter start screen${d.kind === 'apply' && s?.counts.applied ? '  r roll back this run' : ''}  q quit`}</Footer>
+      <Footer>{`${body.length > bodyRows ? 'Up/Down scroll  ' : ''}${d.kind === 'apply' && d.manual.length ? 'd whole steps  ' : ''}Enter start screen${d.kind === 'apply' && s?.counts.applied ? '  r roll back this run' : ''}  q quit`}</Footer>
     </Box>
   );
 }

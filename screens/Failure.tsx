@@ -3,7 +3,7 @@ import React from 'react';
 import { Box } from 'ink';
 import Spinner from 'ink-spinner';
 import { countsText, splitFailure } from '../src/wizard/format.js';
-import { failureItems } from '../src/wizard/update.js';
+import { failureItems } from '../src/wizard/menus.js';
 import { Footer, Line, Menu, useTone, wrapped } from './ui.js';
 import type { ScreenProps } from './ui.js';
 
@@ -43,7 +43,7 @@ export function FailureScreen({ state, width, height }: ScreenProps): React.JSX.
         <Menu items={items} cursor={f.cursor} width={width} tone={tone} />
       )}
       <Line />
-      <Footer>Up/Down move  Enter choose  q quit (the journal is saved)</Footer>
+      <Footer>Up/Down move  Enter choose  d whole step  q quit (the journal is saved)</Footer>
     </Box>
   );
 }

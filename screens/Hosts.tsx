@@ -2,7 +2,7 @@
 import React from 'react';
 import { Box } from 'ink';
 import { HOST_FIELDS, hostErrors } from '../src/wizard/fields.js';
-import { activeText, caretOf } from '../src/wizard/keys.js';
+import { activeText, caretOf, isFresh } from '../src/wizard/text.js';
 import { Footer, Line, TextField, useTone, wrapped } from './ui.js';
 import type { ScreenProps } from './ui.js';
 
@@ -38,7 +38,7 @@ export function HostsScreen({ state, width, height }: ScreenProps): React.JSX.El
           <Line bold color={tone('cyan')}>
             {label}
           </Line>
-          <TextField value={value} caret={caretOf(state, editing)} />
+          <TextField value={value} caret={caretOf(state, editing)} fresh={isFresh(state, editing)} />
           <Line dim>{detected}</Line>
         </Box>
       );

@@ -4,7 +4,7 @@
  */
 import React from 'react';
 import { Box } from 'ink';
-import { activeText, caretOf } from '../src/wizard/keys.js';
+import { activeText, caretOf, isFresh } from '../src/wizard/text.js';
 import { PREVIEW_DETAIL as DETAIL_LINES, previewListHeight } from '../src/wizard/layout.js';
 import { Footer, Line, planCounts, StepList, TextField, useTone } from './ui.js';
 import type { ScreenProps } from './ui.js';
@@ -30,7 +30,7 @@ export function PreviewScreen({ state, width, height }: ScreenProps): React.JSX.
     top = (
       <Box height={1} overflowY="hidden" width={width}>
         <Line color={tone('cyan')}>{'Filter: '}</Line>
-        <TextField value={pv.filter} caret={editing ? caretOf(state, editing) : pv.filter.length} />
+        <TextField value={pv.filter} caret={editing ? caretOf(state, editing) : pv.filter.length} fresh={editing ? isFresh(state, editing) : false} />
         <Line dim>{`  ${matches} of ${p.steps.length} match (Enter keeps, Esc clears)`}</Line>
       </Box>
     );
@@ -38,7 +38,7 @@ export function PreviewScreen({ state, width, height }: ScreenProps): React.JSX.
     top = (
       <Box height={1} overflowY="hidden" width={width}>
         <Line color={tone('cyan')}>{'Export to (.sh and .json are added): '}</Line>
-        <TextField value={pv.exportPath} caret={editing ? caretOf(state, editing) : pv.exportPath.length} />
+        <TextField value={pv.exportPath} caret={editing ? caretOf(state, editing) : pv.exportPath.length} fresh={editing ? isFresh(state, editing) : false} />
       </Box>
     );
   } else {
@@ -53,7 +53,7 @@ export function PreviewScreen({ state, width, height }: ScreenProps): React.JSX.
       {top}
       <StepList plan={p} list={pv} width={width} listHeight={listHeight} detailHeight={DETAIL_LINES} tone={tone} />
       <Line color={tone(pv.overwrite ? 'yellow' : 'green')}>{pv.message ?? ''}</Line>
-      <Footer>{pv.filtering || pv.exporting ? 'Type, then Enter; Esc cancels' : 'Up/Dn/PgUp/PgDn move  / filter  e export  Enter apply  Esc back  q quit'}</Footer>
+      <Footer>{pv.filtering || pv.exporting ? 'Type, then Enter; Esc cancels' : 'Up/Dn/PgUp/PgDn move  d whole step  / filter  e export  Enter apply  Esc back  q quit'}</Footer>
     </Box>
   );
 }

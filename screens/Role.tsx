@@ -3,7 +3,7 @@ import React from 'react';
 import { Box } from 'ink';
 import type { PeerKind, Role } from '../src/model/types.js';
 import { PEER_KINDS, ROLES } from '../src/model/types.js';
-import { Footer, Line, useTone, wrapped } from './ui.js';
+import { Footer, Line, Select, useTone, wrapped } from './ui.js';
 import type { ScreenProps } from './ui.js';
 
 export const ROLE_TEXT: Record<Role, { label: string; flow: string }> = {
@@ -36,31 +36,40 @@ export function RoleScreen({ state, width, height }: ScreenProps): React.JSX.Ele
       {`1. Zimbra's role in the split domain${focus === 'peer' ? `: ${ROLE_TEXT[role].label}` : ''}`}
     </Line>,
   ];
-  for (const r of ROLES) {
-    const sel = r === role;
-    const mark = sel ? (focus === 'role' ? '>' : '*') : ' ';
-    out.push(
-      <Line key={r} bold={sel} color={sel && focus === 'role' ? tone('cyan') : undefined}>
-        {`${mark} (${sel ? 'x' : ' '}) ${ROLE_TEXT[r].label}`}
-      </Line>,
-    );
-    wrapped(ROLE_TEXT[r].flow, width - 8, flowLines, '        ').forEach((l, i) => out.push(<Line key={`${r}${i}`} dim={!sel}>{l}</Line>));
-  }
+  const roleRows = ROLES.map((r) => ({
+    id: r,
+    draw: (sel: boolean) => (
+      <Box flexDirection="column">
+        <Line bold={sel} color={sel && focus === 'role' ? tone('cyan') : undefined}>
+          {`${sel ? (focus === 'role' ? '>' : '*') : ' '} (${sel ? 'x' : ' '}) ${ROLE_TEXT[r].label}`}
+        </Line>
+        {wrapped(ROLE_TEXT[r].flow, width - 8, flowLines, '        ').map((l, i) => (
+          <Line key={i} dim={!sel}>
+            {l}
+          </Line>
+        ))}
+      </Box>
+    ),
+  }));
+  out.push(<Select key="roles" rows={roleRows} cursor={ROLES.indexOf(role)} />);
   out.push(<Line key="b" />);
   out.push(
     <Line key="p" bold color={focus === 'peer' ? tone('cyan') : undefined}>
       2. The other mail system (the peer)
     </Line>,
   );
-  for (const k of PEER_KINDS) {
-    const sel = k === state.fields.peerKind;
-    const mark = sel ? (focus === 'peer' ? '>' : '*') : ' ';
-    out.push(
-      <Line key={k} bold={sel} color={sel && focus === 'peer' ? tone('cyan') : undefined} dim={focus !== 'peer' && !sel}>
-        {`${mark} (${sel ? 'x' : ' '}) ${PEER_TEXT[k].label.padEnd(14)}${PEER_TEXT[k].note}`}
-      </Line>,
-    );
-  }
+  // The peer kinds that fit under the roles (at 80x24 all of them).
+  const peerRoom = Math.max(1, height - 3 - out.length - (ROLES.length * (1 + flowLines) - 1));
+  const kinds = PEER_KINDS.slice(0, peerRoom);
+  const peerRows = kinds.map((k) => ({
+    id: k,
+    draw: (sel: boolean) => (
+      <Line bold={sel} color={sel && focus === 'peer' ? tone('cyan') : undefined} dim={focus !== 'peer' && !sel}>
+        {`${sel ? (focus === 'peer' ? '>' : '*') : ' '} (${sel ? 'x' : ' '}) ${PEER_TEXT[k].label.padEnd(14)}${PEER_TEXT[k].note}`}
+      </Line>
+    ),
+  }));
+  out.push(<Select key="peers" rows={peerRows} cursor={Math.max(0, kinds.indexOf(state.fields.peerKind))} />);
   const hint = focus === 'role' ? 'Up/Down choose the role, Enter confirms it' : 'Up/Down choose the peer, Enter continues to the hosts';
   return (
     <Box flexDirection="column">

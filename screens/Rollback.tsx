@@ -4,7 +4,7 @@ import { Box } from 'ink';
 import Spinner from 'ink-spinner';
 import { shortTime } from '../src/wizard/format.js';
 import { visible } from '../src/wizard/list.js';
-import { ROLLBACK_CONFIRM } from '../src/wizard/update.js';
+import { ROLLBACK_CONFIRM } from '../src/wizard/menus.js';
 import { Choices, Footer, Line, StepList, useTone, wrapped } from './ui.js';
 import { ROLLBACK_DETAIL as DETAIL, rollbackListHeight, rollbackPickRows } from '../src/wizard/layout.js';
 import type { ScreenProps } from './ui.js';
@@ -78,7 +78,7 @@ export function RollbackScreen({ state, width, height }: ScreenProps): React.JSX
     <Box flexDirection="column">
       <Line bold>{`Roll back run ${r.runId}: ${p.steps.length} inverse step(s), newest first`}</Line>
       <Line dim>Each restores the value recorded in the journal before the run changed it.</Line>
-      <StepList plan={p} list={r.steps} width={width} listHeight={listHeight} detailHeight={DETAIL} tone={tone} />
+      <StepList plan={p} list={r.steps} width={width} listHeight={listHeight} detailHeight={DETAIL} tone={tone} values={r.values} />
       {err.map((l, i) => (
         <Line key={`e${i}`} color={tone('red')}>
           {l}
@@ -90,7 +90,7 @@ export function RollbackScreen({ state, width, height }: ScreenProps): React.JSX
           <Choices items={ROLLBACK_CONFIRM} cursor={r.cursor} tone={tone} />
         </Box>
       ) : null}
-      <Footer>{r.phase === 'confirm' ? 'Up/Down choose  Enter confirm  Esc back' : 'Up/Down move  Enter roll back...  Esc back  q quit'}</Footer>
+      <Footer>{r.phase === 'confirm' ? 'Up/Down choose  Enter confirm  Esc back' : 'Up/Down move  d whole step  Enter roll back...  Esc back  q quit'}</Footer>
     </Box>
   );
 }

@@ -2,7 +2,7 @@
 import React from 'react';
 import { Box } from 'ink';
 import Spinner from 'ink-spinner';
-import { startItems } from '../src/wizard/update.js';
+import { startItems } from '../src/wizard/menus.js';
 import { Footer, Line, Menu, useTone } from './ui.js';
 import type { ScreenProps } from './ui.js';
 
@@ -35,8 +35,12 @@ export function StartScreen({ state, width, height }: ScreenProps): React.JSX.El
       ) : (
         <Menu items={items.slice(0, Math.max(1, room))} cursor={state.start.cursor} width={width} labelWidth={30} tone={tone} />
       )}
-      <Line />
-      <Footer>Up/Down move  Enter choose  q quit</Footer>
+      {state.start.confirmAbandon ? (
+        <Line color={tone('yellow')} bold>{`y = abandon, n = keep run ${state.start.interrupted?.runId ?? ''} (never resumed; its changes stay)`}</Line>
+      ) : (
+        <Line color={tone('green')}>{state.start.message ?? ''}</Line>
+      )}
+      <Footer>{state.start.confirmAbandon ? 'y abandon  n keep it' : 'Up/Down move  Enter choose  q quit'}</Footer>
     </Box>
   );
 }

@@ -2,7 +2,7 @@
 import React from 'react';
 import { Box } from 'ink';
 import Spinner from 'ink-spinner';
-import { unsplitItems } from '../src/wizard/update.js';
+import { unsplitItems } from '../src/wizard/menus.js';
 import { Footer, Line, Menu, useScrollLimit, useTone, wrapped } from './ui.js';
 import type { ScreenProps } from './ui.js';
 

@@ -23,7 +23,10 @@ import { traceRow } from '../flow/format.js';
 import { JournalStore } from '../journal/journal.js';
 import type { RunInfo } from '../journal/journal.js';
 import { LockHeld } from '../journal/lock.js';
-import { RollbackRefused, rollbackPlan, rollbackReplan } from '../journal/rollback.js';
+import { abandonRun } from '../journal/abandon.js';
+import { appliedSteps, RollbackRefused, rollbackPlan, rollbackReplan } from '../journal/rollback.js';
+import { showValues } from '../plan/step.js';
+import type { RestoreValues } from './detail.js';
 import { parseAccountLines, validateAnswers } from '../model/validate.js';
 import { plan, PlanRefused } from '../plan/index.js';
 import type { Observed, Plan } from '../plan/index.js';
@@ -32,12 +35,13 @@ import { planFlowCheck } from '../plan/flowcheck.js';
 import { renderJson, renderSh } from '../plan/render.js';
 import { answerErrors, domainsOf, rawFrom } from './fields.js';
 import { countsText, runBrief } from './format.js';
+import { peerCandidates } from './peers.js';
 import type { SavedAnswers } from './saved.js';
 import type { CutoverCandidate, Fields, Finding, ScreenId, WizardState } from './state.js';
 import type { PeerKind } from '../model/types.js';
 import { PEER_KINDS } from '../model/types.js';
 import { initialState, jobOf } from './state.js';
-import type { Effect, Msg } from './update.js';
+import type { Effect, Msg } from './msg.js';
 import { update } from './update.js';
 
 export interface ControllerOptions {
@@ -173,12 +177,14 @@ export class WizardController {
       case 'read-accounts-live':
         try {
           const accounts = await this.readAccounts(s);
-          const names = accounts.map((a) => a.name);
-          const onZimbra = accounts.filter((a) => a.transport === '' || a.transport.startsWith('lmtp:')).length;
+          // Only placeholders routed to the peer are offered: a real mailbox is never a peer user.
+          const { offered, mailboxes } = peerCandidates(accounts, s.fields.peerHost);
           const message =
-            `Read ${names.length} account(s) from Zimbra (zmprov -l gaa)` +
-            (onZimbra ? `: ${onZimbra} of them have their mailbox on Zimbra now; remove those who stay on Zimbra, or their mail goes to the peer.` : '.');
-          this.send({ type: 'accounts/loaded', text: joinLists(s.fields.peerAccounts, names.join('\n')), message });
+            `Read ${accounts.length} account(s) from Zimbra (zmprov -l gaa): ${offered.length} placeholder(s) routed to ${s.fields.peerHost || 'the peer'} added` +
+            (mailboxes.length
+              ? `; ${mailboxes.length} real mailbox(es) left out (${mailboxes.slice(0, 3).join(', ')}${mailboxes.length > 3 ? ', ...' : ''}): a real mailbox is never a peer user. Type the peer's users instead.`
+              : '.');
+          this.send({ type: 'accounts/loaded', text: joinLists(s.fields.peerAccounts, offered.join('\n')), message });
         } catch (err) {
           this.send({ type: 'accounts/failed', error: (err as Error).message });
         }
@@ -244,7 +250,7 @@ export class WizardController {
           if (needsReconcile(run)) run = await reconcileRun(run, this.store, this.o.exec, undefined, () => undefined);
           const p = rollbackPlan(run);
           if (p.steps.length === 0) throw new Error(`Run ${e.runId} changed nothing that needs undoing.`);
-          this.send({ type: 'rollback/plan', runId: e.runId, plan: p });
+          this.send({ type: 'rollback/plan', runId: e.runId, plan: p, values: restoreValues(run) });
         } catch (err) {
           this.send({ type: 'rollback/error', error: (err as Error).message });
         }
@@ -268,6 +274,26 @@ export class WizardController {
           this.send({ type: 'cutover/file-loaded', users, message: `Selected ${users.length} user(s) from ${e.path}.` });
         } catch (err) {
           this.send({ type: 'cutover/error', error: `Cannot read ${e.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+        }
+        return;
+      case 'mark-done':
+        try {
+          this.o.saved.markDone(e.domains, e.done);
+        } catch {
+          // Saved answers are a convenience (see 'save').
+        }
+        return;
+      case 'abandon':
+        try {
+          const run = abandonRun(stateDir(this.o.flags, this.o.io), e.runId, 'abandoned in the wizard');
+          try {
+            this.o.saved.markDone(run.header.plan.answers.domains, 'abandoned');
+          } catch {
+            // as above
+          }
+          this.send({ type: 'start/abandoned', message: `Run ${e.runId} abandoned (recorded in its journal): it is not offered for resuming; its applied changes stay and can be rolled back.` });
+        } catch (err) {
+          this.send({ type: 'start/abandoned', message: `Cannot abandon run ${e.runId}: ${(err as Error).message}` });
         }
         return;
       case 'check-unsplit':
@@ -296,7 +322,12 @@ export class WizardController {
     return lists
       .flat()
       .filter((a) => !skipSystem || !['zimbraIsSystemAccount', 'zimbraIsSystemResource'].some((k) => (a.attrs[k] ?? [])[0]?.toUpperCase() === 'TRUE'))
-      .map((a) => ({ name: a.name, transport: (a.attrs.zimbraMailTransport ?? [])[0] ?? '', status: (a.attrs.zimbraAccountStatus ?? [])[0] ?? '' }));
+      .map((a) => ({
+        name: a.name,
+        transport: (a.attrs.zimbraMailTransport ?? [])[0] ?? '',
+        status: (a.attrs.zimbraAccountStatus ?? [])[0] ?? '',
+        inUse: Boolean((a.attrs.zimbraLastLogonTimestamp ?? [])[0]),
+      }));
   }
 
   /** Validates, reads the current values, plans and checks the mail flow: the Review screen. */
@@ -530,4 +561,11 @@ function joinLists(a: string, b: string): string {
   const x = a.replace(/\s+$/, '');
   const y = b.replace(/\s+$/, '');
   return x && y ? `${x}\n${y}` : x || y;
+}
+
+/** Per undo step of a run's rollback: the value the run left and the recorded value it puts back. */
+function restoreValues(run: RunInfo): Record<string, RestoreValues> {
+  const out: Record<string, RestoreValues> = {};
+  for (const { step, before, after } of appliedSteps(run)) out[`undo:${step.id}`] = { now: after === undefined ? (step.desired ?? '(as the run left it)') : showValues(after), restores: showValues(before) };
+  return out;
 }

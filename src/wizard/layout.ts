@@ -36,3 +36,25 @@ export function cutoverRows(height: number): number {
 export function textPage(height: number): number {
   return Math.max(3, height - 8);
 }
+
+/** Accounts, removing single entries: title, counts, list head, message (2), help (2), footer around the list. */
+export function accountsEditRows(height: number): number {
+  return Math.max(3, height - 9);
+}
+
+/** The smallest terminal the wizard draws in: below it a command it asks about could be hidden. */
+export const MIN_COLS = 80;
+export const MIN_ROWS = 24;
+export function tooSmall(s: WizardState): boolean {
+  return s.size.cols < MIN_COLS || s.size.rows < MIN_ROWS;
+}
+
+/** The whole-step view: title, separator, the lines, a blank and the footer. */
+export function detailRows(height: number): number {
+  return Math.max(3, height - 4);
+}
+
+/** Apply: the commands of a batch question that fit above its five answers (the screen and the PgUp/PgDn step agree). */
+export function questionPage(height: number): number {
+  return Math.max(1, Math.max(2, height - 12) - 2);
+}

@@ -7,7 +7,8 @@ import type { TraceRow } from '../flow/format.js';
 import type { StepStatus } from '../journal/journal.js';
 import type { Direction, Job, PeerKind, Role } from '../model/types.js';
 import type { Observed } from '../plan/observed.js';
-import type { Plan } from '../plan/step.js';
+import type { Plan, Step } from '../plan/step.js';
+import type { DetailState, RestoreValues } from './detail.js';
 
 export type ScreenId = 'start' | 'role' | 'hosts' | 'accounts' | 'review' | 'preview' | 'apply' | 'failure' | 'done' | 'rollback' | 'cutover' | 'unsplit';
 
@@ -81,6 +82,8 @@ export interface SavedEntry {
   screen: ScreenId;
   fields: Fields;
   savedAt: string;
+  /** The job's run ended so: nothing to continue (the answers stay for the next job). */
+  done?: 'completed' | 'rolled-back' | 'abandoned';
 }
 
 export interface ListState {
@@ -103,6 +106,9 @@ export interface StartState {
   saved: SavedEntry[];
   interrupted?: RunBrief;
   rollbackable: RunBrief[];
+  /** Abandon the interrupted run? (y/n) */
+  confirmAbandon?: boolean;
+  message?: string;
 }
 
 export type HostField = 'domain' | 'zimbraHost' | 'mailboxHost' | 'zimbraVersion' | 'peerHost' | 'peerPort' | 'peerIp' | 'allowWideNetwork';
@@ -124,8 +130,10 @@ export interface AccountsSummary {
 }
 
 export interface AccountsState {
-  mode: 'menu' | 'type' | 'file';
+  mode: 'menu' | 'type' | 'file' | 'edit';
   cursor: number;
+  /** The entry under the cursor in the 'edit' mode (drop single entries). */
+  entry: ListState;
   draft: string;
   path: string;
   busy?: string;
@@ -190,11 +198,17 @@ export interface ApplyState {
   tail: string[];
   question?: Question;
   qCursor: number;
+  /** The first command of a batch question shown (PgUp/PgDn scroll through every command). */
+  qTop?: number;
   stopRequested: boolean;
   confirmQuit: boolean;
   quitAfter: boolean;
   error?: string;
   runId?: string;
+  /** On a real target "apply all" first asks for the domain name, typed (as Terraform asks for yes). */
+  confirmAll?: { text: string; from: 'choose' | 'question'; error?: string };
+  /** What the engine recorded per step in this run (manual steps count only when reached). */
+  statuses?: Record<string, StepStatus>;
 }
 
 export type FailureAction = 'retry' | 'skip' | 'undo-step' | 'rollback-run' | 'quit';
@@ -210,6 +224,10 @@ export interface FailureState {
 
 export interface DoneState {
   summary?: Summary;
+  /** The manual steps the run reached (the Zimbra steps before them were done): the only ones to follow now. */
+  manual: Step[];
+  /** Manual steps not reached (stopped or failed before them): held back, not shown as to do. */
+  held: number;
   kind: 'apply' | 'rollback';
   job: Job;
   title: string;
@@ -229,12 +247,16 @@ export interface RollbackState {
   error?: string;
   /** Where to go back to from the pick list. */
   returnTo?: ScreenId;
+  /** Per undo step: the value now and the recorded value it restores (from the journal). */
+  values?: Record<string, RestoreValues>;
 }
 
 export interface CutoverCandidate {
   name: string;
   transport: string;
   status: string;
+  /** zimbraLastLogonTimestamp is set: the mailbox has been used. */
+  inUse?: boolean;
 }
 
 export interface CutoverState {
@@ -283,6 +305,8 @@ export interface WizardState {
   rollback: RollbackState;
   cutover: CutoverState;
   unsplit: UnsplitState;
+  /** The whole-step view over the current screen (d), scrollable; Esc closes it. */
+  detail?: DetailState;
   /** Ctrl+C presses while something runs. */
   ctrlC: number;
   /** The caret of the text field being edited (see keys.ts activeText). */
@@ -316,7 +340,7 @@ export function initialState(opts: { env: EnvInfo; size?: { cols: number; rows: 
     start: { cursor: 0, loading: true, saved: [], rollbackable: [] },
     role: { focus: 'role' },
     hosts: { focus: 0, touched: [], submitted: false, detected: [] },
-    accounts: { mode: 'menu', cursor: 0, draft: '', path: '', summary: EMPTY_ACCOUNTS_SUMMARY },
+    accounts: { mode: 'menu', cursor: 0, entry: { cursor: 0, top: 0 }, draft: '', path: '', summary: EMPTY_ACCOUNTS_SUMMARY },
     review: { refused: [], findings: [], rows: [], warnings: [], top: 0 },
     preview: { ...EMPTY_LIST, exporting: false, exportPath: '' },
     rollback: { phase: 'loading', runs: [], list: { cursor: 0, top: 0 }, steps: { ...EMPTY_LIST }, cursor: 0 },

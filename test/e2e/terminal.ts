@@ -24,11 +24,13 @@ export interface TermOptions {
   env?: Record<string, string>;
   /** Reuse the state of an earlier session. */
   dir?: string;
+  /** A "real" local target: the simulator's executables (bin/sim) as Zimbra's, not --rehearsal. */
+  local?: boolean;
 }
 
 export function openWizard(opts: TermOptions = {}) {
-  const cols = opts.cols ?? 80;
-  const rows = opts.rows ?? 24;
+  let cols = opts.cols ?? 80;
+  let rows = opts.rows ?? 24;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'zsplit-e2e-'));
   const stateDir = join(dir, 'state');
   const simState = join(dir, 'sim.json');
@@ -37,7 +39,9 @@ export function openWizard(opts: TermOptions = {}) {
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !['CI', 'NO_COLOR', 'FORCE_COLOR', 'VITEST', 'NODE_ENV'].includes(k) && !k.startsWith('VITEST_') && !k.startsWith('ZSPLIT_')) env[k] = v;
   Object.assign(env, { TERM: 'xterm-256color', ZSPLIT_SIM_START_MS: '0' }, opts.env ?? {});
   const term = new xterm.Terminal({ cols, rows, scrollback: 10_000, allowProposedApi: true });
-  const p = pty.spawn(process.execPath, [BIN, '--rehearsal', '--state-dir', stateDir, '--sim-state', simState], { name: 'xterm-256color', cols, rows, cwd: dir, env });
+  if (opts.local) Object.assign(env, { ZSPLIT_ZIMBRA_BIN: join(ROOT, 'bin/sim'), ZSPLIT_SIM_STATE: simState });
+  const args = opts.local ? ['--run-as', 'current', '--state-dir', stateDir] : ['--rehearsal', '--state-dir', stateDir, '--sim-state', simState];
+  const p = pty.spawn(process.execPath, [BIN, ...args], { name: 'xterm-256color', cols, rows, cwd: dir, env });
   let raw = '';
   let pending = 0;
   p.onData((d) => {
@@ -74,11 +78,11 @@ export function openWizard(opts: TermOptions = {}) {
     heights.push({ lines: bottom - top + 1, screen: s });
   }
 
-  async function waitFor(test: string | RegExp, timeout = 10_000): Promise<string> {
+  async function waitFor(test: string | RegExp | ((screen: string) => boolean), timeout = 10_000): Promise<string> {
     const start = Date.now();
     for (;;) {
       const s = pending === 0 ? screen() : '';
-      if (s && (typeof test === 'string' ? s.includes(test) : test.test(s))) {
+      if (s && (typeof test === 'string' ? s.includes(test) : test instanceof RegExp ? test.test(s) : test(s))) {
         record(s);
         return s;
       }
@@ -107,16 +111,31 @@ export function openWizard(opts: TermOptions = {}) {
 
   /** Moves the menu cursor until the selected line (`> `) holds `label`. */
   async function choose(label: string): Promise<void> {
-    for (let i = 0; i < 16; i++) {
+    const selected = (): { cur: number; want: number; line: string } => {
       const lines = screen().split('\n');
       const top = lines.findIndex((l) => l.startsWith('REHEARSAL:'));
       const live = lines.slice(Math.max(0, top));
       const cur = live.findIndex((l) => /^\s*> /.test(l));
-      const want = live.findIndex((l) => l.includes(label));
-      if (cur >= 0 && live[cur].includes(label)) return;
+      return { cur, want: live.findIndex((l) => l.includes(label)), line: cur >= 0 ? live[cur] : '' };
+    };
+    /** The screen once it stopped changing (Ink may draw a frame in several writes). */
+    const settled = async (): Promise<void> => {
+      let last = '';
+      for (let k = 0; k < 100; k++) {
+        const now = pending === 0 ? screen() : '';
+        if (now && now === last) return;
+        last = now;
+        await new Promise((r) => setTimeout(r, 40));
+      }
+    };
+    for (let i = 0; i < 16; i++) {
+      await settled();
+      const { cur, want, line } = selected();
+      if (cur >= 0 && line.includes(label)) return;
       if (want < 0) break;
       await press(want < cur ? KEYS.up : KEYS.down);
-      await new Promise((r) => setTimeout(r, 30));
+      // one key at a time, each seen on the screen before the next (a loaded machine redraws late)
+      await waitFor(() => selected().cur !== cur || selected().line !== line, 5000).catch(() => undefined);
     }
     throw new Error(`no menu line with "${label}":\n${screen()}`);
   }
@@ -135,6 +154,13 @@ export function openWizard(opts: TermOptions = {}) {
     heights,
     raw: () => raw,
     exited,
+    /** Resizes the terminal (SIGWINCH to zsplit) and the emulator. */
+    resize(c: number, r: number): void {
+      cols = c;
+      rows = r;
+      p.resize(c, r);
+      term.resize(c, r);
+    },
     kill: () => {
       try {
         p.kill();

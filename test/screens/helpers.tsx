@@ -36,6 +36,8 @@ export interface WizardOptions {
   inject?: Injection;
   /** Reuse the directory of an earlier world (state dir, simulator state). */
   dir?: string;
+  /** The simulator presented as a real target (not rehearsal), as a local Zimbra would be. */
+  real?: boolean;
 }
 
 const ENV = { ZSPLIT_SIM_START_MS: '0' };
@@ -92,6 +94,11 @@ export function startWizard(opts: WizardOptions = {}) {
   const flags = parseFlags([...w.base, ...(opts.flags ?? [])]).values;
   const io: CliIO = { out: () => undefined, err: () => undefined, isTTY: true, env: { ...process.env, ...ENV }, cwd: w.dir };
   const exec = new RehearsalExecutor(w.simState, { startDelayMs: 0, inject: opts.inject, env: {} });
+  if (opts.real) {
+    Object.defineProperty(exec, 'rehearsal', { value: false });
+    Object.defineProperty(exec, 'label', { value: 'local, su - zimbra' });
+    Object.defineProperty(exec, 'targetId', { value: 'local' });
+  }
   const cols = opts.cols ?? 80;
   const rows = opts.rows ?? 24;
   const controller = new WizardController({ flags, io, exec, saved: new SavedAnswers(w.stateDir), size: { cols, rows }, noColor: true, flushMs: 5 });

@@ -4,7 +4,8 @@ import type { Question } from '../../src/apply/engine.js';
 import type { Step } from '../../src/plan/step.js';
 import { initialState } from '../../src/wizard/state.js';
 import type { WizardState } from '../../src/wizard/state.js';
-import { decisionChoices, startItems, update } from '../../src/wizard/update.js';
+import { decisionChoices, startItems } from '../../src/wizard/menus.js';
+import { update } from '../../src/wizard/update.js';
 import type { Msg } from '../../src/wizard/update.js';
 import { filterSteps, moveList, visible } from '../../src/wizard/list.js';
 

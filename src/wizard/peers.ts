@@ -1,0 +1,42 @@
+/**
+ * Which accounts read live from Zimbra may be offered as peer users: placeholders only (locked,
+ * routed to the peer with an smtp: transport, no mailbox in use). A real mailbox is never a peer
+ * user: rerouting it would silently stop its mail on Zimbra. Pure; the wizard's own predicate
+ * until the planner's classification (src/plan or src/zimbra) is merged, then it should use that.
+ */
+
+/** An account as `zmprov -l gaa -v` reads it, reduced to what the wizard needs. */
+export interface LiveAccount {
+  name: string;
+  /** zimbraMailTransport ('' when unset). */
+  transport: string;
+  /** zimbraAccountStatus. */
+  status: string;
+  /** zimbraLastLogonTimestamp is set: somebody has used the mailbox. */
+  inUse?: boolean;
+}
+
+/** The host of an `smtp:[host]:port` / `smtp:host` transport, lower-cased; undefined for lmtp: and others. */
+export function smtpHost(transport: string): string | undefined {
+  const m = /^smtp:\[?([^\]:]+)\]?(?::\d+)?$/i.exec(transport.trim());
+  return m ? m[1].toLowerCase() : undefined;
+}
+
+/** The transport routes the account's mail to the peer host. */
+export function routesTo(transport: string, peerHost: string): boolean {
+  const h = smtpHost(transport);
+  return h !== undefined && h === peerHost.trim().toLowerCase();
+}
+
+/** A placeholder for a user of the peer: locked, routed to the peer, no mailbox in use. */
+export function isPeerPlaceholder(a: LiveAccount, peerHost: string): boolean {
+  return a.status.toLowerCase() === 'locked' && routesTo(a.transport, peerHost) && !a.inUse;
+}
+
+/** Splits a live read into what may be offered (placeholders) and what must not (real mailboxes). */
+export function peerCandidates(accounts: LiveAccount[], peerHost: string): { offered: string[]; mailboxes: string[] } {
+  const offered: string[] = [];
+  const mailboxes: string[] = [];
+  for (const a of accounts) (isPeerPlaceholder(a, peerHost) ? offered : mailboxes).push(a.name);
+  return { offered, mailboxes };
+}

@@ -1,0 +1,155 @@
+/**
+ * The Accounts screen: the peer users typed, pasted, read from a file or live (placeholders only), single entries dropped.
+ * Its reducer (messages `accounts/...`) and its key map, side by side; update.ts and keys.ts dispatch here.
+ */
+import type { KeyPress, Msg, Update } from '../msg.js';
+import { none } from '../msg.js';
+import type { WizardState } from '../state.js';
+import { isQuitKey, listMove } from '../keymove.js';
+import { accountsEditRows } from '../layout.js';
+import { back, forward, nextScreen } from '../nav.js';
+import { domainsOf, dropBadLines, summarizeAccounts } from '../fields.js';
+import { moveList } from '../list.js';
+import { accountEntries, accountsItems, firstEnabled, moveMenu, preferredAccountsItem } from '../menus.js';
+import { printable } from '../text.js';
+
+/** The messages a key stands for on this screen (none: the key means nothing here). */
+export function keys(s: WizardState, k: KeyPress, h: number): Msg[] {
+  const q = isQuitKey(k);
+  switch (s.screen) {
+    case 'accounts': {
+      const a = s.accounts;
+      if (a.busy) return [];
+      if (a.mode === 'menu') {
+        if (k.up) return [{ type: 'accounts/move', delta: -1 }];
+        if (k.down) return [{ type: 'accounts/move', delta: 1 }];
+        if (k.enter) return [{ type: 'accounts/select' }];
+        if (k.escape) return [{ type: 'accounts/back' }];
+        if (q) return [{ type: 'quit' }];
+        return [];
+      }
+      if (a.mode === 'edit') {
+        const rows = accountsEditRows(h);
+        const m = listMove(k, rows);
+        if (m !== undefined) return [{ type: 'accounts/entry-move', move: m, height: rows }];
+        if (k.input === 'd' || k.input === 'x' || k.input === ' ' || k.delete || k.backspace) return [{ type: 'accounts/entry-drop' }];
+        if (k.enter || k.escape) return [{ type: 'accounts/back' }];
+        return [];
+      }
+      if (k.enter) return [{ type: 'accounts/enter' }];
+      if (k.escape) return [{ type: 'accounts/back' }];
+      if (a.mode === 'type') {
+        if (k.backspace || k.delete) return [{ type: 'accounts/backspace' }];
+        // a paste arrives as one chunk with its line breaks: one account per line
+        if (printable(k)) return [{ type: 'accounts/input', text: k.input }];
+      }
+      return [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** The next state and effects for a message of this screen. */
+export function reduce(s: WizardState, msg: Msg): Update {
+  switch (msg.type) {
+    case 'accounts/move':
+      return none({ ...s, accounts: { ...s.accounts, cursor: moveMenu(accountsItems(s), s.accounts.cursor, msg.delta) } });
+    case 'accounts/select': {
+      const item = accountsItems(s)[s.accounts.cursor];
+      if (!item || item.disabled || s.accounts.busy) return none(s);
+      const acc = { ...s.accounts, message: undefined, error: undefined };
+      switch (item.id) {
+        case 'type':
+          return none({ ...s, accounts: { ...acc, mode: 'type', draft: '' } });
+        case 'file':
+          return none({ ...s, accounts: { ...acc, mode: 'file' } });
+        case 'live':
+          return { state: { ...s, accounts: { ...acc, busy: `Reading the accounts of ${domainsOf(s.fields).join(', ')} (one zmprov -l gaa)` } }, effects: [{ type: 'read-accounts-live' }] };
+        case 'drop':
+          return setAccounts(s, dropBadLines(s.fields.peerAccounts, s.accounts.summary), 'Removed the invalid and duplicate lines.');
+        case 'edit':
+          return none({ ...s, accounts: { ...acc, mode: 'edit', entry: { cursor: 0, top: 0 } } });
+        case 'clear':
+          return setAccounts(s, '', 'The list is empty.');
+        case 'continue':
+          return forward(s, nextScreen(s) ?? 'review');
+      }
+      return none(s);
+    }
+    case 'accounts/input': {
+      if (s.accounts.mode === 'file') return none({ ...s, accounts: { ...s.accounts, path: s.accounts.path + msg.text.replace(/[\r\n]/g, '') } });
+      const text = s.accounts.draft + msg.text;
+      const parts = text.split(/\r\n|\r|\n/);
+      const draft = parts.pop() ?? '';
+      if (parts.length === 0) return none({ ...s, accounts: { ...s.accounts, draft } });
+      const added = parts.filter((l) => l.trim() !== '');
+      const st = appendAccounts(s, added);
+      return none({ ...st, accounts: { ...st.accounts, draft } });
+    }
+    case 'accounts/backspace':
+      if (s.accounts.mode === 'file') return none({ ...s, accounts: { ...s.accounts, path: s.accounts.path.slice(0, -1) } });
+      return none({ ...s, accounts: { ...s.accounts, draft: s.accounts.draft.slice(0, -1) } });
+    case 'accounts/path':
+      return none({ ...s, accounts: { ...s.accounts, path: msg.value } });
+    case 'accounts/enter': {
+      const a = s.accounts;
+      if (a.mode === 'file') {
+        if (!a.path.trim()) return none({ ...s, accounts: { ...a, error: 'Type the path of a file with one address per line.' } });
+        return { state: { ...s, accounts: { ...a, busy: `Reading ${a.path.trim()}`, error: undefined } }, effects: [{ type: 'read-accounts-file', path: a.path.trim() }] };
+      }
+      if (a.mode === 'type') {
+        if (a.draft.trim() === '') {
+          const st = { ...s, accounts: { ...a, mode: 'menu' as const } };
+          return none({ ...st, accounts: { ...st.accounts, cursor: firstEnabled(accountsItems(st), preferredAccountsItem(st)) } });
+        }
+        const st = appendAccounts(s, [a.draft]);
+        return none({ ...st, accounts: { ...st.accounts, draft: '' } });
+      }
+      return reduce(s, { type: 'accounts/select' });
+    }
+    case 'accounts/back': {
+      const a = s.accounts;
+      if (a.mode === 'menu') return back(s);
+      const st = a.mode === 'type' && a.draft.trim() ? appendAccounts(s, [a.draft]) : s;
+      const m = { ...st, accounts: { ...st.accounts, mode: 'menu' as const, draft: '', error: undefined } };
+      return none({ ...m, accounts: { ...m.accounts, cursor: firstEnabled(accountsItems(m), preferredAccountsItem(m)) } });
+    }
+    case 'accounts/loaded': {
+      const u = setAccounts(s, msg.text, msg.message);
+      const st = { ...u.state, accounts: { ...u.state.accounts, busy: undefined, mode: 'menu' as const } };
+      return none({ ...st, accounts: { ...st.accounts, cursor: firstEnabled(accountsItems(st), preferredAccountsItem(st)) } });
+    }
+    case 'accounts/entry-move':
+      return none({ ...s, accounts: { ...s.accounts, entry: moveList(s.accounts.entry, accountEntries(s.fields.peerAccounts).length, msg.height, msg.move) } });
+    case 'accounts/entry-drop': {
+      const entries = accountEntries(s.fields.peerAccounts);
+      const e = entries[s.accounts.entry.cursor];
+      if (!e || s.accounts.mode !== 'edit') return none(s);
+      const text = s.fields.peerAccounts
+        .split(/\r?\n/)
+        .filter((_l, i) => i !== e.index)
+        .join('\n');
+      const u = setAccounts(s, text, `Removed ${e.text.trim().split(/\s+/)[0]}.`);
+      const left = Math.max(0, entries.length - 2);
+      return none({ ...u.state, accounts: { ...u.state.accounts, mode: 'edit', entry: { ...s.accounts.entry, cursor: Math.min(s.accounts.entry.cursor, left) } } });
+    }
+    case 'accounts/failed':
+      return none({ ...s, accounts: { ...s.accounts, busy: undefined, error: msg.error } });
+
+    default:
+      return none(s);
+  }
+}
+
+function setAccounts(s: WizardState, text: string, message?: string): Update {
+  const summary = summarizeAccounts(text, domainsOf(s.fields));
+  const st = { ...s, fields: { ...s.fields, peerAccounts: text }, accounts: { ...s.accounts, summary, message, error: undefined } };
+  return none({ ...st, accounts: { ...st.accounts, cursor: firstEnabled(accountsItems(st), preferredAccountsItem(st)) } });
+}
+
+function appendAccounts(s: WizardState, lines: string[]): WizardState {
+  if (lines.length === 0) return s;
+  const cur = s.fields.peerAccounts.replace(/\s+$/, '');
+  return setAccounts(s, (cur ? `${cur}\n` : '') + lines.join('\n')).state;
+}
