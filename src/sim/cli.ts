@@ -17,7 +17,7 @@
  *   ZSPLIT_SIM_SOAP_DOWN  1: mailboxd is down, zmprov without -l fails with zclient.IO_ERROR
  *   ZSPLIT_SIM_JLINE      tty: zmprov's JLine line editing found a controlling terminal, so in
  *                         stdin mode it echoes each line read and emits terminal escape
- *                         sequences into stdout (an emulation: see jlineEcho in zmprov.ts)
+ *                         sequences into stdout (an emulation: see jlineEcho in prov/io.ts)
  *
  * Output goes to the real descriptors as it is produced. Each mutating command appends what it
  * changed to the state's write-ahead log (state.ts) and the process's last save rewrites the
