@@ -1,6 +1,6 @@
 /**
  * Recipient sources on the command line: --peer-recipients FILE (exchange-csv, postfix-maps,
- * zimbra, addresses), --peer-ldap-* (a live LDAP read), and `zsplit inventory`, which prints
+ * zimbra, addresses), --peer-ldap-url and its companions (a live LDAP read), and `zsplit inventory`, which prints
  * what they hold grouped by class. The LDAP password comes from --peer-ldap-password-file or
  * ZSPLIT_PEER_LDAP_PASSWORD, never from argv, and is printed or stored nowhere.
  */

@@ -32,6 +32,7 @@ import { plan, PlanRefused } from '../plan/index.js';
 import type { Observed, Plan } from '../plan/index.js';
 import { accountsRoutedTo } from '../plan/observed.js';
 import { planFlowCheck } from '../plan/flowcheck.js';
+import { priorOfSetup } from '../journal/prior.js';
 import { renderJson, renderSh } from '../plan/render.js';
 import { answerErrors, domainsOf, rawFrom } from './fields.js';
 import { countsText, runBrief } from './format.js';
@@ -359,6 +360,12 @@ export class WizardController {
         if (routed.length) notes.push(`Peer accounts: the ${routed.length} placeholder(s) routed to ${answers.peer.host}, read live.`);
       }
     }
+    // Unsplit puts back what setup found, as `zsplit plan unsplit` does: from the setup run's journal.
+    const prior = job === 'unsplit' ? priorOfSetup(this.store.runs(), answers.domains) : undefined;
+    if (prior) {
+      answers = { ...answers, prior };
+      notes.push(`Unsplit restores the values setup found, from its journal (${prior.runs.join(', ')}).`);
+    }
     let p: Plan;
     try {
       p = plan(job, answers, observed);
@@ -407,7 +414,8 @@ export class WizardController {
         return;
       }
       input = resume.header.plan;
-      replan = replanFor(input, flags);
+      // The run's own half-made placeholders stay accepted (they are not live mailboxes).
+      replan = replanFor(input, flags, resume);
       // As `zsplit apply --resume`: the flow check sees the server as it is.
       listAccounts = needsAccountList(input.job, input.answers);
     } else {

@@ -1,9 +1,9 @@
 /**
- * Which accounts read live from Zimbra may be offered as peer users: placeholders only (locked,
- * routed to the peer with an smtp: transport, no mailbox in use). A real mailbox is never a peer
- * user: rerouting it would silently stop its mail on Zimbra. Pure; the wizard's own predicate
- * until the planner's classification (src/plan or src/zimbra) is merged, then it should use that.
+ * Which accounts read live from Zimbra may be offered as peer users: placeholders only, as the
+ * planner's one classification says (src/zimbra/placeholder.ts), and routed to this peer. A real
+ * mailbox is never a peer user: rerouting it would silently stop its mail on Zimbra. Pure.
  */
+import { classifyAccount } from '../zimbra/placeholder.js';
 
 /** An account as `zmprov -l gaa -v` reads it, reduced to what the wizard needs. */
 export interface LiveAccount {
@@ -30,7 +30,10 @@ export function routesTo(transport: string, peerHost: string): boolean {
 
 /** A placeholder for a user of the peer: locked, routed to the peer, no mailbox in use. */
 export function isPeerPlaceholder(a: LiveAccount, peerHost: string): boolean {
-  return a.status.toLowerCase() === 'locked' && routesTo(a.transport, peerHost) && !a.inUse;
+  if (!routesTo(a.transport, peerHost)) return false;
+  const attrs: Record<string, string[]> = { zimbraAccountStatus: a.status ? [a.status] : [], zimbraMailTransport: [a.transport] };
+  if (a.inUse) attrs.zimbraLastLogonTimestamp = ['(set)'];
+  return classifyAccount(a.name, attrs).kind === 'placeholder';
 }
 
 /** Splits a live read into what may be offered (placeholders) and what must not (real mailboxes). */

@@ -39,7 +39,7 @@ describe('zsplit plan with 300,000 peer accounts (the real command)', () => {
     const lines = text.split('\n');
     expect(lines.filter((l) => l.startsWith('ca user')).length).toBe(n);
     expect(lines.filter((l) => l.startsWith('ma user') && l.endsWith('zimbraMailTransport smtp:[mail.example.com]:25')).length).toBe(n);
-    expect(lines).toContain(`ca user${n - 1}@example.com '' zimbraAccountStatus locked`);
+    expect(lines).toContain(`ca user${n - 1}@example.com '' zimbraAccountStatus locked zimbraHideInGal TRUE`);
     expect(text).toMatch(/# \[\d+-\d+\] 600000 placeholders commands in one zmprov batch/);
     // The script ends with the MX step, after the batch: the file is complete.
     expect(text.indexOf('ZSPLIT_BATCH\nchmod')).toBeLessThan(text.lastIndexOf('MX'));

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, labDir, waitFor } from '../lab/lab.js';
 import { cli } from '../helpers/cli.js';
+import { ROOT } from '../helpers/sim.js';
 
 const IP = '127.0.0.77';
 const BASE = 'DC=example,DC=com';
@@ -164,6 +165,11 @@ describe.runIf(missing.length === 0)('lab: recipients read from an AD-shaped dir
 
   it('applied in rehearsal: every placeholder exists, and the password is in no journal, state or plan file', async () => {
     const state = join(dir, 'rehearsal');
+    // The simulated Zimbra ships bob as a live mailbox; in this directory bob lives on the peer, so
+    // the rehearsal's bob goes first (a live mailbox in the peer list is refused, never rerouted).
+    mkdirSync(state, { recursive: true });
+    const da = spawnSync(join(ROOT, 'bin/sim/zmprov'), ['da', 'bob@example.com'], { env: { ...process.env, ZSPLIT_SIM_STATE: join(state, 'sim.json') }, encoding: 'utf8' });
+    expect(da.status, da.stderr).toBe(0);
     const r = await cli(['apply', 'setup', '--role', 'primary', '--zimbra-host', 'zimbra.example.com', '--peer-host', 'mail.example.com', '--peer-kind', 'exchange', '--peer-ip', '192.0.2.10', ...ldapFlags(), '--rehearsal', '--sim-state', join(state, 'sim.json'), '--state-dir', join(state, 'zsplit'), '--yes']);
     expect(r.out + r.err).toContain('COMPLETED');
     expect(r.code).toBe(0);

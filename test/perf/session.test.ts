@@ -382,7 +382,7 @@ describe('apply through the external simulator', () => {
     const startsBefore = w.log().filter((r) => r.type === 'start' && r.tool === 'zmprov').length;
     const c = w.zsplit(['apply', 'cutover', ...common, '--users', accounts, '--direction', 'to-zimbra', '--yes']);
     expect(c.code, c.err + c.out).toBe(0);
-    expect(c.out).toMatch(/COMPLETED: 50 applied/);
+    expect(c.out).toMatch(/COMPLETED: 75 applied/);
     expect(c.err).not.toMatch(/Flushing mailboxd's cache/);
     expect(readSidecar(w.statePath).filter((r) => r.type === 'flush')).toHaveLength(0);
     expect(w.json().accounts['c7@example.com']).toMatchObject({ zimbraAccountStatus: ['active'], zimbraMailTransport: ['lmtp:zimbra.example.com:7025'] });

@@ -4,6 +4,7 @@
  */
 import type { KeyPress, Msg, Update } from '../msg.js';
 import { none } from '../msg.js';
+import { confirmationMatches, typedConfirmation } from '../../plan/confirm.js';
 import type { WizardState } from '../state.js';
 import { questionPage } from '../layout.js';
 import type { Decision } from '../../apply/engine.js';
@@ -78,7 +79,7 @@ export function reduce(s: WizardState, msg: Msg): Update {
       if (!a || !c) return none(s);
       if (!msg.ok) return none({ ...s, caret: undefined, apply: { ...a, confirmAll: undefined } });
       const want = applyDomain(s);
-      if (c.text.trim().toLowerCase() !== want.toLowerCase())
+      if (!confirmationMatches({ expected: want.toLowerCase(), prompt: '' }, c.text))
         return none({ ...s, apply: { ...a, confirmAll: { ...c, error: `"${c.text.trim()}" does not match ${want}: nothing was applied. Type ${want}, or Esc.` } } });
       const st: WizardState = { ...s, caret: undefined, apply: { ...a, confirmAll: undefined } };
       if (c.from === 'choose') return runApply(st, a.source, a.job, 'all');
@@ -93,7 +94,7 @@ export function reduce(s: WizardState, msg: Msg): Update {
       if (!a || a.phase !== 'choose') return none(s);
       const c = APPLY_CHOICES[a.cursor].id;
       if (c === 'back') return back(s);
-      if (c === 'all' && !s.env.rehearsal) return none({ ...s, caret: undefined, apply: { ...a, confirmAll: { text: '', from: 'choose' } } });
+      if (c === 'all' && asksTyped(s, 'apply')) return none({ ...s, caret: undefined, apply: { ...a, confirmAll: { text: '', from: 'choose' } } });
       return runApply(s, a.source, a.job, c);
     }
     case 'apply/started':
@@ -127,7 +128,7 @@ export function reduce(s: WizardState, msg: Msg): Update {
       const a = s.apply;
       if (!a?.question) return none(s);
       const decision = decisionChoices(a.question)[a.qCursor].id;
-      if (decision === 'all' && !s.env.rehearsal) return none({ ...s, caret: undefined, apply: { ...a, confirmAll: { text: '', from: 'question' } } });
+      if (decision === 'all' && asksTyped(s, 'remaining')) return none({ ...s, caret: undefined, apply: { ...a, confirmAll: { text: '', from: 'question' } } });
       return { state: { ...s, apply: { ...a, question: undefined, mode: decision === 'all' ? 'all' : a.mode } }, effects: [{ type: 'decide', decision }] };
     }
     case 'apply/finished':
@@ -222,14 +223,18 @@ function finished(s: WizardState, summary: Summary): Update {
     return none({ ...st, history: [], screen: 'failure', failure: { summary, job, cursor: 0, undone: false } });
   }
   const title = `${kind === 'rollback' ? 'Rollback' : job === 'setup' ? 'Setup' : job === 'cutover' ? 'Cutover' : 'Unsplit'}: ${summaryTitle(summary, kind).replace(/^(Apply|Rollback) /, '')}`;
-  // A manual step is to be followed only once the engine reached it, i.e. the Zimbra steps it
-  // depends on (its `requires`, the steps before it) were done; a stopped run holds the rest back.
-  const statuses = a.statuses ?? {};
-  const manual = summary.manual.filter((m) => statuses[m.id] === 'manual');
-  const next: WizardState = { ...st, history: [], screen: 'done', done: { summary, kind, job, title, top: 0, manual, held: summary.manual.length - manual.length } };
+  // A manual step is to be followed only once the Zimbra steps it depends on are in place; the
+  // engine's outcome (src/plan/outcome.ts, the same as headless) says which are due and which held.
+  const manual = summary.manual;
+  const next: WizardState = { ...st, history: [], screen: 'done', done: { summary, kind, job, title, top: 0, manual, held: summary.outcome?.manualHeld.length ?? 0 } };
   // A finished job is not offered to continue (a rollback of only part of a run leaves it open).
   const domains = a.source.plan?.answers.domains ?? domainsOf(s.fields);
   const whole = a.source.type !== 'rollback' || !a.source.to;
   if (summary.status === 'completed' && whole) return { state: next, effects: [{ type: 'mark-done', domains, done: kind === 'rollback' ? 'rolled-back' : 'completed' }] };
   return none(next);
+}
+
+/** The headless rule (src/plan/confirm.ts): a real Zimbra asks for the domain typed before "all". */
+function asksTyped(s: WizardState, what: 'apply' | 'remaining'): boolean {
+  return typedConfirmation({ domains: [applyDomain(s)], rehearsal: s.env.rehearsal, unattended: false, what }) !== undefined;
 }
