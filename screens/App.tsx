@@ -62,7 +62,11 @@ export function App({ controller }: { controller: WizardController }): React.JSX
 
   // One key handler for the whole wizard: the state machine reads each key against the current state.
   useInput(
-    (input, key) =>
+    (input, key) => {
+      // Esc and the next key read together (a slow SSH link, a loaded machine) arrive as Alt+key.
+      // The wizard has no Alt shortcuts, so that is the two keys, in order.
+      const late = key.meta && !key.escape && !key.ctrl && input.length === 1 && input >= ' ';
+      if (late) send({ type: 'key', key: { input: '', escape: true } });
       send({
         type: 'key',
         key: {
@@ -80,11 +84,12 @@ export function App({ controller }: { controller: WizardController }): React.JSX
           tab: key.tab,
           shift: key.shift,
           ctrl: key.ctrl,
-          meta: key.meta && !key.escape,
+          meta: key.meta && !key.escape && !late,
           backspace: key.backspace,
           delete: key.delete,
         },
-      }),
+      });
+    },
     { isActive: raw && !state.exit },
   );
 

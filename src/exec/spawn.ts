@@ -19,6 +19,17 @@ export class SpawnError extends Error {
   }
 }
 
+/** One-shot children now running: killed when zsplit exits (process.exit after a second signal included). */
+const running = new Set<{ kill(signal?: NodeJS.Signals): boolean }>();
+let exitHook = false;
+function killOnExit(): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.on('exit', () => {
+    for (const c of running) c.kill('SIGKILL');
+  });
+}
+
 export async function spawnCapture(argv: string[], opts: RunOptions & { input?: string; env?: NodeJS.ProcessEnv; killGraceMs?: number } = {}): Promise<RunResult> {
   const started = performance.now();
   // Merged output: stdout and stderr are one pipe, shared through `sh -c 'exec "$0" "$@" 2>&1'`
@@ -34,12 +45,17 @@ export async function spawnCapture(argv: string[], opts: RunOptions & { input?: 
     extendEnv: false,
     timeout: opts.timeoutMs,
     forceKillAfterDelay: opts.killGraceMs ?? KILL_GRACE_MS,
-    cleanup: true,
+    // Not execa's cleanup: its signal-exit hook re-raises SIGINT/SIGTERM/SIGHUP when it counts
+    // itself the only other listener, which killed zsplit mid-run through its own stop handler
+    // (src/cli/apply.ts). Children still running are killed on exit by `running` below instead.
+    cleanup: false,
     reject: false,
     stripFinalNewline: false,
   });
   if (child.pid !== undefined) opts.onSpawn?.(child.pid);
-  const r = await child;
+  killOnExit();
+  running.add(child);
+  const r = await child.finally(() => running.delete(child));
   // Not started at all (no such program, not executable): an error naming the command.
   if (r.exitCode === undefined && r.signal === undefined) throw new SpawnError(r.shortMessage ?? `${argv.join(' ')}: could not start`, 'code' in r ? (r.code as string | undefined) : undefined);
   // Through the wrapper, the shell reports it: `<name>: 1: exec: <name>: not found` (127) or `Permission denied` (126).

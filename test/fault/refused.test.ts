@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accountLines, BIN, primaryAnswers, SECONDARY_ANSWERS, simWorld } from '../helpers/sim.js';
 import { expectDesired, expectNoStack } from './helpers.js';
+import { exitOf } from '../helpers/wait.js';
 
 function savedPlan() {
   const w = simWorld();
@@ -60,7 +61,7 @@ describe('output errors never kill an apply', () => {
     // The reader takes one chunk of each stream, then goes away.
     child.stdout!.once('data', () => child.stdout!.destroy());
     child.stderr!.once('data', () => child.stderr!.destroy());
-    const code = await new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (c) => r(c))));
+    const { code } = await exitOf(child);
     expect(code).toBe(0);
     expectDesired(w, 30);
     expect(w.zsplit(['status']).out).toMatch(/COMPLETED/);
@@ -152,7 +153,7 @@ describe('orphaned zmprov', () => {
     // The same pid with another start time is another process (a recycled pid): not waited for.
     await waitForOrphans([{ pid, start: String(Number(start) + 1) }], 60_000);
     child.kill('SIGKILL');
-    await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+    await exitOf(child);
     await waitForOrphans([{ pid, start }], 60_000);
   });
 });

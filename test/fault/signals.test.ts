@@ -2,31 +2,18 @@
 // learn what really happened (the zmprov session finishes the lines it was sent) and undo all of it.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { pidAlive } from '../../src/journal/lock.js';
 import { accountLines, primaryAnswers, simWorld } from '../helpers/sim.js';
+import { exitOf, waitFor } from '../helpers/wait.js';
 import { expectNoStack, journalLines, sleep } from './helpers.js';
 
 const TRIALS = 10;
 const N = 30;
 
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  return new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
-}
-
-async function waitFor(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error(`never happened within ${ms} ms: ${what}`);
-    await sleep(5);
-  }
-}
-
 describe.each(['SIGKILL', 'SIGTERM', 'SIGHUP', 'SIGINT'] as const)('apply interrupted by %s', (signal) => {
   it(`${TRIALS} random moments, then rollback --yes: byte-identical to before`, async () => {
-    const tally = { runs: 0, identical: 0, graceful: 0, reconciled: 0 };
+    const tally = { runs: 0, identical: 0, graceful: 0, reconciled: 0, afterEnd: 0 };
     for (let trial = 0; trial < TRIALS; trial++) {
       const w = simWorld({ ZSPLIT_SIM_CMD_MS: '3' });
       expect(w.zmprov('gacf', 'zimbraMtaRelayHost').status).toBe(0);
@@ -37,18 +24,26 @@ describe.each(['SIGKILL', 'SIGTERM', 'SIGHUP', 'SIGINT'] as const)('apply interr
       child.stderr!.on('data', (d) => (err += d));
       child.stdout!.resume();
       const runs = join(w.stateDir, 'runs');
-      await waitFor('the run header is journaled', () => existsSync(runs) && readdirSync(runs).length > 0);
+      await waitFor(() => child.exitCode !== null || (existsSync(runs) && readdirSync(runs).length > 0), 'the run header to be journaled (or the run to end)', 60_000, 5);
       await sleep(Math.floor(Math.random() * 500));
       child.kill(signal);
-      const end = await exited(child);
+      const end = await exitOf(child, `the ${signal}ed apply`);
       tally.runs++;
       if (signal !== 'SIGKILL') {
         // Handled like Ctrl+C: a clean stop (or the run had finished), the lock released, the session closed.
         expectNoStack(err);
-        expect(end.signal, err).toBeNull();
-        expect([0, 1]).toContain(end.code);
         const recs = journalLines(w.stateDir) as { t: string; status?: string; pid?: number }[];
-        expect(recs.filter((r) => r.t === 'end').map((r) => r.status)).toEqual([end.code === 0 ? 'completed' : 'stopped']);
+        const ends = recs.filter((r) => r.t === 'end').map((r) => r.status);
+        if (end.signal !== null) {
+          // Only a run that had already finished may die by the signal: it landed in Node's own
+          // teardown after the last line of JavaScript (journal ended, lock released), where no
+          // handler runs any more. Nothing is lost; anything earlier must be handled.
+          expect(ends, `${signal} killed a run that had not finished: ${err}`).toEqual(['completed']);
+          tally.afterEnd++;
+        } else {
+          expect([0, 1]).toContain(end.code);
+          expect(ends).toEqual([end.code === 0 ? 'completed' : 'stopped']);
+        }
         expect(existsSync(join(w.stateDir, 'locks', 'local.lock')), 'lock released').toBe(false);
         for (const r of recs) if (r.t === 'spawn') expect(pidAlive(r.pid!), `zmprov pid ${r.pid} outlived zsplit`).toBe(false);
         if (end.code === 1) tally.graceful++;

@@ -115,3 +115,17 @@ describe('small terminals', () => {
     await t.waitFor("Zimbra's role");
   });
 });
+
+describe('Esc read together with the next key', () => {
+  it('is Esc, then that key (not Alt+key): a slow link or a loaded machine joins them', async () => {
+    const t = startWizard();
+    await t.waitFor('First-time setup');
+    await t.press(KEY.enter);
+    await t.waitFor("Zimbra's role");
+    await t.press(KEY.enter);
+    expect(t.state().role.focus).toBe('peer');
+    // Esc (peer list -> role) and q (quit) in one read: as Alt+q it would be neither
+    t.r.stdin.write('\u001bq');
+    await t.waitFor((s) => s.role.focus === 'role' && s.exit !== undefined);
+  });
+});
