@@ -1,3 +1,4 @@
+// The version, the usage text of --help, and the quick answers (--version, --help) given before the program loads.
 export const VERSION = '0.1.0';
 
 export const HELP = `zsplit ${VERSION}: set up, cut over and remove a Zimbra split domain, with preview, journal and rollback.

@@ -11,84 +11,9 @@ import { accountMailEnabled, accountStatus, domainOf, type Attrs } from './direc
 import { compileFlow, type FlowInput, type FlowModel } from './model.js';
 import { ENTRY_POINTS, routeWith, type EntryPoint, type Outcome, type Trace } from './route.js';
 import { parseTransport, type ParsedTransport } from './transport.js';
-
-export type Severity = 'error' | 'warning';
-
-export type AddressClass =
-  | 'zimbra-user'
-  | 'zimbra-alias'
-  | 'peer-user'
-  | 'peer-alias'
-  | 'cutover-to-zimbra'
-  | 'cutover-to-peer'
-  | 'unknown'
-  | 'other-account'
-  | 'both-sides'
-  | 'config';
-
-export const CLASS_LABEL: Record<AddressClass, string> = {
-  'zimbra-user': 'Zimbra user',
-  'zimbra-alias': 'Zimbra alias',
-  'peer-user': 'peer user',
-  'peer-alias': 'peer alias',
-  'cutover-to-zimbra': 'user moved to Zimbra',
-  'cutover-to-peer': 'user moved to the peer',
-  unknown: 'unknown address',
-  'other-account': 'account',
-  'both-sides': 'address',
-  config: 'configuration',
-};
-
-export type FindingCode =
-  | 'loop'
-  | 'bounced'
-  | 'wrong-side'
-  | 'external'
-  | 'rejected'
-  | 'alias-rejected'
-  | 'deferred'
-  | 'backscatter'
-  | 'unknown-accepted'
-  | 'unknown-external'
-  | 'undeliverable'
-  | 'both-sides'
-  | 'domain-missing'
-  | 'transport-invalid'
-  | 'transport-mx-lookup'
-  | 'transport-port'
-  | 'lmtp-unknown-host'
-  | 'duplicate-address'
-  | 'catchall-conflict'
-  | 'dns-no-relay'
-  | 'dns-setting-ignored';
-
-export interface Finding {
-  severity: Severity;
-  code: FindingCode;
-  /** One sentence for the operator, naming the address and what happens to it. */
-  message: string;
-  /** What to change, when there is an obvious fix. */
-  hint?: string;
-  addressClass: AddressClass;
-  /** The representative address whose trace explains the finding. */
-  address: string;
-  /** Entry points where it happens. */
-  from: EntryPoint[];
-  /** How many addresses share this routing (and so this finding). */
-  count: number;
-  /** Up to five of them, the representative first. */
-  examples: string[];
-  trace: Trace;
-}
-
-export interface PlanCheck {
-  ok: boolean;
-  errors: Finding[];
-  warnings: Finding[];
-  /** Every trace that was walked: one per routing group and entry point. */
-  traces: Trace[];
-  stats: { addresses: number; groups: number; traced: number };
-}
+import { CLASS_LABEL, type Severity, type AddressClass, type FindingCode, type Finding, type PlanCheck } from './findings.js';
+export { CLASS_LABEL };
+export type { Severity, AddressClass, FindingCode, Finding, PlanCheck };
 
 const MAX_EXAMPLES = 5;
 

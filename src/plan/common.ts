@@ -1,3 +1,4 @@
+// Steps and texts every job shares: the MX step, the routing alias domain, placeholders of each recipient class, reloads of other MTAs.
 import type { Answers, PeerKind, RecipientClass } from '../model/types.js';
 import { routingDomain, usesRoutingDomain } from '../model/routing.js';
 import { shJoin } from '../zimbra/quote.js';

@@ -1,3 +1,4 @@
+// The peer kinds side by side: each kind (one file) says what the other system must do, as manual steps with exact commands.
 import type { PeerKind } from '../../model/types.js';
 import type { PeerCommands } from './context.js';
 import { exchange } from './exchange.js';
