@@ -14,7 +14,7 @@ import type { EndStatus, JournalRecord, JournalStore, RunInfo, StepStatus } from
 import { HOST, Journal, JournalWriteError, now, operator, redactArgv, redactPlan } from '../journal/journal.js';
 import { TargetLock } from '../journal/lock.js';
 import { processStart, waitForOrphans } from '../journal/orphan.js';
-import { planHash, probeRequests } from '../plan/index.js';
+import { plan, planHash, probeRequests } from '../plan/index.js';
 import type { Observed } from '../plan/observed.js';
 import { observedValues } from '../plan/observed.js';
 import type { Before, Plan, Step } from '../plan/step.js';
@@ -138,7 +138,7 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
       }
     emit({ type: 'phase', phase: 'plan', message: 'Planning against the current values' });
     const p = o.replan(observed);
-    if (o.checkStale) checkSavedPlan(input, p);
+    if (o.checkStale) checkSavedPlan(input, p, input.observed === false ? plan(input.job, input.answers) : undefined);
     const records: JournalRecord[] = [];
     if (!o.resume)
       records.push({

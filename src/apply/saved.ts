@@ -13,8 +13,12 @@ export class StalePlan extends Error {
  * file, with the same commands and the same fields (an edited file, or one from another zsplit
  * version, is refused); a before-value that changed on the server since is a stale plan.
  */
-export function checkSavedPlan(input: Plan, fresh: Plan): void {
-  const byId = new Map(fresh.steps.map((s) => [s.id, s]));
+export function checkSavedPlan(input: Plan, fresh: Plan, offlineTwin?: Plan): void {
+  // A plan saved offline read nothing: it must be what its answers give offline, to the letter
+  // (the server's own values change the applied plan, as its preview said they would).
+  const offline = input.observed === false && offlineTwin !== undefined;
+  const reference = offline ? offlineTwin : fresh;
+  const byId = new Map(reference.steps.map((s) => [s.id, s]));
   const saved = new Set(input.steps.map((s) => s.id));
   const j = (v: unknown) => JSON.stringify(v ?? null);
   const FIELDS = ['kind', 'entry', 'change', 'argv', 'reloadArgv', 'manual', 'probe', 'onlyIf', 'requires', 'reload', 'bulk'] as const;
@@ -27,10 +31,10 @@ export function checkSavedPlan(input: Plan, fresh: Plan): void {
     }
     const bad: string[] = FIELDS.filter((k) => j(s[k]) !== j(f[k]));
     // desired and inverse follow from the before-value: compared where the plan was made against the server and it still holds that value.
-    if (s.before !== undefined && j(s.before) === j(f.before)) bad.push(...(['desired', 'inverse'] as const).filter((k) => j(s[k]) !== j(f[k])));
+    if (offline || (s.before !== undefined && j(s.before) === j(f.before))) bad.push(...(['desired', 'inverse'] as const).filter((k) => j(s[k]) !== j(f[k])));
     if (bad.length) edited.push(`${s.id} (${bad.join(', ')})`);
   }
-  const removed = fresh.steps.filter((s) => !saved.has(s.id)).map((s) => `${s.id} (missing from the file)`);
+  const removed = reference.steps.filter((s) => !saved.has(s.id)).map((s) => `${s.id} (missing from the file)`);
   const hasBefore = input.steps.some((s) => s.kind === 'zmprov' && s.before !== undefined);
   if (typeof input.observed !== 'boolean' || (input.observed === false && hasBefore) || (input.observed === true && input.steps.some((s) => s.kind === 'zmprov' && s.before === undefined)))
     edited.push('observed (does not match the steps)');

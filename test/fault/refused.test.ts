@@ -12,11 +12,11 @@ import { accountLines, BIN, primaryAnswers, SECONDARY_ANSWERS, simWorld } from '
 import { expectDesired, expectNoStack } from './helpers.js';
 import { exitOf } from '../helpers/wait.js';
 
-function savedPlan() {
+function savedPlan(connect = true) {
   const w = simWorld();
   w.zmprov('gacf', 'zimbraMtaRelayHost');
   const planFile = `${w.dir}/plan.json`;
-  const p = w.zsplit(['plan', 'setup', ...SECONDARY_ANSWERS, '--connect', '--format', 'json', '--out', planFile]);
+  const p = w.zsplit(['plan', 'setup', ...SECONDARY_ANSWERS, ...(connect ? ['--connect'] : []), '--format', 'json', '--out', planFile]);
   expect(p.code, p.err).toBe(0);
   return { w, planFile, json: JSON.parse(readFileSync(planFile, 'utf8')), before: w.state() };
 }
@@ -50,6 +50,27 @@ describe('a saved plan is applied only as reviewed', () => {
     expect(a.code, a.err).toBe(2);
     expect(a.err).toMatch(new RegExp(`refused: the plan file's commands differ.*${field}`));
     expect(w.state()).toBe(before);
+  }, 60_000);
+});
+
+describe('a saved plan made offline (no before-values) is applied only as reviewed too', () => {
+  it.each(['desired', 'inverse'])('an edited %s is refused, nothing applied', (field) => {
+    const { w, planFile, json, before } = savedPlan(false);
+    expect(json.observed).toBe(false);
+    const s = json.steps.find((x: { kind: string; change?: { op: string } }) => x.kind === 'zmprov' && x.change?.op === 'set');
+    if (field === 'desired') s.desired = 'something else';
+    else s.inverse = ['md', 'example.com', 'zimbraMailTransport', 'smtp:[evil.example]:25'];
+    writeFileSync(planFile, JSON.stringify(json));
+    const a = w.zsplit(['apply', '--plan', planFile, '--yes']);
+    expect(a.code, a.err).toBe(2);
+    expect(a.err).toMatch(new RegExp(`refused: the plan file's commands differ.*${field}`));
+    expect(w.state()).toBe(before);
+  }, 60_000);
+
+  it('unedited, it applies', () => {
+    const { w, planFile } = savedPlan(false);
+    const a = w.zsplit(['apply', '--plan', planFile, '--yes']);
+    expect(a.code, a.err + a.out).toBe(0);
   }, 60_000);
 });
 
