@@ -2,7 +2,7 @@
  * What the flow check reports: the address classes it sorts every address into, the findings
  * (code, severity, count, examples, hint) and the result of a check. Types and labels only.
  */
-import type { EntryPoint, Trace } from './route.js';
+import type { EntryPoint, Trace } from './trace.js';
 
 export type Severity = 'error' | 'warning';
 

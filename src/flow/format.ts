@@ -2,7 +2,7 @@
  * Plain-text renderings of a trace: hop by hop for `zsplit trace ADDRESS`, and one line for a table
  * row (the wizard's Review screen). ASCII only, no colour: fits NO_COLOR and any console.
  */
-import { SYSTEM_LABEL, type EntryPoint, type FlowSystem, type Hop, type Outcome, type Trace } from './route.js';
+import { SYSTEM_LABEL, type EntryPoint, type FlowSystem, type Hop, type Outcome, type Trace } from './trace.js';
 
 export const OUTCOME_LABEL: Record<Outcome, string> = {
   'delivered-zimbra': 'DELIVERED on Zimbra',
