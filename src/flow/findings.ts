@@ -16,6 +16,7 @@ export type AddressClass =
   | 'unknown'
   | 'other-account'
   | 'both-sides'
+  | 'zimbra-list'
   | 'config';
 
 export const CLASS_LABEL: Record<AddressClass, string> = {
@@ -28,6 +29,7 @@ export const CLASS_LABEL: Record<AddressClass, string> = {
   unknown: 'unknown address',
   'other-account': 'account',
   'both-sides': 'address',
+  'zimbra-list': 'distribution list',
   config: 'configuration',
 };
 

@@ -103,15 +103,28 @@ export function formatTrace(trace: Trace, options: FormatOptions = {}): string[]
   const width = Math.max(40, options.width ?? 80);
   const out: string[] = [];
   out.push(...wrap(`${trace.address}, ${FROM_TEXT[trace.from]}`, width, '', '  '));
-  blocks(trace.hops).forEach((b, i) => {
-    const where = b.host ? `${SYSTEM_LABEL[b.system]} ${b.host}` : SYSTEM_LABEL[b.system];
-    const head = b.system === 'internet' && i === 0 ? where : `${where} <${b.address}>`;
-    out.push(...wrap(head, width, i === 0 ? '   ' : '-> ', '     '));
-    for (const h of b.hops) out.push(...wrap(`${h.lookup}: ${h.decision}`, width, '     ', '       '));
-  });
+  hopLines(trace, width, '', out, true);
   out.push(...wrap(`${OUTCOME_LABEL[trace.outcome]}: ${trace.reason}`, width, '=> ', '   '));
   for (const n of trace.notes) out.push(...wrap(n, width, 'note: ', '      '));
   return out;
+}
+
+/** The hops, then each list member's walk on from the list, indented under `member ...`. */
+function hopLines(trace: Trace, width: number, indent: string, out: string[], first: boolean): void {
+  blocks(trace.hops).forEach((b, i) => {
+    const where = b.host ? `${SYSTEM_LABEL[b.system]} ${b.host}` : SYSTEM_LABEL[b.system];
+    const head = b.system === 'internet' && i === 0 && first ? where : `${where} <${b.address}>`;
+    out.push(...wrap(head, width, indent + (i === 0 && first ? '   ' : '-> '), `${indent}     `));
+    for (const h of b.hops) out.push(...wrap(`${h.lookup}: ${h.decision}`, width, `${indent}     `, `${indent}       `));
+  });
+  for (const mb of trace.members ?? []) {
+    const more = mb.addresses.length > 6 ? `, ... (${mb.addresses.length} members)` : '';
+    const who = mb.addresses.slice(0, 6).join(', ') + more;
+    out.push(...wrap(`member ${who}: ${OUTCOME_LABEL[mb.trace.outcome]}`, width, `${indent}   + `, `${indent}     `));
+    hopLines(mb.trace, width, `${indent}   | `, out, false);
+    out.push(...wrap(`${OUTCOME_LABEL[mb.trace.outcome]}: ${mb.trace.reason}`, width, `${indent}   | => `, `${indent}   |    `));
+    for (const n of mb.trace.notes) out.push(...wrap(n, width, `${indent}   | note: `, `${indent}   |       `));
+  }
 }
 
 /** The systems the message went through, as `Internet > Zimbra MTA > peer MTA > peer store`. */

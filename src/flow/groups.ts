@@ -30,6 +30,7 @@ const CLASS_INDEX: Record<AddressClass, number> = {
   'other-account': 7,
   'both-sides': 8,
   config: 9,
+  'zimbra-list': 10,
 };
 
 /**
@@ -130,7 +131,7 @@ export function groupAddresses(m: FlowModel, exhaustive: boolean): { groups: Map
     const pm = mark ?? peerMark(addr);
     let key: number | string;
     const di = sharedIndex(addr);
-    if (exhaustive || di < 0 || (hasDuplicates && m.duplicates.has(addr))) {
+    if (exhaustive || di < 0 || c === 'zimbra-list' || (hasDuplicates && m.duplicates.has(addr))) {
       key = `!${addr}`;
     } else {
       const ci = CLASS_INDEX[c];
@@ -246,6 +247,10 @@ export function groupAddresses(m: FlowModel, exhaustive: boolean): { groups: Map
     else if (dom.transport) checkTransport(`@${d}`, dom.transport);
     place(unknownAddress(m, d), 'unknown', undefined, '');
   });
+  // distribution lists: each its own group (its members are grouped by the walk itself)
+  for (const l of new Set(m.lists.values())) {
+    if (sharedIndex(l.address) >= 0 && !isPlaced(l.address)) place(l.address, 'zimbra-list', undefined, '');
+  }
   scanModel(m, config, sharedIndex);
   return { groups, config };
 }

@@ -52,6 +52,12 @@ export function routeWith(m: FlowModel, address: string, from: EntryPoint): Trac
       break;
   }
 
+  w.drive = drive;
+  return drive(w, next);
+}
+
+/** Hand-off after hand-off, each system applying its rules, until the walk ends. */
+function drive(w: Walk, next: Arrival | Trace): Trace {
   while (!('outcome' in next)) {
     const stop = w.arrive(next);
     if (stop) return stop;

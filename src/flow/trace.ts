@@ -45,5 +45,16 @@ export interface Trace {
   cycle?: string[];
   /** Delivered only later: the mailbox answers 4xx (account in maintenance). */
   deferred?: boolean;
+  /**
+   * A distribution list: each member's walk on from the list's expansion, members that route the
+   * same way together (one trace). The list's outcome is its worst member's.
+   */
+  members?: ListMember[];
+}
+
+/** Members of a distribution list that take the same path, and that path. */
+export interface ListMember {
+  addresses: string[];
+  trace: Trace;
 }
 

@@ -9,7 +9,7 @@ import type { FlowModel } from './model.js';
 import type { EntryPoint, Outcome, Trace } from './trace.js';
 import type { AddressClass, FindingCode, Severity } from './findings.js';
 
-type Expect = 'zimbra' | 'peer' | 'reject' | 'none' | 'both';
+type Expect = 'zimbra' | 'peer' | 'reject' | 'none' | 'both' | 'members';
 
 function expectOf(c: AddressClass): Expect {
   switch (c) {
@@ -25,6 +25,8 @@ function expectOf(c: AddressClass): Expect {
       return 'reject';
     case 'both-sides':
       return 'both';
+    case 'zimbra-list':
+      return 'members';
     default:
       return 'none';
   }
@@ -83,6 +85,12 @@ export function judge(cls: AddressClass, t: Trace): Verdict | undefined {
       default:
         return undefined;
     }
+  }
+  if (expect === 'members') {
+    // a list's outcome is its worst member's (loop handled above)
+    if (o === 'bounced') return { severity: 'error', code: 'bounced', what: 'loses a member\'s copy (accepted, then bounced)' };
+    if (o === 'rejected') return { severity: 'error', code: 'rejected', what: 'is rejected at RCPT' };
+    return t.deferred ? { severity: 'warning', code: 'deferred', what: 'waits in the queue for a member (account in maintenance)' } : undefined;
   }
   if (expect === 'none' && (o === 'bounced' || o === 'rejected')) {
     return { severity: 'warning', code: 'undeliverable', what: o === 'bounced' ? 'is accepted, then bounced' : 'is rejected at RCPT' };

@@ -28,12 +28,32 @@ export class Walk {
   private acceptedHost = '';
   /** Zimbra accepted an Internet client's RCPT only after probing the next hop. */
   private verifying = false;
+  /** Distribution lists expanded on the way here: Postfix expands an address once per message. */
+  expanded = new Set<string>();
+  /** Walks on from an arrival to the end (set by route.ts: it knows every system's rules). */
+  drive: (w: Walk, next: Arrival | Trace) => Trace = (_w, next) => {
+    if ('outcome' in next) return next;
+    throw new Error('Walk.drive is not set');
+  };
 
   constructor(
     readonly m: FlowModel,
     readonly address: string,
     readonly from: EntryPoint,
   ) {}
+
+  /** A walk for one member of a list: the same history (arrivals, who accepted), its own hops. */
+  fork(address: string): Walk {
+    const f = new Walk(this.m, address, this.from);
+    f.arrivals.push(...this.arrivals);
+    for (const [k, v] of this.seen) f.seen.set(k, v);
+    f.acceptedBy = this.acceptedBy;
+    f.acceptedHost = this.acceptedHost;
+    f.verifying = this.verifying;
+    f.expanded = new Set(this.expanded);
+    f.drive = this.drive;
+    return f;
+  }
 
   hop(system: FlowSystem, host: string, address: string, lookup: string, decision: string): void {
     this.hops.push({ system, host, address, lookup, decision });

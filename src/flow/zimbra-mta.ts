@@ -4,9 +4,9 @@
  * relayhost or MX) and what the mailbox server says over LMTP (zimbra.md §4.1). Pure.
  */
 import { domainOf } from './directory.js';
-import { catchAllTarget, relayHostName } from './model.js';
+import { catchAllTarget, relayHostName, type FlowModel, type ListEntry } from './model.js';
 import { parseTransport, type ParsedTransport } from './transport.js';
-import { SYSTEM_LABEL, type Trace } from './trace.js';
+import { SYSTEM_LABEL, type ListMember, type Outcome, type Trace } from './trace.js';
 import { clientLabel, MAX_ALIAS_DEPTH, type Arrival, type Walk } from './walk.js';
 
 // ---------------------------------------------------------------- Zimbra MTA
@@ -83,16 +83,17 @@ export function atZimbra(w: Walk, a: Arrival): Arrival | Trace {
   }
   w.accept('zimbra-mta', host, a.client);
 
+  return expandAndRoute(w, host, addr, viaCatchAll);
+}
+
+/** After RCPT: virtual alias expansion, then transport_maps (or relay) for what it gives. */
+function expandAndRoute(w: Walk, host: string, address: string, viaCatchAll: boolean): Arrival | Trace {
+  const m = w.m;
+  let addr = address;
   // virtual alias expansion (recursive in Postfix; ldap-vam.cf returns delivery address + forwards)
   for (let depth = 0; depth < MAX_ALIAS_DEPTH; depth++) {
     const dl = m.lists.get(addr);
-    if (dl) {
-      // Expanded here: each member gets a copy; the trace follows the first.
-      if (dl.members.length === 0) return w.finish('delivered-zimbra', `distribution list ${dl.address} has no members: Zimbra accepts the mail and delivers it to nobody`);
-      w.hop('zimbra-mta', host, addr, `virtual_alias_maps ${addr}`, `distribution list -> ${dl.members.join(', ')}${dl.members.length > 1 ? ' (traced: the first)' : ''}`);
-      addr = dl.members[0];
-      continue;
-    }
+    if (dl) return expandList(w, host, addr, dl);
     const ex = m.vam(addr);
     if (ex) {
       const acct = ex[0];
@@ -264,4 +265,69 @@ function deliverZimbra(w: Walk, addr: string, t: ParsedTransport): Trace {
       return w.finish('delivered-zimbra', `delivered to Zimbra mailbox ${acct.address} on ${box}${status}`);
     }
   }
+}
+
+// ---------------------------------------------------------------- distribution lists
+
+/** How bad a member's outcome is for the list: the list's outcome is its worst member's. */
+const OUTCOME_RANK: Record<Outcome, number> = { loop: 3, bounced: 2, rejected: 1, 'delivered-zimbra': 0, 'delivered-peer': 0, external: 0 };
+
+/**
+ * Members whose walk on from the list is the same get the same key: a mail-enabled account
+ * delivered at the address itself (no alias rewrite, no forwards, claimed once), by its domain,
+ * transport, status and what the peer knows of the address. Anything else is its own key.
+ */
+function memberKey(m: FlowModel, addr: string): string {
+  if (m.lists.has(addr) || m.duplicates.has(addr)) return addr;
+  const acct = m.vmm(addr);
+  if (!acct || acct.forwards.length > 0) return addr;
+  const box = m.peerLocal.get(addr);
+  const peer = box === undefined ? (m.peerRoutes.has(addr) ? 'route' : 'none') : box === addr ? `box:${m.peerClass.get(addr) ?? 'user'}` : addr;
+  return `${domainOf(addr)}|${acct.transport ?? ''}|${acct.status}|${peer}`;
+}
+
+/**
+ * ldap-vam.cf returns every zimbraMailForwardingAddress of the list and Postfix delivers a copy
+ * to each member: each member's walk goes on from here, one walk per group of members that route
+ * alike (a list of 10,000 users on Zimbra is a few walks). A list met again inside itself is
+ * expanded once (Postfix drops the repeated address).
+ */
+function expandList(w: Walk, host: string, addr: string, dl: ListEntry): Trace {
+  const m = w.m;
+  if (dl.members.length === 0) return w.finish('delivered-zimbra', `distribution list ${dl.address} has no members: Zimbra accepts the mail and delivers it to nobody`);
+  w.expanded.add(dl.address);
+  const again = dl.members.filter((x) => w.expanded.has(m.lists.get(x)?.address ?? ''));
+  const members = again.length ? dl.members.filter((x) => !again.includes(x)) : dl.members;
+  const shown = dl.members.length > 10 ? `${dl.members.slice(0, 10).join(', ')} and ${dl.members.length - 10} more` : dl.members.join(', ');
+  w.hop('zimbra-mta', host, addr, `virtual_alias_maps ${addr}`, `distribution list -> ${shown} (a copy to each member)`);
+  if (again.length) w.note(`distribution list ${dl.address} contains ${again.join(', ')}, already expanded for this message: Postfix expands it once`);
+  if (members.length === 0) return w.finish('delivered-zimbra', `distribution list ${dl.address} has no members besides lists already expanded`);
+  const groups = new Map<string, string[]>();
+  for (const x of members) {
+    const k = memberKey(m, x);
+    const g = groups.get(k);
+    if (g) { if (!g.includes(x)) g.push(x); } else groups.set(k, [x]);
+  }
+  const out: ListMember[] = [];
+  let worst: ListMember | undefined;
+  for (const addresses of groups.values()) {
+    const f = w.fork(addresses[0]);
+    const trace = f.drive(f, expandAndRoute(f, host, addresses[0], false));
+    const mb = { addresses, trace };
+    out.push(mb);
+    if (!worst || OUTCOME_RANK[trace.outcome] > OUTCOME_RANK[worst.trace.outcome]) worst = mb;
+  }
+  const t = worst!.trace;
+  const count = `${members.length} member(s)${out.length < members.length ? ` in ${out.length} routing(s)` : ''}`;
+  const who = worst!.addresses.length > 1 ? `${worst!.addresses[0]} (and ${worst!.addresses.length - 1} more)` : worst!.addresses[0];
+  const reason =
+    OUTCOME_RANK[t.outcome] > 0
+      ? `distribution list ${dl.address} (${count}): member ${who}: ${t.reason}`
+      : `distribution list ${dl.address} (${count}): every member reached; ${who}: ${t.reason}`;
+  return w.finish(t.outcome, reason, {
+    members: out,
+    rejectedBy: t.rejectedBy,
+    cycle: t.cycle,
+    deferred: out.some((x) => x.trace.deferred) || undefined,
+  });
 }
