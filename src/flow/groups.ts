@@ -120,6 +120,7 @@ export function groupAddresses(m: FlowModel, exhaustive: boolean): { groups: Map
   });
   const D = sharedList.length + 1;
   const hasDuplicates = m.duplicates.size > 0;
+  const splitReject = m.splitDomain.reject;
 
   // ------------------------------------------------------------ routing groups
   const groups = new Map<number | string, Group>();
@@ -149,7 +150,8 @@ export function groupAddresses(m: FlowModel, exhaustive: boolean): { groups: Map
         } else if (delivery === addr) {
           // kind 2: the account itself
           key = (((profile * 4 + pm) * D + di) * 16 + ci) * 4 + 2;
-        } else if (hasDuplicates && m.duplicates.has(delivery)) {
+        } else if ((hasDuplicates && m.duplicates.has(delivery)) || (splitReject && !m.splitDomainKnows(addr))) {
+          // an old address passes the alias map but not Zimbra's split-domain check: its own group
           key = `!${addr}`;
         } else {
           // kind 3: an alias, rewritten to the delivery address

@@ -123,6 +123,14 @@ export interface FlowModel {
   hopLimit: number;
   /** `reject_unverified_recipient` in zimbraMtaRestriction: Zimbra probes the next hop before accepting. */
   verifyRecipients: boolean;
+  /**
+   * Zimbra's split-domain recipient check in zimbraMtaRestriction (smtpd_recipient_restrictions.cf):
+   * `check` when a value contains the ldap-splitdomain.cf access check, `reject` when a value is
+   * exactly `reject` (what refuses the recipients the check did not permit).
+   */
+  splitDomain: { check: boolean; reject: boolean };
+  /** ldap-splitdomain.cf: an enabled entry whose delivery address, alias or catch-all address is `key` (zmmtainit). */
+  splitDomainKnows(key: string): boolean;
   /** Whether the peer's relay IPs are in zimbraMtaMyNetworks; undefined when no value is known. */
   peerInMyNetworks?: boolean;
 
@@ -186,6 +194,9 @@ export function inNetworks(ip: string, networks: string[]): boolean {
 }
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** The access check zmconfigd renders when a zimbraMtaRestriction value contains it (the plan's SPLITDOMAIN_CHECK). */
+const SPLITDOMAIN_ACCESS = 'check_recipient_access ldap:/opt/zimbra/conf/ldap-splitdomain.cf';
 
 export function compileFlow(input: FlowInput): FlowModel {
   const { answers, zimbra: dir, peer } = input;
@@ -347,7 +358,25 @@ export function compileFlow(input: FlowInput): FlowModel {
   }
   const hopText = mtaValues(dir, server, 'zimbraMtaHopcountLimit')[0];
   const hopLimit = hopText && /^\d+$/.test(hopText) ? Number(hopText) : 50;
-  const verifyRecipients = mtaValues(dir, server, 'zimbraMtaRestriction').some((r) => r.trim() === 'reject_unverified_recipient');
+  const restrictions = mtaValues(dir, server, 'zimbraMtaRestriction');
+  const verifyRecipients = restrictions.some((r) => r.trim() === 'reject_unverified_recipient');
+  const splitDomain = {
+    check: restrictions.some((r) => r.includes(SPLITDOMAIN_ACCESS)),
+    reject: restrictions.some((r) => r === 'reject'),
+  };
+  // query_filter (&(|(zimbraMailDeliveryAddress=%s)(zimbraMailAlias=%s)(zimbraMailCatchAllAddress=%s))(zimbraMailStatus=enabled)),
+  // result_attribute zimbraMailDeliveryAddress,zimbraMailForwardingAddress,zimbraPrefMailForwardingAddress: an entry
+  // found without any of those (a list without members) gives no result. zimbraOldMailAddress is not in it.
+  const splitDomainKnows = (key: string): boolean => {
+    const owners = duplicates.get(key) ?? [ownerOf(key)];
+    for (const p of owners) {
+      if (p === undefined) continue;
+      const e = entry(p);
+      if (e.mailEnabled && (e.delivery === key || e.aliases.includes(key) || e.catchAll.includes(key))) return true;
+    }
+    const l = lists.get(key);
+    return l !== undefined && l.members.length > 0;
+  };
   const myNetworks = mtaValues(dir, server, 'zimbraMtaMyNetworks').flatMap((v) => v.split(/[\s,]+/)).filter(Boolean);
   const peerInMyNetworks =
     myNetworks.length === 0 || answers.peer.ips.length === 0
@@ -394,6 +423,8 @@ export function compileFlow(input: FlowInput): FlowModel {
     dnsNote,
     hopLimit,
     verifyRecipients,
+    splitDomain,
+    splitDomainKnows,
     peerInMyNetworks,
     isPeerHost: (h) => peerHosts.has(h.toLowerCase()),
     isZimbraHost: (h) => zimbraHosts.has(h.toLowerCase()),

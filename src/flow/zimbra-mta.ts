@@ -81,9 +81,45 @@ export function atZimbra(w: Walk, a: Arrival): Arrival | Trace {
       `${hiddenWhy ? `${hiddenWhy}; falls through to` : 'no account or alias; matched by'} catch-all @${d} -> ${target}: listed`,
     );
   }
+  const refused = splitDomainCheck(w, a);
+  if (refused) return refused;
   w.accept('zimbra-mta', host, a.client);
 
   return expandAndRoute(w, host, addr, viaCatchAll);
+}
+
+/**
+ * Zimbra's split-domain recipient check, after reject_unlisted_recipient in
+ * smtpd_recipient_restrictions (smtpd_recipient_restrictions.cf): a logged-in user
+ * (permit_sasl_authenticated) and mynetworks (permit_mynetworks: Zimbra itself, the peer when its
+ * IPs are in zimbraMtaMyNetworks) pass before it. For anyone else, ldap-splitdomain.cf permits an
+ * address Zimbra's LDAP knows, and `reject` refuses the rest (an access lookup asks for
+ * user@domain, domain and user@, never @domain: a catch-all does not open the door).
+ */
+function splitDomainCheck(w: Walk, a: Arrival): Trace | undefined {
+  const m = w.m;
+  if (!m.splitDomain.reject) return undefined;
+  if (a.client === 'user' || a.client === 'zimbra') return undefined;
+  if (a.client === 'peer' && m.peerInMyNetworks !== false) return undefined;
+  const addr = a.address;
+  if (m.splitDomain.check) {
+    const keys = [addr, domainOf(addr), `${addr.slice(0, addr.lastIndexOf('@') + 1)}`];
+    const hit = keys.find((k) => m.splitDomainKnows(k));
+    if (hit !== undefined) {
+      w.hop('zimbra-mta', a.host, addr, `check_recipient_access ldap-splitdomain.cf ${hit}`, `OK: Zimbra's LDAP knows ${hit} (split-domain check)`);
+      return undefined;
+    }
+  }
+  const who = a.client === 'peer' ? 'the peer (not in zimbraMtaMyNetworks)' : clientLabel(a.client);
+  return w.reject(
+    'zimbra-mta',
+    a.host,
+    addr,
+    `554 5.7.1 <${addr}>: Recipient address rejected: Access denied`,
+    m.splitDomain.check
+      ? `Zimbra's split-domain check (zimbraMtaRestriction ldap-splitdomain.cf, then reject): no enabled account, alias or list has ${addr}, and ${who} may only send to addresses Zimbra's LDAP knows`
+      : `zimbraMtaRestriction has reject without the split-domain check before it: ${who} may send to no recipient`,
+  );
 }
 
 /** After RCPT: virtual alias expansion, then transport_maps (or relay) for what it gives. */
