@@ -33,6 +33,28 @@ export const CLASS_LABEL: Record<AddressClass, string> = {
   config: 'configuration',
 };
 
+/**
+ * What each class expects of its mail, which verdicts.ts judges every trace against: delivered on
+ * Zimbra, on the peer, refused at RCPT (unknown), a copy to each member (a list), nothing in
+ * particular, or a conflict in itself (both sides). A new class gets its label and its expectation
+ * here; groups.ts says where its addresses come from.
+ */
+export type Expect = 'zimbra' | 'peer' | 'reject' | 'none' | 'both' | 'members';
+
+export const CLASS_EXPECT: Record<AddressClass, Expect> = {
+  'zimbra-user': 'zimbra',
+  'zimbra-alias': 'zimbra',
+  'peer-user': 'peer',
+  'peer-alias': 'peer',
+  'cutover-to-zimbra': 'zimbra',
+  'cutover-to-peer': 'peer',
+  unknown: 'reject',
+  'other-account': 'none',
+  'both-sides': 'both',
+  'zimbra-list': 'members',
+  config: 'none',
+};
+
 export type FindingCode =
   | 'loop'
   | 'bounced'

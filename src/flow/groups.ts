@@ -9,7 +9,7 @@
 import { accountMailEnabled, accountStatus, type Attrs } from './directory.js';
 import type { FlowModel } from './model.js';
 import { parseTransport, type ParsedTransport } from './transport.js';
-import type { AddressClass } from './findings.js';
+import { CLASS_LABEL, type AddressClass } from './findings.js';
 import { configScan, MAX_EXAMPLES, scanModel, unknownAddress, type ConfigScan } from './scan.js';
 
 export interface Group {
@@ -19,19 +19,8 @@ export interface Group {
   examples: string[];
 }
 
-const CLASS_INDEX: Record<AddressClass, number> = {
-  'zimbra-user': 0,
-  'zimbra-alias': 1,
-  'peer-user': 2,
-  'peer-alias': 3,
-  'cutover-to-zimbra': 4,
-  'cutover-to-peer': 5,
-  unknown: 6,
-  'other-account': 7,
-  'both-sides': 8,
-  config: 9,
-  'zimbra-list': 10,
-};
+/** A small number per class for the numeric group keys (under 16). */
+const CLASS_INDEX = Object.fromEntries(Object.keys(CLASS_LABEL).map((c, i) => [c, i])) as Record<AddressClass, number>;
 
 /**
  * Every address of the shared domains in its routing group, and the configuration scan flagged

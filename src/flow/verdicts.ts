@@ -7,30 +7,7 @@
 import { domainOf } from './directory.js';
 import type { FlowModel } from './model.js';
 import type { EntryPoint, Outcome, Trace } from './trace.js';
-import type { AddressClass, FindingCode, Severity } from './findings.js';
-
-type Expect = 'zimbra' | 'peer' | 'reject' | 'none' | 'both' | 'members';
-
-function expectOf(c: AddressClass): Expect {
-  switch (c) {
-    case 'zimbra-user':
-    case 'zimbra-alias':
-    case 'cutover-to-zimbra':
-      return 'zimbra';
-    case 'peer-user':
-    case 'peer-alias':
-    case 'cutover-to-peer':
-      return 'peer';
-    case 'unknown':
-      return 'reject';
-    case 'both-sides':
-      return 'both';
-    case 'zimbra-list':
-      return 'members';
-    default:
-      return 'none';
-  }
-}
+import { CLASS_EXPECT, type AddressClass, type FindingCode, type Severity } from './findings.js';
 
 function isAlias(c: AddressClass): boolean {
   return c === 'zimbra-alias' || c === 'peer-alias';
@@ -51,7 +28,7 @@ export interface Verdict {
 export function judge(cls: AddressClass, t: Trace): Verdict | undefined {
   const o: Outcome = t.outcome;
   if (o === 'loop') return { severity: 'error', code: 'loop', what: 'loops between Zimbra and the peer' };
-  const expect = expectOf(cls);
+  const expect = CLASS_EXPECT[cls];
   if (expect === 'zimbra' || expect === 'peer') {
     const want = expect === 'zimbra' ? 'delivered-zimbra' : 'delivered-peer';
     if (o === want) {
