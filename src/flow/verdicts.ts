@@ -108,6 +108,9 @@ export function hintFor(m: FlowModel, code: FindingCode, cls: AddressClass, addr
       return 'exactly one side may forward unknown recipients: on a Zimbra primary remove the domain catch-all; with a Zimbra catch-all make the peer authoritative';
     case 'rejected':
     case 'alias-rejected':
+      if (t.rejectedBy === 'zimbra-mta' && t.reason.includes("split-domain check") && t.from === 'internet' && (cls === 'peer-user' || cls === 'peer-alias' || cls === 'cutover-to-peer')) {
+        return `point the MX of ${d} at the peer: Zimbra's split-domain check refuses Internet mail for addresses its LDAP does not know (or create the placeholder: zmprov ca ${address} '' zimbraAccountStatus locked, then zmprov ma ${address} zimbraMailTransport ${smtp})`;
+      }
       if (t.rejectedBy === 'zimbra-mta' && (cls === 'peer-user' || cls === 'cutover-to-peer')) {
         return `create the placeholder: zmprov ca ${address} '' zimbraAccountStatus locked, then zmprov ma ${address} zimbraMailTransport ${smtp}`;
       }

@@ -90,6 +90,8 @@ describe("Zimbra's split-domain check in the flow model", () => {
     expect(route(input, BAR, 'internet').outcome).toBe('rejected');
     expect(route({ ...input, mx: 'peer' }, BAR, 'internet').outcome).toBe('delivered-peer');
     expect(route({ ...input, mx: 'peer' }, FOO, 'internet').outcome).toBe('delivered-zimbra');
+    const f = checkPlan(input).errors.find((e) => e.address === BAR && e.code === 'rejected');
+    expect(f?.hint).toMatch(/MX/);
   });
 
   it('a peer that routes through zimbra-route.<domain> from outside mynetworks is refused by the check: the plan check says so', () => {
