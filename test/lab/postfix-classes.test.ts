@@ -17,7 +17,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncLdap } from '../../src/sim/ldap.js';
 import { defaultState, saveState } from '../../src/sim/state.js';
-import { cleanup, labBin, labDir, labEnabled, peerPostfix, run, runPeerCommands, sendMail, SIM_BIN, Slapd, Timings, waitFor, zimbraMta, ZSPLIT, type PostfixInstance } from './lab.js';
+import { cleanup, labDir, labEnabled, run, SIM_BIN, Timings, waitFor, ZSPLIT } from './lab.js';
+import { labBin, peerPostfix, runPeerCommands, zimbraMta } from './mta.js';
+import { sendMail, type PostfixInstance } from './postfix.js';
+import { Slapd } from './slapd.js';
 import { LmtpSink } from './lmtp-sink.js';
 import { renderRecipientRestrictions } from './zmmtainit.js';
 

@@ -9,22 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncLdap } from '../../src/sim/ldap.js';
 import { defaultState, saveState } from '../../src/sim/state.js';
 import { startDnsServer, type DnsServer } from '../verify/dns-server.js';
-import {
-  cleanup,
-  labBin,
-  labDir,
-  labEnabled,
-  peerPostfix,
-  run,
-  runPeerCommands,
-  sendMail,
-  SIM_BIN,
-  Slapd,
-  Timings,
-  zimbraMta,
-  ZSPLIT,
-  type PostfixInstance,
-} from './lab.js';
+import { cleanup, labDir, labEnabled, run, SIM_BIN, Timings, ZSPLIT } from './lab.js';
+import { labBin, peerPostfix, runPeerCommands, zimbraMta } from './mta.js';
+import { sendMail, type PostfixInstance } from './postfix.js';
+import { Slapd } from './slapd.js';
 
 const ZIMBRA_IP = '127.0.0.4';
 const PEER_IP = '127.0.0.5';

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tlsCheck } from '../../src/verify/pre.js';
 import { probeStartTls } from '../../src/verify/tls.js';
-import { cleanup, labDir, labEnabled, PostfixInstance } from './lab.js';
+import { cleanup, labDir, labEnabled } from './lab.js';
+import { PostfixInstance } from './postfix.js';
 
 const IP = '127.0.0.15';
 const PORT = 2525;
