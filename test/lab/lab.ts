@@ -13,7 +13,7 @@
  *   filters), labBin() (a ZSPLIT_ZIMBRA_BIN on it), the peer Postfix and its generated commands.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,49 @@ export function labDir(prefix: string): string {
   // Postfix's daemons (user postfix) must reach their config and the LDAP map files.
   chmodSync(dir, 0o755);
   return dir;
+}
+
+/**
+ * This run's loopback block, 127.A.B.0/24: `ip(n)` is 127.A.B.n. Each lab file uses its own host
+ * numbers in it (so the files of one run never meet), and each run claims a block of its own with
+ * a lock file in the temp folder (created exclusively, holding the pid; a claim whose process is
+ * gone is taken over), so two lab runs on one machine never bind the same address and port.
+ */
+export function labNet(): (host: number) => string {
+  // Claims of runs that are gone (a test worker is killed without its exit handlers) are removed.
+  for (const f of readdirSync(tmpdir()).filter((n) => /^zsplit-lab-net-[\d.]+\.lock$/.test(n))) {
+    try {
+      const owner = Number(readFileSync(join(tmpdir(), f), 'utf8').trim());
+      if (owner > 0 && !pidAlive(owner)) rmSync(join(tmpdir(), f), { force: true });
+    } catch {
+      // released meanwhile
+    }
+  }
+  const blocks = 250 * 250;
+  for (let k = 0; k < 500; k++) {
+    const i = (process.pid * 7919 + k) % blocks;
+    const prefix = `127.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`;
+    const lock = join(tmpdir(), `zsplit-lab-net-${prefix}.lock`);
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    } catch {
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(lock, 'utf8').trim());
+      } catch {
+        // released meanwhile: the next round tries another block
+      }
+      // Empty: another run is writing its claim right now. Ours or alive: held.
+      if (!(owner > 0) || owner === process.pid || pidAlive(owner)) continue;
+      // Left by a run that ended without releasing it: taken over, same block again.
+      rmSync(lock, { force: true });
+      k--;
+      continue;
+    }
+    process.on('exit', () => rmSync(lock, { force: true }));
+    return (host: number) => `${prefix}.${host}`;
+  }
+  throw new Error('no free 127.x.y.0/24 block for the lab (every lock in the temp folder is held)');
 }
 
 export function freePort(): Promise<number> {
