@@ -57,6 +57,7 @@ export const OPTIONS = {
   'zimbra-smtp-port': { type: 'string' },
   'dns-server': { type: 'string' },
   timeout: { type: 'string' },
+  ca: { type: 'string' },
   gaa: { type: 'string' },
   gd: { type: 'string' },
   gacf: { type: 'string' },

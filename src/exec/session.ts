@@ -10,9 +10,12 @@
  * stdin) are stripped, an echo of the line is dropped, a line that never gets its prompt (a
  * confirmation question, a hang) times out and the process is killed, and a process that dies
  * mid-line hands back what it wrote.
+ *
+ * The child is started through execa (like one-shot runs, src/exec/spawn.ts): a tool that cannot
+ * start fails with an error naming the command, and one still open when zsplit exits is killed.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { killOnExit, SpawnError } from './children.js';
 import type { Session, SessionAnswer, SessionOptions } from './types.js';
 import { SessionEnded } from './types.js';
 
@@ -54,6 +57,21 @@ export function answerText(clean: string, line: string, prompt: string): string 
 
 /** `sh -c` wrapper that merges stderr into stdout for an argv given as positional parameters. */
 export const MERGE_WRAPPER = 'exec "$0" "$@" 2>&1';
+
+/** The part of execa's subprocess the session uses. */
+interface Child {
+  readonly pid?: number;
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  kill(signal: NodeJS.Signals): boolean;
+}
+
+/** How the child ended (execa's result; neither set: it never started). */
+interface Ending {
+  exitCode?: number;
+  signal?: string;
+}
 
 interface Pending {
   /** undefined: the first prompt (the tool starting). */
@@ -103,7 +121,8 @@ export class ProcessSession implements Session {
   greeting = '';
 
   private constructor(
-    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly child: Child,
+    ending: Promise<Ending>,
     private readonly prompt: string,
   ) {
     const onData = (d: string) => {
@@ -118,13 +137,14 @@ export class ProcessSession implements Session {
     child.stdout.setEncoding('utf8').on('data', onData);
     // The wrapper's own complaints (su, ssh, a missing tool) arrive here; the tool's stderr is merged into stdout.
     child.stderr.setEncoding('utf8').on('data', onData);
-    // The tool died while a line was being written: reported by 'close' below.
+    // The tool died while a line was being written: reported when it has ended, below.
     child.stdin.on('error', () => undefined);
-    // Spawn failures reject open(); anything later is reported through 'close'.
-    child.on('error', () => undefined);
-    child.on('close', (code, signal) => {
+    // Resolved (never rejected: reject:false) once the tool has ended and its output has all arrived.
+    const forget = killOnExit(() => this.kill());
+    void ending.then((r) => {
+      forget();
       this.exited = true;
-      this.exitCode = code ?? (signal ? 128 + 9 : 1);
+      this.exitCode = r.exitCode ?? (r.signal ? 128 + 9 : 1);
       this.failAll((p) => `${p.line === undefined ? 'the tool ended before its first prompt' : `the tool ended on: ${p.line}`} (exit ${this.exitCode})`, false);
       for (const w of this.exitWaiters.splice(0)) w();
     });
@@ -142,12 +162,26 @@ export class ProcessSession implements Session {
   static async open(argv: string[], opts: SessionOptions & { env?: NodeJS.ProcessEnv }): Promise<ProcessSession> {
     // Its own process group: Ctrl+C at zsplit's terminal does not kill the tool mid-line (zsplit
     // stops between steps and closes the session), and a timeout kills the whole group.
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env, detached: true });
-    const s = new ProcessSession(child, opts.prompt);
-    await new Promise<void>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('spawn', () => resolve());
+    // Loaded at the first session, not when the program starts (as in spawn.ts).
+    const { execa } = await import('execa');
+    const child = execa(argv[0], argv.slice(1), {
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      // Read as it arrives (below), never collected: a session's output is unbounded.
+      buffer: false,
+      detached: true,
+      env: opts.env ?? process.env,
+      extendEnv: false,
+      // Not execa's cleanup (see children.ts): killOnExit kills the whole group instead.
+      cleanup: false,
+      reject: false,
     });
+    // Its output is read from the start (no chunk can flow before the listeners are on).
+    const s = new ProcessSession(child, child, opts.prompt);
+    // Started, or not at all (no such program): execa's result then names the command.
+    const started = await Promise.race([new Promise<undefined>((r) => child.once('spawn', () => r(undefined))), child]);
+    if (started && started.exitCode === undefined && started.signal === undefined) throw new SpawnError(started.shortMessage ?? `${argv.join(' ')}: could not start`, 'code' in started ? (started.code as string | undefined) : undefined);
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     const abort = () => s.kill();
     if (opts.signal?.aborted) abort();

@@ -3,32 +3,14 @@
  * timeout ends the child with SIGTERM and, after a grace period, SIGKILL; a child still running
  * when zsplit exits is killed with it; a command that cannot start fails with its name.
  */
+import { killOnExit, SpawnError } from './children.js';
 import { MERGE_WRAPPER } from './session.js';
 import type { RunOptions, RunResult } from './types.js';
 
 /** After a timeout's SIGTERM, how long a child may take to end before it is killed. */
 export const KILL_GRACE_MS = 5_000;
 
-/** A command that could not start; `code` is the system's (ENOENT: no such program). */
-export class SpawnError extends Error {
-  constructor(
-    message: string,
-    readonly code: string | undefined,
-  ) {
-    super(message);
-  }
-}
-
-/** One-shot children now running: killed when zsplit exits (process.exit after a second signal included). */
-const running = new Set<{ kill(signal?: NodeJS.Signals): boolean }>();
-let exitHook = false;
-function killOnExit(): void {
-  if (exitHook) return;
-  exitHook = true;
-  process.on('exit', () => {
-    for (const c of running) c.kill('SIGKILL');
-  });
-}
+export { SpawnError };
 
 export async function spawnCapture(argv: string[], opts: RunOptions & { input?: string; env?: NodeJS.ProcessEnv; killGraceMs?: number } = {}): Promise<RunResult> {
   const started = performance.now();
@@ -47,15 +29,14 @@ export async function spawnCapture(argv: string[], opts: RunOptions & { input?: 
     forceKillAfterDelay: opts.killGraceMs ?? KILL_GRACE_MS,
     // Not execa's cleanup: its signal-exit hook re-raises SIGINT/SIGTERM/SIGHUP when it counts
     // itself the only other listener, which killed zsplit mid-run through its own stop handler
-    // (src/cli/apply.ts). Children still running are killed on exit by `running` below instead.
+    // (src/cli/apply.ts). Children still running are killed on exit by killOnExit instead.
     cleanup: false,
     reject: false,
     stripFinalNewline: false,
   });
   if (child.pid !== undefined) opts.onSpawn?.(child.pid);
-  killOnExit();
-  running.add(child);
-  const r = await child.finally(() => running.delete(child));
+  const forget = killOnExit(() => child.kill('SIGKILL'));
+  const r = await child.finally(forget);
   // Not started at all (no such program, not executable): an error naming the command.
   if (r.exitCode === undefined && r.signal === undefined) throw new SpawnError(r.shortMessage ?? `${argv.join(' ')}: could not start`, 'code' in r ? (r.code as string | undefined) : undefined);
   // Through the wrapper, the shell reports it: `<name>: 1: exec: <name>: not found` (127) or `Permission denied` (126).

@@ -32,6 +32,8 @@ export interface PreOptions {
   timeoutMs?: number;
   /** Where Zimbra's MTA takes SMTP (default 25): its STARTTLS is checked there. */
   zimbraSmtpPort?: number;
+  /** Extra trusted CA certificates (PEM, --ca) for the STARTTLS checks. */
+  ca?: string[];
 }
 
 /**
@@ -125,14 +127,14 @@ export async function verifyPre(o: PreOptions): Promise<VerifyReport> {
 
   // --- TLS between the two systems, for the names each side's connectors use
   if (banner.banner?.code === 220)
-    checks.push(tlsCheck(`${a.peer.host}:${a.peer.port}`, await probeStartTls(peerAddr, a.peer.port, [a.peer.host], { timeoutMs }), false, `Zimbra hands mail to ${a.peer.host} by that name`));
+    checks.push(tlsCheck(`${a.peer.host}:${a.peer.port}`, await probeStartTls(peerAddr, a.peer.port, [a.peer.host], { timeoutMs, ca: o.ca }), false, `Zimbra hands mail to ${a.peer.host} by that name`));
   if (!o.exec.rehearsal) {
     const zimbraAddr = resolved.get(a.zimbraHosts[0].toLowerCase())?.addresses[0] ?? a.zimbraHosts[0];
     const port = o.zimbraSmtpPort ?? 25;
     // Microsoft 365's connectors to Zimbra insist on it (-TlsSettings DomainValidation -TlsDomain <Zimbra host>).
     const m365 = a.peer.kind === 'm365';
     checks.push(
-      tlsCheck(`${a.zimbraHosts[0]}:${port}`, await probeStartTls(zimbraAddr, port, [a.zimbraHosts[0]], { timeoutMs }), m365, m365 ? `Microsoft 365's connector validates ${a.zimbraHosts[0]} (-TlsDomain) and refuses to deliver otherwise` : `the peer sends to ${a.zimbraHosts[0]} by that name`),
+      tlsCheck(`${a.zimbraHosts[0]}:${port}`, await probeStartTls(zimbraAddr, port, [a.zimbraHosts[0]], { timeoutMs, ca: o.ca }), m365, m365 ? `Microsoft 365's connector validates ${a.zimbraHosts[0]} (-TlsDomain) and refuses to deliver otherwise` : `the peer sends to ${a.zimbraHosts[0]} by that name`),
     );
   }
 

@@ -5,7 +5,8 @@
  * real socket; no mail is sent (QUIT right after the handshake).
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, checkServerIdentity, rootCertificates, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
 import { hostname } from 'node:os';
 
 export interface TlsProbe {
@@ -29,8 +30,24 @@ export interface TlsProbe {
 export interface TlsOptions {
   timeoutMs?: number;
   helo?: string;
-  /** Extra trusted CA certificates (PEM); tests use this or NODE_EXTRA_CA_CERTS. */
+  /** Extra trusted CA certificates (PEM; verify --ca), trusted besides Node's own. */
   ca?: string | string[];
+}
+
+/**
+ * Node's `ca` replaces its trusted list: extra CAs are added to Node's own (Mozilla's), so a
+ * private CA given with --ca does not untrust the public ones.
+ */
+function trusted(ca: string | string[] | undefined): string[] | undefined {
+  if (ca === undefined) return undefined;
+  return [...rootCertificates, ...(Array.isArray(ca) ? ca : [ca])];
+}
+
+/** PEM certificate blocks of `text`, each parsed (X509Certificate throws on a broken one). */
+export function pemCertificates(text: string): string[] {
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  for (const b of blocks) new X509Certificate(b);
+  return blocks;
 }
 
 /** Reads SMTP replies (multi-line joined) from a plain socket, one at a time. */
@@ -107,7 +124,7 @@ export async function probeStartTls(host: string, port: number, names: string[],
     secure = await new Promise<TLSSocket>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no TLS handshake within ${timeoutMs} ms`)), timeoutMs);
       // Verify ourselves (rejectUnauthorized false) so that an untrusted chain is reported, not a bare failure.
-      const t = tlsConnect({ socket: plain, servername: names[0], rejectUnauthorized: false, ca: opts.ca }, () => {
+      const t = tlsConnect({ socket: plain, servername: names[0], rejectUnauthorized: false, ca: trusted(opts.ca) }, () => {
         clearTimeout(timer);
         resolve(t);
       });

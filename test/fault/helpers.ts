@@ -66,4 +66,9 @@ export function expectNoStack(text: string): void {
   expect(text).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
 }
 
+/**
+ * A real delay, where the delay is the point: the signal trials (signals.test.ts) send their
+ * signal at a random moment of a run, after waiting for the run's start with waitFor. Never a
+ * stand-in for an event: wait for events with test/helpers/wait.ts.
+ */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -27,4 +27,11 @@ describe('waitFor', () => {
   it('fails with what never happened', async () => {
     await expect(waitFor(() => false, 'the lock file', 50)).rejects.toThrow('waited 50 ms for the lock file');
   });
+
+  it('waits for an async condition (a pending promise is not yet) and returns what it found', async () => {
+    let polls = 0;
+    const found = await waitFor(async () => (++polls >= 3 ? `answer ${polls}` : undefined), 'the third poll', 5_000, 1);
+    expect(found).toBe('answer 3');
+    await expect(waitFor(async () => false, 'an async never', 50)).rejects.toThrow('waited 50 ms for an async never');
+  });
 });

@@ -24,10 +24,19 @@ export function exitOf(child: ChildProcess, what = `pid ${child.pid}`, ms = 60_0
   });
 }
 
-/** Polls `ready` until it holds; fails naming `what` after `ms`. */
-export async function waitFor(ready: () => boolean, what: string, ms = 30_000, everyMs = 10): Promise<void> {
+/** Not yet: what a condition answers while the event has not happened. */
+type NotYet = undefined | null | false;
+
+/**
+ * Polls `ready` (sync or async) until it answers something other than undefined/null/false, and
+ * returns that answer; fails naming `what` after `ms`. An async condition is awaited before the
+ * next poll (a connection attempt, a file read), so polls never overlap.
+ */
+export async function waitFor<T>(ready: () => T | NotYet | Promise<T | NotYet>, what: string, ms = 30_000, everyMs = 10): Promise<T> {
   const t0 = Date.now();
-  while (!ready()) {
+  for (;;) {
+    const v = await ready();
+    if (v !== undefined && v !== null && v !== false) return v;
     if (Date.now() - t0 > ms) throw new Error(`waited ${ms} ms for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }

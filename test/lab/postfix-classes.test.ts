@@ -10,18 +10,23 @@
  * C. Zimbra's split-domain recipient check (zimbraMtaRestriction, smtpd_recipient_restrictions as
  *    zmconfigd renders Zimbra's template): on a secondary that catches all unknown users, a client
  *    outside mynetworks gets unknown addresses accepted without it, rejected with it.
- * Addresses 127.0.0.6-127.0.0.14, apart from the other lab files.
+ * Addresses .6-.14 of the run's loopback block (lab.ts labNet), apart from the other lab files.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncLdap } from '../../src/sim/ldap.js';
 import { defaultState, saveState } from '../../src/sim/state.js';
-import { cleanup, labBin, labDir, labEnabled, peerPostfix, run, runPeerCommands, sendMail, SIM_BIN, Slapd, Timings, waitFor, zimbraMta, ZSPLIT, type PostfixInstance } from './lab.js';
+import { cleanup, labDir, labEnabled, labNet, run, SIM_BIN, Timings, waitFor, ZSPLIT } from './lab.js';
+import { labBin, peerPostfix, runPeerCommands, zimbraMta } from './mta.js';
+import { sendMail, type PostfixInstance } from './postfix.js';
+import { Slapd } from './slapd.js';
 import { LmtpSink } from './lmtp-sink.js';
 import { renderRecipientRestrictions } from './zmmtainit.js';
 
 const PORT = 2525;
+// This run's loopback block (lab.ts labNet): another lab run on the machine has its own.
+const ip = labNet();
 const PEER_USERS = [
   { address: 'carol@example.com', aliases: ['caroline@example.com'] },
   { address: 'dave@example.com', aliases: [] },
@@ -75,13 +80,13 @@ describe.runIf(labEnabled('postfix-classes.test.ts'))('lab: Postfix peers by add
   describe('A. authoritative peer with the domain in virtual_mailbox_domains (Zimbra secondary)', () => {
     let l: Lab;
     beforeAll(async () => {
-      l = await startLab('classes-a', '127.0.0.6', '127.0.0.7', 'secondary', {});
+      l = await startLab('classes-a', ip(6), ip(7), 'secondary', {});
       t.mark('lab A started');
     }, 60_000);
     afterAll(() => stopLab(l), 60_000);
 
     it('before: the peer rejects a Zimbra user as unknown in its virtual mailbox table', async () => {
-      const r = await sendMail('127.0.0.7', PORT, 'someone@example.net', 'alice@example.com', 'too early');
+      const r = await sendMail(ip(7), PORT, 'someone@example.net', 'alice@example.com', 'too early');
       expect(r.rcpt.code).toBe(550);
       expect(r.rcpt.text).toContain('User unknown in virtual mailbox table');
     });
@@ -90,29 +95,29 @@ describe.runIf(labEnabled('postfix-classes.test.ts'))('lab: Postfix peers by add
       expect((await zsplit(l, ['apply', 'setup', '--yes'])).code).toBe(0);
       const relay = await peerCommandsOf(l, ['--peer-address-class', 'relay']);
       expect(relay.join('\n')).toContain('relay_recipient_maps');
-      expect(() => runPeerCommands(l.peer, relay, { ip: '127.0.0.6', port: PORT })).toThrow(/not listed in relay_domains/);
+      expect(() => runPeerCommands(l.peer, relay, { ip: ip(6), port: PORT })).toThrow(/not listed in relay_domains/);
     });
 
     it('with --peer-address-class virtual the peer accepts the Zimbra user and hands it to Zimbra; its own users stay; unknown ones are rejected', async () => {
       const cmds = await peerCommandsOf(l, ['--peer-address-class', 'virtual']);
-      const ran = runPeerCommands(l.peer, cmds, { ip: '127.0.0.6', port: PORT });
+      const ran = runPeerCommands(l.peer, cmds, { ip: ip(6), port: PORT });
       console.log(`[lab] class A: peer commands as run:\n  ${ran.join('\n  ')}`);
       expect(l.peer.postconf('-h', 'virtual_alias_maps')).toContain('zsplit_virtual');
-      expect((await sendMail('127.0.0.7', PORT, 'someone@example.net', 'alice@example.com', 'to alice via the virtual peer')).rcpt.code).toBe(250);
+      expect((await sendMail(ip(7), PORT, 'someone@example.net', 'alice@example.com', 'to alice via the virtual peer')).rcpt.code).toBe(250);
       expect((await l.zimbra.waitForMail('alice@example.com'))[0]).toContain('Subject: to alice via the virtual peer');
-      expect((await sendMail('127.0.0.7', PORT, 'someone@example.net', 'carol@example.com', 'to carol')).rcpt.code).toBe(250);
+      expect((await sendMail(ip(7), PORT, 'someone@example.net', 'carol@example.com', 'to carol')).rcpt.code).toBe(250);
       await l.peer.waitForMail('carol@example.com');
-      expect((await sendMail('127.0.0.7', PORT, 'someone@example.net', 'nosuch@example.com', 'unknown')).rcpt.code).toBe(550);
+      expect((await sendMail(ip(7), PORT, 'someone@example.net', 'nosuch@example.com', 'unknown')).rcpt.code).toBe(550);
       t.mark('class A routed');
     });
   });
 
   describe("C. Zimbra's split-domain recipient check on a secondary (ldap-splitdomain.cf)", () => {
     let l: Lab;
-    const ZIMBRA = '127.0.0.13';
-    const CLIENT = '127.0.0.12';
+    const ZIMBRA = ip(13);
+    const CLIENT = ip(12);
     beforeAll(async () => {
-      l = await startLab('classes-c', ZIMBRA, '127.0.0.14', 'secondary', {});
+      l = await startLab('classes-c', ZIMBRA, ip(14), 'secondary', {});
       t.mark('lab C started');
     }, 60_000);
     afterAll(() => stopLab(l), 60_000);
@@ -157,9 +162,9 @@ describe.runIf(labEnabled('postfix-classes.test.ts'))('lab: Postfix peers by add
     let l: Lab;
     let sink: LmtpSink;
     beforeAll(async () => {
-      sink = new LmtpSink('127.0.0.9', 2424);
+      sink = new LmtpSink(ip(9), 2424);
       await sink.start();
-      l = await startLab('classes-b', '127.0.0.10', '127.0.0.8', 'primary', { virtual_transport: 'lmtp:inet:[127.0.0.9]:2424', relay_domains: 'other.example' });
+      l = await startLab('classes-b', ip(10), ip(8), 'primary', { virtual_transport: `lmtp:inet:[${ip(9)}]:2424`, relay_domains: 'other.example' });
       t.mark('lab B started');
     }, 60_000);
     afterAll(async () => {
@@ -168,7 +173,7 @@ describe.runIf(labEnabled('postfix-classes.test.ts'))('lab: Postfix peers by add
     }, 60_000);
 
     it('before: the peer delivers its own user to the LMTP store', async () => {
-      expect((await sendMail('127.0.0.8', PORT, 'someone@example.net', 'dave@example.com', 'to dave before')).rcpt.code).toBe(250);
+      expect((await sendMail(ip(8), PORT, 'someone@example.net', 'dave@example.com', 'to dave before')).rcpt.code).toBe(250);
       await waitFor('dave in the LMTP sink', () => (sink.to('dave@example.com').length ? true : undefined));
     });
 
@@ -176,17 +181,17 @@ describe.runIf(labEnabled('postfix-classes.test.ts'))('lab: Postfix peers by add
       const r = await zsplit(l, ['apply', 'setup', '--yes']);
       expect(r.code, r.out + r.err).toBe(0);
       const cmds = await peerCommandsOf(l, ['--peer-address-class', 'virtual']);
-      const ran = runPeerCommands(l.peer, cmds, { ip: '127.0.0.10', port: PORT });
+      const ran = runPeerCommands(l.peer, cmds, { ip: ip(10), port: PORT });
       console.log(`[lab] class B: peer commands as run:\n  ${ran.join('\n  ')}`);
       expect(l.peer.postconf('-h', 'relay_domains').split(/[\s,]+/).filter(Boolean)).toEqual(['example.com', 'other.example']);
       expect(l.peer.postconf('-h', 'virtual_mailbox_domains').trim()).toBe('');
 
       // carol lives on the peer: mail entering at Zimbra (the MX) goes to the peer and into its LMTP store
-      expect((await sendMail('127.0.0.10', PORT, 'someone@example.net', 'caroline@example.com', 'to caroline via zimbra')).rcpt.code).toBe(250);
+      expect((await sendMail(ip(10), PORT, 'someone@example.net', 'caroline@example.com', 'to caroline via zimbra')).rcpt.code).toBe(250);
       await waitFor('caroline (carol) in the LMTP sink', () => (sink.to('carol@example.com').length || sink.to('caroline@example.com').length ? true : undefined), 15_000);
       expect(l.peer.maildir('carol@example.com')).toHaveLength(0);
       // alice lives on Zimbra: mail entering at the peer is relayed to Zimbra
-      expect((await sendMail('127.0.0.8', PORT, 'someone@example.net', 'alice@example.com', 'to alice via the peer')).rcpt.code).toBe(250);
+      expect((await sendMail(ip(8), PORT, 'someone@example.net', 'alice@example.com', 'to alice via the peer')).rcpt.code).toBe(250);
       expect((await l.zimbra.waitForMail('alice@example.com'))[0]).toContain('Subject: to alice via the peer');
       t.mark('class B routed');
     });

@@ -1,6 +1,6 @@
 /**
  * Lab, Zimbra PRIMARY (authoritative) with a Postfix peer that forwards unknown users to Zimbra.
- * Real Postfix x2 + real slapd on loopback (127.0.0.2:2525 "Zimbra MTA", 127.0.0.3:2525 peer);
+ * Real Postfix x2 + real slapd on loopback (<run block>.2:2525 "Zimbra MTA", <run block>.3:2525 peer);
  * `zsplit apply setup` runs as a real process against the simulated zmprov in LDAP-backed mode,
  * so what it applies lands in slapd and the real Postfix routes by it.
  */
@@ -10,25 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncLdap } from '../../src/sim/ldap.js';
 import { defaultState, saveState } from '../../src/sim/state.js';
 import { startDnsServer, type DnsServer } from '../verify/dns-server.js';
-import {
-  cleanup,
-  labBin,
-  labDir,
-  labEnabled,
-  peerPostfix,
-  run,
-  runPeerCommands,
-  sendMail,
-  SIM_BIN,
-  Slapd,
-  Timings,
-  zimbraMta,
-  ZSPLIT,
-  type PostfixInstance,
-} from './lab.js';
+import { cleanup, labDir, labEnabled, labNet, run, SIM_BIN, Timings, ZSPLIT } from './lab.js';
+import { labBin, peerPostfix, runPeerCommands, zimbraMta } from './mta.js';
+import { sendMail, type PostfixInstance } from './postfix.js';
+import { Slapd } from './slapd.js';
 
-const ZIMBRA_IP = '127.0.0.2';
-const PEER_IP = '127.0.0.3';
+// This run's loopback block (lab.ts labNet): another lab run on the machine has its own.
+const ip = labNet();
+const ZIMBRA_IP = ip(2);
+const PEER_IP = ip(3);
+/** An address inside a RegExp. */
+const esc = (a: string) => a.replace(/\./g, '\\.');
 const PORT = 2525;
 const PEER_USERS = [
   { address: 'carol@example.com', aliases: ['caroline@example.com'] },
@@ -89,7 +81,7 @@ describe.runIf(labEnabled('primary.test.ts'))('lab: Zimbra primary + Postfix pee
     const r = await zsplit(['verify', '--pre', '--json', '--dns-server', dns.address, '--timeout', '5']);
     const report = JSON.parse(r.out);
     const by = (check: string, target?: string) => report.checks.find((c: { check: string; target: string }) => c.check === check && (target === undefined || c.target === target));
-    expect(by('mx', 'example.com')).toMatchObject({ status: 'pass', detail: '10 mx.example.com -> the peer (127.0.0.3)' });
+    expect(by('mx', 'example.com')).toMatchObject({ status: 'pass', detail: `10 mx.example.com -> the peer (${PEER_IP})` });
     expect(by('smtp peer').status).toBe('pass');
     expect(by('smtp peer').detail).toContain('ESMTP zsplit-lab peer');
     expect(by('zmprov').status).toBe('pass');
@@ -108,7 +100,7 @@ describe.runIf(labEnabled('primary.test.ts'))('lab: Zimbra primary + Postfix pee
     expect(r.code).toBe(2);
     expect(r.err).toContain('=> LOOP: mail loops');
     expect(r.err).toContain('554 5.4.0 Error: too many hops');
-    expect(r.err).toMatch(/peer MTA 127\.0\.0\.3 <[^>]+> -> Zimbra MTA 127\.0\.0\.2/);
+    expect(r.err).toMatch(new RegExp(`peer MTA ${esc(PEER_IP)} <[^>]+> -> Zimbra MTA ${esc(ZIMBRA_IP)}`));
     expect(Object.values(slapd.search('(zimbraMailCatchAllAddress=*)'))).toHaveLength(0);
     t.mark('refused loop plan');
   });
@@ -180,7 +172,7 @@ describe.runIf(labEnabled('primary.test.ts'))('lab: Zimbra primary + Postfix pee
     const r = await zsplit(['verify', '--post', '--zimbra-smtp-port', String(PORT), '--timeout', '5']);
     console.log(`[lab] primary: verify --post (good setup):\n${r.out}`);
     expect(r.out).toContain('verify --post: OK');
-    expect(r.out).toMatch(/PASS\s+postmap transport\s+carol@example\.com\s+smtp:\[127\.0\.0\.3\]:2525/);
+    expect(r.out).toMatch(new RegExp(`PASS\\s+postmap transport\\s+carol@example\\.com\\s+smtp:\\[${esc(PEER_IP)}\\]:${PORT}`));
     expect(r.out).toMatch(/PASS\s+postmap vam\s+caroline@example\.com\s+carol@example\.com/);
     expect(r.out).toMatch(/PASS\s+smtp zimbra\s+zsplit-verify-no-such-user@example\.com\s+RCPT 550/);
     expect(r.out).toMatch(/PASS\s+smtp peer\s+zsplit-verify-no-such-user@example\.com\s+RCPT 250/);
@@ -199,7 +191,7 @@ describe.runIf(labEnabled('primary.test.ts'))('lab: Zimbra primary + Postfix pee
     const report = JSON.parse(r.out);
     const failed = report.checks.filter((c: { status: string }) => c.status === 'fail');
     const transport = failed.find((c: { check: string; target: string }) => c.check === 'postmap transport' && c.target === 'carol@example.com');
-    expect(transport.reason).toContain('expected smtp:[127.0.0.3]:2525');
+    expect(transport.reason).toContain(`expected smtp:[${PEER_IP}]:${PORT}`);
     expect(transport.reason).toContain("Postfix's map answers nothing (not found)");
     expect(failed.find((c: { check: string }) => c.check === 'changes').detail).toContain('Route carol@example.com');
     expect(failed.find((c: { check: string; target: string }) => c.check === 'flow now' && c.target === 'carol@example.com').reason).toContain('BOUNCED');
@@ -230,7 +222,7 @@ describe.runIf(labEnabled('primary.test.ts'))('lab: Zimbra primary + Postfix pee
     // the bounce reaches the sender, alice, in her Zimbra Maildir
     const box = await zimbra.waitForMail('alice@example.com', before + 1, 20_000);
     expect(box.slice(before).join('\n')).toMatch(/too many hops/);
-    const hops = (zimbra.log().match(/to=<nosuch@example.com>, relay=127\.0\.0\.3/g) ?? []).length;
+    const hops = (zimbra.log().match(new RegExp(`to=<nosuch@example.com>, relay=${esc(PEER_IP)}`, 'g')) ?? []).length;
     console.log(`[lab] primary: loop bounced after ${((performance.now() - started) / 1000).toFixed(2)} s, ${hops} hand-offs Zimbra -> peer`);
     expect(hops).toBeGreaterThan(10);
     t.mark('loop: too many hops');

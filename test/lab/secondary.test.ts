@@ -1,6 +1,6 @@
 /**
  * Lab, Zimbra SECONDARY with an authoritative Postfix peer (the MX stays on the peer).
- * Real Postfix x2 + real slapd on loopback (127.0.0.4:2525 "Zimbra MTA", 127.0.0.5:2525 peer:
+ * Real Postfix x2 + real slapd on loopback (<run block>.4:2525 "Zimbra MTA", <run block>.5:2525 peer:
  * other addresses than primary.test.ts, so both lab files can run at the same time).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,25 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncLdap } from '../../src/sim/ldap.js';
 import { defaultState, saveState } from '../../src/sim/state.js';
 import { startDnsServer, type DnsServer } from '../verify/dns-server.js';
-import {
-  cleanup,
-  labBin,
-  labDir,
-  labEnabled,
-  peerPostfix,
-  run,
-  runPeerCommands,
-  sendMail,
-  SIM_BIN,
-  Slapd,
-  Timings,
-  zimbraMta,
-  ZSPLIT,
-  type PostfixInstance,
-} from './lab.js';
+import { cleanup, labDir, labEnabled, labNet, run, SIM_BIN, Timings, ZSPLIT } from './lab.js';
+import { labBin, peerPostfix, runPeerCommands, zimbraMta } from './mta.js';
+import { sendMail, type PostfixInstance } from './postfix.js';
+import { Slapd } from './slapd.js';
 
-const ZIMBRA_IP = '127.0.0.4';
-const PEER_IP = '127.0.0.5';
+// This run's loopback block (lab.ts labNet): another lab run on the machine has its own.
+const ip = labNet();
+const ZIMBRA_IP = ip(4);
+const PEER_IP = ip(5);
+/** An address inside a RegExp. */
+const esc = (a: string) => a.replace(/\./g, '\\.');
 const PORT = 2525;
 const PEER_USERS = [
   { address: 'carol@example.com', aliases: ['caroline@example.com'] },
@@ -84,7 +76,7 @@ describe.runIf(labEnabled('secondary.test.ts'))('lab: Zimbra secondary + authori
   it('before the setup: verify --pre passes the MX check (the MX stays on the peer) and the peer rejects Zimbra users', async () => {
     const r = await zsplit(['verify', '--pre', '--json', '--dns-server', dns.address]);
     const report = JSON.parse(r.out);
-    expect(report.checks.find((c: { check: string; status: string }) => c.check === 'mx' && c.status !== 'info')).toMatchObject({ status: 'pass', detail: '10 mx.example.com -> the peer (127.0.0.5)' });
+    expect(report.checks.find((c: { check: string; status: string }) => c.check === 'mx' && c.status !== 'info')).toMatchObject({ status: 'pass', detail: `10 mx.example.com -> the peer (${PEER_IP})` });
     expect(report.ok).toBe(true);
     // the peer does not know Zimbra's users yet: its own relay_recipient_maps refuse them
     expect((await sendMail(PEER_IP, PORT, 'someone@example.net', 'alice@example.com', 'too early')).rcpt.code).toBe(550);
@@ -155,9 +147,9 @@ describe.runIf(labEnabled('secondary.test.ts'))('lab: Zimbra secondary + authori
   it('verify --post passes; with the domain transport removed it fails and says why; apply repairs it', async () => {
     const good = await verifyPost();
     expect(good.code, good.out).toBe(0);
-    expect(good.out).toMatch(/PASS\s+postmap transport\s+example\.com\s+smtp:\[127\.0\.0\.5\]:2525/);
+    expect(good.out).toMatch(new RegExp(`PASS\\s+postmap transport\\s+example\\.com\\s+smtp:\\[${esc(PEER_IP)}\\]:${PORT}`));
     expect(good.out).toMatch(/PASS\s+postmap vam\s+@example\.com\s+@example\.com/);
-    expect(good.out).toMatch(/PASS\s+postconf\s+relayhost\s+\[127\.0\.0\.5\]:2525/);
+    expect(good.out).toMatch(new RegExp(`PASS\\s+postconf\\s+relayhost\\s+\\[${esc(PEER_IP)}\\]:${PORT}`));
     expect(good.out).toMatch(/PASS\s+smtp peer\s+zsplit-verify-no-such-user@example\.com\s+RCPT 550/);
     expect(good.out).toMatch(/PASS\s+smtp zimbra\s+zsplit-verify-no-such-user@example\.com\s+RCPT 250/);
 
@@ -166,7 +158,7 @@ describe.runIf(labEnabled('secondary.test.ts'))('lab: Zimbra secondary + authori
     expect(bad.code).toBe(3);
     const failed = JSON.parse(bad.out).checks.filter((c: { status: string }) => c.status === 'fail');
     const domainTransport = failed.find((c: { check: string; target: string }) => c.check === 'postmap transport' && c.target === 'example.com');
-    expect(domainTransport.reason).toContain('expected smtp:[127.0.0.5]:2525');
+    expect(domainTransport.reason).toContain(`expected smtp:[${PEER_IP}]:${PORT}`);
     expect(failed.find((c: { check: string; target: string }) => c.check === 'flow now' && c.target === 'carol@example.com').reason).toMatch(/from zimbra: the plan gives DELIVERED on the peer, now BOUNCED/);
     // and Postfix does bounce it: a catch-all without a domain transport (zimbra.md 7.3)
     expect((await sendMail(ZIMBRA_IP, PORT, 'alice@example.com', 'carol@example.com', 'no domain transport')).rcpt.code).toBe(250);

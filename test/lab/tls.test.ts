@@ -1,8 +1,8 @@
 /**
  * Lab: STARTTLS between the two systems, as verify --pre checks it (src/verify/tls.ts, Node's own
  * TLS on real sockets) against a real Postfix on loopback serving a test certificate made here
- * with openssl (a private CA, the server certificate for mail.zsplit-lab.test and 127.0.0.15).
- * Address 127.0.0.15, apart from the other lab files.
+ * with openssl (a private CA, the server certificate for mail.zsplit-lab.test and its address).
+ * Address .15 of the run's loopback block (lab.ts labNet), apart from the other lab files.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tlsCheck } from '../../src/verify/pre.js';
 import { probeStartTls } from '../../src/verify/tls.js';
-import { cleanup, labDir, labEnabled, PostfixInstance } from './lab.js';
+import { cleanup, labDir, labEnabled, labNet } from './lab.js';
+import { PostfixInstance } from './postfix.js';
 
-const IP = '127.0.0.15';
+const IP = labNet()(15);
 const PORT = 2525;
 const NAME = 'mail.zsplit-lab.test';
 

@@ -1,0 +1,67 @@
+// The session's child process (src/exec/session.ts): a command that cannot start named in the
+// error, and a tool still open when zsplit exits killed with it (like one-shot children).
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ProcessSession } from '../../src/exec/session.js';
+import { SpawnError } from '../../src/exec/spawn.js';
+import { exitOf, waitFor } from '../helpers/wait.js';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('ProcessSession', () => {
+  it('a tool that cannot start fails open() with an error naming the command', async () => {
+    const e = await ProcessSession.open(['/nonexistent/zmprov', '-l'], { prompt: 'prov> ' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SpawnError);
+    expect((e as SpawnError).code).toBe('ENOENT');
+    expect((e as Error).message).toContain('/nonexistent/zmprov -l');
+  });
+
+  it('a tool still open when zsplit exits is killed with its process group (stdin closing is not enough)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zsplit-session-exit-'));
+    // A tool that outlives the end of its stdin, with a child of its own in its process group (su's zmprov).
+    const tool = join(dir, 'tool');
+    writeFileSync(
+      tool,
+      `#!${process.execPath}
+const kid = require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+process.stdin.resume();
+process.stdin.on('end', () => undefined);
+setInterval(() => {}, 1000);
+process.stdout.write('pids ' + process.pid + ' ' + kid.pid + '\\nprov> ');
+`,
+    );
+    chmodSync(tool, 0o755);
+    const driver = join(dir, 'driver.mts');
+    writeFileSync(
+      driver,
+      `import { ProcessSession } from ${JSON.stringify(resolve('src/exec/session.ts'))};
+const s = await ProcessSession.open([${JSON.stringify(tool)}], { prompt: 'prov> ' });
+process.stdout.write(s.greeting);
+process.exit(0);
+`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', driver], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const { code } = await exitOf(child, 'the driver');
+    const m = /pids (\d+) (\d+)/.exec(out);
+    expect(code, out).toBe(0);
+    expect(m, out).not.toBeNull();
+    const pids = [Number(m![1]), Number(m![2])];
+    try {
+      await waitFor(() => pids.every((p) => !alive(p)), `the session's tool and its child (pids ${pids.join(', ')}) to be gone after zsplit exited`, 10_000);
+    } finally {
+      for (const p of pids) if (alive(p)) process.kill(p, 'SIGKILL');
+    }
+  });
+});
