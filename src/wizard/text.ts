@@ -21,7 +21,7 @@ export function activeText(s: WizardState): ActiveText | undefined {
       return { key: `hosts:${def.name}`, value: String(s.fields[def.name] ?? ''), set: (value) => ({ type: 'hosts/set', field: def.name, value }) };
     }
     case 'accounts':
-      if (s.accounts.mode !== 'file' || s.accounts.busy) return undefined;
+      if ((s.accounts.mode !== 'file' && s.accounts.mode !== 'source') || s.accounts.busy) return undefined;
       return { key: 'accounts:path', value: s.accounts.path, set: (value) => ({ type: 'accounts/path', value }) };
     case 'apply':
       if (s.apply?.confirmAll) return { key: 'apply:confirm', value: s.apply.confirmAll.text, set: (value) => ({ type: 'apply/confirm-text', value }) };

@@ -1,5 +1,6 @@
 /**
- * The Accounts screen: the peer users typed, pasted, read from a file or live (placeholders only), single entries dropped.
+ * The Accounts screen: the peer users typed, pasted, read from a file or live (placeholders only), single entries dropped;
+ * recipient source files of the peer (src/wizard/recipients.ts) loaded and shown by class before the plan.
  * Its reducer (messages `accounts/...`) and its key map, side by side; update.ts and keys.ts dispatch here.
  */
 import type { KeyPress, Msg, Update } from '../msg.js';
@@ -12,6 +13,7 @@ import { domainsOf, dropBadLines, summarizeAccounts } from '../fields.js';
 import { moveList } from '../list.js';
 import { accountEntries, accountsItems, firstEnabled, moveMenu, preferredAccountsItem } from '../menus.js';
 import { printable } from '../text.js';
+import { addSource, nextFormat } from '../recipients.js';
 
 /** The messages a key stands for on this screen (none: the key means nothing here). */
 export function keys(s: WizardState, k: KeyPress, h: number): Msg[] {
@@ -36,6 +38,14 @@ export function keys(s: WizardState, k: KeyPress, h: number): Msg[] {
         if (k.enter || k.escape) return [{ type: 'accounts/back' }];
         return [];
       }
+      if (a.mode === 'inventory') {
+        if (k.up || k.down) return [{ type: 'accounts/scroll', delta: k.up ? -1 : 1 }];
+        if (k.pageUp || k.pageDown) return [{ type: 'accounts/scroll', delta: (k.pageUp ? -1 : 1) * Math.max(1, h - 6) }];
+        if (k.enter || k.escape) return [{ type: 'accounts/back' }];
+        if (q) return [{ type: 'quit' }];
+        return [];
+      }
+      if (a.mode === 'source' && k.tab) return [{ type: 'accounts/format', delta: k.shift ? -1 : 1 }];
       if (k.enter) return [{ type: 'accounts/enter' }];
       if (k.escape) return [{ type: 'accounts/back' }];
       if (a.mode === 'type') {
@@ -64,21 +74,27 @@ export function reduce(s: WizardState, msg: Msg): Update {
           return none({ ...s, accounts: { ...acc, mode: 'type', draft: '' } });
         case 'file':
           return none({ ...s, accounts: { ...acc, mode: 'file' } });
+        case 'source':
+          return none({ ...s, accounts: { ...acc, mode: 'source' } });
+        case 'inventory':
+          return none({ ...s, accounts: { ...acc, mode: 'inventory', top: 0 } });
         case 'live':
           return { state: { ...s, accounts: { ...acc, busy: `Reading the accounts of ${domainsOf(s.fields).join(', ')} (one zmprov -l gaa)` } }, effects: [{ type: 'read-accounts-live' }] };
         case 'drop':
           return setAccounts(s, dropBadLines(s.fields.peerAccounts, s.accounts.summary), 'Removed the invalid and duplicate lines.');
         case 'edit':
           return none({ ...s, accounts: { ...acc, mode: 'edit', entry: { cursor: 0, top: 0 } } });
-        case 'clear':
-          return setAccounts(s, '', 'The list is empty.');
+        case 'clear': {
+          const cleared = { ...s, fields: { ...s.fields, recipientSources: [] }, accounts: { ...s.accounts, loaded: undefined } };
+          return setAccounts(cleared, '', 'The list is empty.');
+        }
         case 'continue':
           return forward(s, nextScreen(s) ?? 'review');
       }
       return none(s);
     }
     case 'accounts/input': {
-      if (s.accounts.mode === 'file') return none({ ...s, accounts: { ...s.accounts, path: s.accounts.path + msg.text.replace(/[\r\n]/g, '') } });
+      if (s.accounts.mode === 'file' || s.accounts.mode === 'source') return none({ ...s, accounts: { ...s.accounts, path: s.accounts.path + msg.text.replace(/[\r\n]/g, '') } });
       const text = s.accounts.draft + msg.text;
       const parts = text.split(/\r\n|\r|\n/);
       const draft = parts.pop() ?? '';
@@ -88,7 +104,7 @@ export function reduce(s: WizardState, msg: Msg): Update {
       return none({ ...st, accounts: { ...st.accounts, draft } });
     }
     case 'accounts/backspace':
-      if (s.accounts.mode === 'file') return none({ ...s, accounts: { ...s.accounts, path: s.accounts.path.slice(0, -1) } });
+      if (s.accounts.mode === 'file' || s.accounts.mode === 'source') return none({ ...s, accounts: { ...s.accounts, path: s.accounts.path.slice(0, -1) } });
       return none({ ...s, accounts: { ...s.accounts, draft: s.accounts.draft.slice(0, -1) } });
     case 'accounts/path':
       return none({ ...s, accounts: { ...s.accounts, path: msg.value } });
@@ -97,6 +113,11 @@ export function reduce(s: WizardState, msg: Msg): Update {
       if (a.mode === 'file') {
         if (!a.path.trim()) return none({ ...s, accounts: { ...a, error: 'Type the path of a file with one address per line.' } });
         return { state: { ...s, accounts: { ...a, busy: `Reading ${a.path.trim()}`, error: undefined } }, effects: [{ type: 'read-accounts-file', path: a.path.trim() }] };
+      }
+      if (a.mode === 'source') {
+        if (!a.path.trim()) return none({ ...s, accounts: { ...a, error: 'Type the path of the recipient source file.' } });
+        const sources = addSource(s.fields.recipientSources ?? [], { path: a.path.trim(), format: a.sourceFormat });
+        return { state: { ...s, accounts: { ...a, busy: `Reading ${a.path.trim()}`, error: undefined } }, effects: [{ type: 'read-recipient-sources', sources, show: true }] };
       }
       if (a.mode === 'type') {
         if (a.draft.trim() === '') {
@@ -134,6 +155,19 @@ export function reduce(s: WizardState, msg: Msg): Update {
       const left = Math.max(0, entries.length - 2);
       return none({ ...u.state, accounts: { ...u.state.accounts, mode: 'edit', entry: { ...s.accounts.entry, cursor: Math.min(s.accounts.entry.cursor, left) } } });
     }
+    case 'accounts/format':
+      return none({ ...s, accounts: { ...s.accounts, sourceFormat: nextFormat(s.accounts.sourceFormat, msg.delta) } });
+    case 'accounts/sources-loaded': {
+      const { inventory, labels, sources, show } = msg;
+      const st: WizardState = {
+        ...s,
+        fields: { ...s.fields, recipientSources: sources },
+        accounts: { ...s.accounts, busy: undefined, error: undefined, path: '', loaded: { inventory, labels }, mode: show ? 'inventory' : 'menu', top: 0, message: `Read ${sources.length} recipient source(s): ${inventory.recipients.length} recipient(s).` },
+      };
+      return none({ ...st, accounts: { ...st.accounts, cursor: firstEnabled(accountsItems(st), preferredAccountsItem(st)) } });
+    }
+    case 'accounts/scroll':
+      return none({ ...s, accounts: { ...s.accounts, top: Math.max(0, (s.accounts.top ?? 0) + msg.delta) } });
     case 'accounts/failed':
       return none({ ...s, accounts: { ...s.accounts, busy: undefined, error: msg.error } });
 
