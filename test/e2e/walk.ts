@@ -1,0 +1,23 @@
+/** Walks shared by the terminal tests: the setup screens up to the Accounts screen. */
+import { KEYS } from './terminal.js';
+import type { Wizard } from './terminal.js';
+
+/** Start > First-time setup > primary, postfix > hosts (peer mail.example.com, relay 192.0.2.10), ending on the Accounts screen. */
+export async function toAccounts(w: Wizard): Promise<void> {
+  await w.waitFor('First-time setup');
+  await w.choose('First-time setup');
+  await w.press(KEYS.enter);
+  await w.waitFor("Zimbra's role");
+  await w.press(KEYS.enter);
+  await w.choose('Postfix');
+  await w.press(KEYS.enter);
+  await w.waitFor('Hosts and addresses');
+  await w.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down);
+  await w.type('mail.example.com');
+  await w.press(KEYS.down, KEYS.down);
+  await w.type('192.0.2.10');
+  await w.press(KEYS.down, KEYS.down);
+  await w.waitFor(/> \[ Continue \]/);
+  await w.press(KEYS.enter);
+  await w.waitFor('Accounts that live on mail.example.com');
+}
