@@ -37,14 +37,19 @@ describe('recipient sources (pure)', () => {
   });
 });
 
-describe('Accounts: load recipients from the peer', () => {
-  it('shows the Exchange export by class with counts before the plan; the plan has its placeholders; the answers keep only the path', async () => {
-    const t = startWizard();
+/** Role and Hosts filled, then "Load recipients from the peer": the path field. */
+async function toSource(t: ReturnType<typeof startWizard>): Promise<void> {
     await throughHosts(t);
     await t.waitFor('Accounts that live on mail.example.com');
     await t.choose('Load recipients from the peer');
     await t.press(KEY.enter);
     await t.waitFor('format: auto');
+}
+
+describe('Accounts: load recipients from the peer', () => {
+  it('shows the Exchange export by class with counts before the plan; the plan has its placeholders; the answers keep only the path', async () => {
+    const t = startWizard();
+    await toSource(t);
     await t.type(join(FIX, 'exchange-recipients.csv'));
     await t.press(KEY.enter);
     const f = await t.waitFor('Recipients of the peer by class');
@@ -73,11 +78,7 @@ describe('Accounts: load recipients from the peer', () => {
   it('Tab picks the format; problems are listed and Continue waits until they are gone', async () => {
     const t = startWizard();
     const dup = t.file('dup.csv', 'PrimarySmtpAddress,RecipientTypeDetails,DisplayName,EmailAddresses\r\nsales@example.com,SharedMailbox,Sales,SMTP:sales@example.com\r\nbob@example.com,UserMailbox,Bob,SMTP:bob@example.com;smtp:sales@example.com\r\n');
-    await throughHosts(t);
-    await t.waitFor('Accounts that live on mail.example.com');
-    await t.choose('Load recipients from the peer');
-    await t.press(KEY.enter);
-    await t.waitFor('format: auto');
+    await toSource(t);
     await t.press(KEY.tab);
     await t.waitFor('format: exchange-csv');
     await t.type(dup);
@@ -101,11 +102,7 @@ describe('Accounts: load recipients from the peer', () => {
 
   it('a path that cannot be read says so and keeps the path for a correction', async () => {
     const t = startWizard();
-    await throughHosts(t);
-    await t.waitFor('Accounts that live on mail.example.com');
-    await t.choose('Load recipients from the peer');
-    await t.press(KEY.enter);
-    await t.waitFor('format: auto');
+    await toSource(t);
     await t.type('nope.csv');
     await t.press(KEY.enter);
     await t.waitFor('cannot read');
