@@ -7,7 +7,7 @@ import { accountEntries, accountsItems } from '../src/wizard/menus.js';
 import { accountsEditRows } from '../src/wizard/layout.js';
 import { visible } from '../src/wizard/list.js';
 import { domainsOf } from '../src/wizard/fields.js';
-import { FORMAT_LABEL, inventoryLine, inventoryView } from '../src/wizard/recipients.js';
+import { EMPTY_LDAP, FORMAT_LABEL, LDAP_FIELDS, inventoryLine, inventoryView } from '../src/wizard/recipients.js';
 import { Footer, Line, Menu, TextField, useTone, wrapped } from './ui.js';
 import type { ScreenProps } from './ui.js';
 
@@ -16,6 +16,7 @@ export function AccountsScreen({ state, width, height }: ScreenProps): React.JSX
   const a = state.accounts;
   if (a.mode === 'edit') return <EditEntries state={state} width={width} height={height} />;
   if (a.mode === 'inventory' && a.loaded) return <ByClass state={state} width={width} height={height} />;
+  if (a.mode === 'ldap') return <LdapForm state={state} width={width} />;
   const sum = a.summary;
   const editing = activeText(state);
 
@@ -151,6 +152,53 @@ function ByClass({ state, width, height }: { state: ScreenProps['state']; width:
       })}
       <Line />
       <Footer>{lines.length > rows ? 'Up/Down, PgUp/PgDn scroll  Enter/Esc back to the list' : 'Enter/Esc back to the list'}</Footer>
+    </Box>
+  );
+}
+
+/** A live LDAP / AD source: where the bind password is (a file, $NAME), never the password. */
+function LdapForm({ state, width }: { state: ScreenProps['state']; width: number }): React.JSX.Element {
+  const tone = useTone(state);
+  const a = state.accounts;
+  const l = a.ldap ?? EMPTY_LDAP;
+  const focus = a.ldapFocus ?? 0;
+  const editing = activeText(state);
+  const hint = wrapped(LDAP_FIELDS[focus]?.hint ?? '', width - 2, 2, '  ');
+  const msg = a.busy ? [] : wrapped(a.error ?? '', width - 2, 3);
+  return (
+    <Box flexDirection="column">
+      <Line bold>Recipients read live from LDAP / Active Directory (mail, proxyAddresses, objectClass)</Line>
+      <Line />
+      {LDAP_FIELDS.map((f, i) => {
+        const sel = i === focus;
+        const value = f.toggle ? (l.startTls ? '[x]' : '[ ]') : l[f.name as Exclude<keyof typeof l, 'startTls'>];
+        const label = `${sel ? '>' : ' '} ${f.label} `.padEnd(20, '.') + ' ';
+        return (
+          <Box key={f.name} height={1} overflowY="hidden">
+            <Line bold={sel} color={sel ? tone('cyan') : undefined}>{label}</Line>
+            {sel && editing ? <TextField value={String(value)} caret={caretOf(state, editing)} fresh={isFresh(state, editing)} /> : <Line>{String(value)}</Line>}
+          </Box>
+        );
+      })}
+      <Line />
+      {[0, 1].map((i) => (
+        <Line key={`h${i}`} dim>
+          {hint[i] ?? ''}
+        </Line>
+      ))}
+      {[0, 1, 2].map((i) => (
+        <Line key={`m${i}`} color={tone('red')}>
+          {msg[i] ?? ''}
+        </Line>
+      ))}
+      {a.busy ? (
+        <Line>
+          <Spinner type="line" /> {a.busy}
+        </Line>
+      ) : (
+        <Line />
+      )}
+      <Footer>Up/Down field  Space toggles  Enter read  Esc cancel</Footer>
     </Box>
   );
 }

@@ -180,9 +180,10 @@ export class WizardController {
         return;
       case 'read-recipient-sources':
         try {
-          this.send({ type: 'accounts/sources-loaded', ...readRecipientSources(e.sources, this.o.io.cwd, domainsOf(s.fields)), show: e.show });
+          this.send({ type: 'accounts/sources-loaded', ...(await readRecipientSources(e.sources, e.ldap, this.o.io.cwd, domainsOf(s.fields), this.o.io.env)), show: e.show });
         } catch (err) {
-          this.send({ type: 'accounts/failed', error: `${(err as Error).message}. Check the path (relative to ${this.o.io.cwd}).` });
+          const m = (err as Error).message;
+          this.send({ type: 'accounts/failed', error: m.startsWith('Recipient source:') ? `${m}. Check the path (relative to ${this.o.io.cwd}).` : m });
         }
         return;
       case 'read-accounts-live':
@@ -346,7 +347,7 @@ export class WizardController {
     const job = jobOf(s);
     const cutover = job === 'cutover' ? { users: s.cutover.selected, direction: s.cutover.direction, wave: s.cutover.wave } : undefined;
     const empty = { findings: [] as Finding[], rows: [], warnings: [] as string[] };
-    const { inv, refused } = sourcesForPlan(s, job, this.o.io.cwd);
+    const { inv, refused } = await sourcesForPlan(s, job, this.o.io.cwd, this.o.io.env);
     if (refused) return this.send({ type: 'review/result', ...empty, refused });
     const v = validateAnswers(rawFrom(fieldsWithInventory(s.fields, inv), cutover), job);
     if (!v.answers) {

@@ -35,10 +35,11 @@ export function accountsItems(s: WizardState): MenuItem[] {
   const sum = s.accounts.summary;
   const bad = sum.invalid.length + sum.duplicates.length;
   const inv = s.accounts.loaded?.inventory;
-  const sources = s.fields.recipientSources ?? [];
+  const sources = [...(s.fields.recipientSources ?? []), ...(s.fields.ldapSource ? [s.fields.ldapSource] : [])];
   const items: MenuItem[] = [
     { id: 'type', label: 'Type or paste addresses', detail: 'one per line: address [alias ...]' },
     { id: 'source', label: 'Load recipients from the peer', detail: 'Exchange CSV, Postfix map, Zimbra gaa/gadl output, a list' },
+    { id: 'ldap', label: 'Read recipients live from LDAP / AD', detail: s.fields.ldapSource ? s.fields.ldapSource.url : 'password from a file or $VARIABLE' },
     { id: 'file', label: 'Read them from a file' },
     { id: 'live', label: 'Read live from Zimbra', detail: 'one zmprov -l gaa' },
   ];

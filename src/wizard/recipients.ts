@@ -42,7 +42,7 @@ export function addSource(sources: readonly RecipientSource[], s: RecipientSourc
  * The inventory of the files read, for the split domain(s). Files of one format are parsed
  * together (aliases of one Postfix map point at mailboxes of another), with src/inventory's readers.
  */
-export function inventoryOf(files: readonly { source: RecipientSource; text: string }[], domains: readonly string[]): Inventory {
+export function inventoryOf(files: readonly { source: RecipientSource; text: string }[], domains: readonly string[], live: readonly RawRecipient[] = []): Inventory {
   const raw: RawRecipient[] = [];
   const errors: string[] = [];
   const notes: string[] = [];
@@ -54,7 +54,7 @@ export function inventoryOf(files: readonly { source: RecipientSource; text: str
     errors.push(...p.errors.map((e) => e.replace(/--peer-recipients-format ([\w|-]+)/, 'the format $1 (Tab on "Load recipients")')));
     notes.push(...p.notes);
   }
-  const inv = buildInventory(raw, domains);
+  const inv = buildInventory([...raw, ...live], domains);
   return { ...inv, errors: [...errors, ...inv.errors], notes: [...notes, ...inv.notes] };
 }
 
@@ -129,4 +129,47 @@ export function inventoryView(inv: Inventory, labels: readonly string[], domains
     for (const n of inv.notes) out.push(...wrapAt(n, '  ', '    ').map((text) => ({ text, dim: true })));
   }
   return out;
+}
+
+/**
+ * A live LDAP / Active Directory source as typed and saved. `passwordFrom` names where the bind
+ * password is: a file (its first line) or `$NAME`, an environment variable; the password itself
+ * is never typed, shown or saved.
+ */
+export interface LdapAnswers {
+  url: string;
+  base: string;
+  bindDn: string;
+  passwordFrom: string;
+  filter: string;
+  startTls: boolean;
+  ca: string;
+}
+
+export const EMPTY_LDAP: LdapAnswers = { url: '', base: '', bindDn: '', passwordFrom: '', filter: '', startTls: false, ca: '' };
+
+export const LDAP_FIELDS: { name: keyof LdapAnswers; label: string; hint: string; toggle?: boolean }[] = [
+  { name: 'url', label: 'Directory URL', hint: 'ldaps://dc.example.com, or ldap://dc.example.com:389 with StartTLS.' },
+  { name: 'base', label: 'Base DN', hint: 'Where to search, e.g. DC=example,DC=com.' },
+  { name: 'bindDn', label: 'Bind DN', hint: 'A read-only account, e.g. CN=reader,CN=Users,DC=example,DC=com; empty: anonymous.' },
+  { name: 'passwordFrom', label: 'Password from', hint: 'A file holding the password (its first line), or $NAME for an environment variable. Never the password itself.' },
+  { name: 'filter', label: 'Filter', hint: 'Empty: every entry with an smtp: proxy address or a mail.' },
+  { name: 'startTls', label: 'StartTLS', hint: 'Upgrade an ldap:// connection before the bind. Space toggles.', toggle: true },
+  { name: 'ca', label: 'CA file', hint: "PEM of the CA that signed the directory's certificate; empty: the system's CAs." },
+];
+
+/** Where the bind password comes from, or why the answers cannot be used (no I/O). */
+export function ldapPasswordSource(a: LdapAnswers): { file: string } | { env: string } | { none: true } | { error: string } {
+  const p = a.passwordFrom.trim();
+  if (!p) return a.bindDn.trim() ? { error: 'Password from: name a file holding the bind password, or $NAME for an environment variable' } : { none: true };
+  if (p.startsWith('$')) {
+    const name = p.slice(1);
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? { env: name } : { error: 'Password from: $ is followed by the name of an environment variable (letters, digits, _)' };
+  }
+  return { file: p };
+}
+
+/** How an LDAP source reads in the summary. */
+export function ldapLabel(a: LdapAnswers): string {
+  return `LDAP ${a.url.trim()}${a.startTls ? ' (StartTLS)' : ''}, base ${a.base.trim()}${a.bindDn.trim() ? `, as ${a.bindDn.trim()}` : ', anonymous'}`;
 }

@@ -10,7 +10,7 @@ import type { Observed } from '../plan/observed.js';
 import type { Plan, Step } from '../plan/step.js';
 import type { Inventory } from '../inventory/model.js';
 import type { DetailState, RestoreValues } from './detail.js';
-import type { RecipientSource, SourceFormatChoice } from './recipients.js';
+import type { LdapAnswers, RecipientSource, SourceFormatChoice } from './recipients.js';
 
 export type ScreenId = 'start' | 'role' | 'hosts' | 'accounts' | 'review' | 'preview' | 'apply' | 'failure' | 'done' | 'rollback' | 'cutover' | 'unsplit';
 
@@ -33,6 +33,8 @@ export interface Fields {
   peerAccounts: string;
   /** Recipient source files read on the Accounts screen: path and format only, re-read when needed. */
   recipientSources?: RecipientSource[];
+  /** A live LDAP / AD source: where the password is (a file, $NAME), never the password. */
+  ldapSource?: LdapAnswers;
   force: boolean;
 }
 
@@ -134,7 +136,10 @@ export interface AccountsSummary {
 }
 
 export interface AccountsState {
-  mode: 'menu' | 'type' | 'file' | 'edit' | 'source' | 'inventory';
+  mode: 'menu' | 'type' | 'file' | 'edit' | 'source' | 'inventory' | 'ldap';
+  /** The LDAP form being filled, and its focused field (LDAP_FIELDS). */
+  ldap?: LdapAnswers;
+  ldapFocus?: number;
   /** The format chosen for the next recipient source file (Tab cycles). */
   sourceFormat: SourceFormatChoice;
   /** What fields.recipientSources gave when last read, and how each source was read. */

@@ -110,3 +110,42 @@ describe('Accounts: load recipients from the peer', () => {
     expect(t.state().fields.recipientSources ?? []).toEqual([]);
   });
 });
+
+describe('Accounts: recipients live from LDAP / AD', () => {
+  it('asks where the password is, never for it; says what is missing or unreadable without repeating a mistyped password', async () => {
+    process.env.ZSPLIT_TEST_LDAP_PW = 'lab-secret';
+    const t = startWizard();
+    await throughHosts(t);
+    await t.waitFor('Accounts that live on mail.example.com');
+    await t.choose('Read recipients live from LDAP / AD');
+    await t.press(KEY.enter);
+    await t.waitFor('Directory URL');
+    await t.type('ldap://127.0.0.1:1');
+    await t.press(KEY.enter);
+    await t.waitFor('Base DN: required.');
+    await t.press(KEY.down);
+    await t.type('DC=example,DC=com');
+    await t.press(KEY.down);
+    await t.type('CN=reader,DC=example,DC=com');
+    await t.press(KEY.enter);
+    await t.waitFor((_s, fr) => flat(fr).includes('Password from: name a file holding the bind password'));
+    await t.press(KEY.down);
+    await t.type('hunter2');
+    await t.press(KEY.enter);
+    let f = await t.waitFor((_s, fr) => flat(fr).includes('the password file of "Password from" cannot be read (ENOENT)'));
+    expect(f.split('\n').filter((l) => l.includes('hunter2'))).toHaveLength(1); // the field, not the message
+    for (let i = 0; i < 7; i++) await t.press(KEY.backspace);
+    await t.type('$ZSPLIT_TEST_NO_SUCH_VAR');
+    await t.press(KEY.enter);
+    await t.waitFor((_s, fr) => flat(fr).includes('environment variable ZSPLIT_TEST_NO_SUCH_VAR (Password from) is not set'));
+    for (let i = 0; i < 24; i++) await t.press(KEY.backspace);
+    await t.type('$ZSPLIT_TEST_LDAP_PW');
+    await t.press(KEY.enter);
+    f = await t.waitFor(/LDAP: reading ldap:\/\/127\.0\.0\.1:1 failed/, 15000);
+    expect(f).not.toContain('lab-secret');
+    expect(t.state().accounts.ldap).toMatchObject({ url: 'ldap://127.0.0.1:1', passwordFrom: '$ZSPLIT_TEST_LDAP_PW' });
+    expect(JSON.stringify(t.state())).not.toContain('lab-secret');
+    // nothing read: no source recorded
+    expect(t.state().fields.ldapSource).toBeUndefined();
+  });
+});

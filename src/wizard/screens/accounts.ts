@@ -13,7 +13,7 @@ import { domainsOf, dropBadLines, summarizeAccounts } from '../fields.js';
 import { moveList } from '../list.js';
 import { accountEntries, accountsItems, firstEnabled, moveMenu, preferredAccountsItem } from '../menus.js';
 import { printable } from '../text.js';
-import { addSource, nextFormat } from '../recipients.js';
+import { EMPTY_LDAP, LDAP_FIELDS, addSource, ldapPasswordSource, nextFormat } from '../recipients.js';
 
 /** The messages a key stands for on this screen (none: the key means nothing here). */
 export function keys(s: WizardState, k: KeyPress, h: number): Msg[] {
@@ -46,6 +46,11 @@ export function keys(s: WizardState, k: KeyPress, h: number): Msg[] {
         return [];
       }
       if (a.mode === 'source' && k.tab) return [{ type: 'accounts/format', delta: k.shift ? -1 : 1 }];
+      if (a.mode === 'ldap') {
+        if (k.up || (k.tab && k.shift)) return [{ type: 'accounts/ldap-focus', delta: -1 }];
+        if (k.down || k.tab) return [{ type: 'accounts/ldap-focus', delta: 1 }];
+        if (LDAP_FIELDS[a.ldapFocus ?? 0]?.toggle && (k.input === ' ' || k.left || k.right)) return [{ type: 'accounts/ldap-toggle' }];
+      }
       if (k.enter) return [{ type: 'accounts/enter' }];
       if (k.escape) return [{ type: 'accounts/back' }];
       if (a.mode === 'type') {
@@ -76,6 +81,8 @@ export function reduce(s: WizardState, msg: Msg): Update {
           return none({ ...s, accounts: { ...acc, mode: 'file' } });
         case 'source':
           return none({ ...s, accounts: { ...acc, mode: 'source' } });
+        case 'ldap':
+          return none({ ...s, accounts: { ...acc, mode: 'ldap', ldap: acc.ldap ?? s.fields.ldapSource ?? EMPTY_LDAP, ldapFocus: 0 } });
         case 'inventory':
           return none({ ...s, accounts: { ...acc, mode: 'inventory', top: 0 } });
         case 'live':
@@ -85,7 +92,7 @@ export function reduce(s: WizardState, msg: Msg): Update {
         case 'edit':
           return none({ ...s, accounts: { ...acc, mode: 'edit', entry: { cursor: 0, top: 0 } } });
         case 'clear': {
-          const cleared = { ...s, fields: { ...s.fields, recipientSources: [] }, accounts: { ...s.accounts, loaded: undefined } };
+          const cleared = { ...s, fields: { ...s.fields, recipientSources: [], ldapSource: undefined }, accounts: { ...s.accounts, loaded: undefined } };
           return setAccounts(cleared, '', 'The list is empty.');
         }
         case 'continue':
@@ -117,7 +124,15 @@ export function reduce(s: WizardState, msg: Msg): Update {
       if (a.mode === 'source') {
         if (!a.path.trim()) return none({ ...s, accounts: { ...a, error: 'Type the path of the recipient source file.' } });
         const sources = addSource(s.fields.recipientSources ?? [], { path: a.path.trim(), format: a.sourceFormat });
-        return { state: { ...s, accounts: { ...a, busy: `Reading ${a.path.trim()}`, error: undefined } }, effects: [{ type: 'read-recipient-sources', sources, show: true }] };
+        return { state: { ...s, accounts: { ...a, busy: `Reading ${a.path.trim()}`, error: undefined } }, effects: [{ type: 'read-recipient-sources', sources, ldap: s.fields.ldapSource, show: true }] };
+      }
+      if (a.mode === 'ldap') {
+        const ldap = a.ldap ?? EMPTY_LDAP;
+        const from = ldapPasswordSource(ldap);
+        const missing = !ldap.url.trim() ? 'Directory URL' : !ldap.base.trim() ? 'Base DN' : undefined;
+        const error = missing ? `${missing}: required.` : 'error' in from ? `${from.error}.` : undefined;
+        if (error) return none({ ...s, accounts: { ...a, error } });
+        return { state: { ...s, accounts: { ...a, busy: `Reading ${ldap.url.trim()} (LDAP)`, error: undefined } }, effects: [{ type: 'read-recipient-sources', sources: s.fields.recipientSources ?? [], ldap, show: true }] };
       }
       if (a.mode === 'type') {
         if (a.draft.trim() === '') {
@@ -158,14 +173,22 @@ export function reduce(s: WizardState, msg: Msg): Update {
     case 'accounts/format':
       return none({ ...s, accounts: { ...s.accounts, sourceFormat: nextFormat(s.accounts.sourceFormat, msg.delta) } });
     case 'accounts/sources-loaded': {
-      const { inventory, labels, sources, show } = msg;
+      const { inventory, labels, sources, ldap, show } = msg;
       const st: WizardState = {
         ...s,
-        fields: { ...s.fields, recipientSources: sources },
+        fields: { ...s.fields, recipientSources: sources, ldapSource: ldap },
         accounts: { ...s.accounts, busy: undefined, error: undefined, path: '', loaded: { inventory, labels }, mode: show ? 'inventory' : 'menu', top: 0, message: `Read ${sources.length} recipient source(s): ${inventory.recipients.length} recipient(s).` },
       };
       return none({ ...st, accounts: { ...st.accounts, cursor: firstEnabled(accountsItems(st), preferredAccountsItem(st)) } });
     }
+    case 'accounts/ldap-set':
+      return none({ ...s, accounts: { ...s.accounts, ldap: { ...(s.accounts.ldap ?? EMPTY_LDAP), [msg.field]: msg.value } } });
+    case 'accounts/ldap-toggle': {
+      const l = s.accounts.ldap ?? EMPTY_LDAP;
+      return none({ ...s, accounts: { ...s.accounts, ldap: { ...l, startTls: !l.startTls } } });
+    }
+    case 'accounts/ldap-focus':
+      return none({ ...s, accounts: { ...s.accounts, ldapFocus: Math.min(LDAP_FIELDS.length - 1, Math.max(0, (s.accounts.ldapFocus ?? 0) + msg.delta)) } });
     case 'accounts/scroll':
       return none({ ...s, accounts: { ...s.accounts, top: Math.max(0, (s.accounts.top ?? 0) + msg.delta) } });
     case 'accounts/failed':
