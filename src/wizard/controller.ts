@@ -38,7 +38,7 @@ import { answerErrors, domainsOf, rawFrom } from './fields.js';
 import { countsText, runBrief } from './format.js';
 import { peerCandidates } from './peers.js';
 import { fieldsWithInventory } from './recipients.js';
-import { readRecipientSources, sourcesForPlan } from './sources.js';
+import { readRecipientSources, sourcesForPlan, sourcesFromFlags } from './sources.js';
 import { withRecipientInfo } from '../inventory/model.js';
 import type { SavedAnswers } from './saved.js';
 import type { CutoverCandidate, Fields, Finding, ScreenId, WizardState } from './state.js';
@@ -558,6 +558,7 @@ export function fieldsFromFlags(f: Fields, flags: Flags, io: CliIO): Fields {
   if (flags['peer-port']) out.peerPort = flags['peer-port'];
   if (flags['peer-ip']?.length) out.peerIp = flags['peer-ip'].join(' ');
   if (flags['allow-wide-network']) out.allowWideNetwork = true;
+  Object.assign(out, sourcesFromFlags(flags, io.cwd));
   if (flags['peer-accounts']) {
     try {
       out.peerAccounts = readFileSync(resolve(io.cwd, flags['peer-accounts']), 'utf8');

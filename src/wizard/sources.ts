@@ -1,13 +1,14 @@
 /** Reads the recipient sources the Accounts screen names (the I/O half of recipients.ts): files, and one live LDAP directory. */
 import { resolve } from 'node:path';
 import { readInputFile } from '../cli/args.js';
-import { ldapFailure } from '../cli/inventory.js';
+import type { Flags } from '../cli/args.js';
+import { PASSWORD_ENV, ldapFailure } from '../cli/inventory.js';
 import type { Inventory, RawRecipient } from '../inventory/model.js';
 import type { Job } from '../model/types.js';
 import { domainsOf } from './fields.js';
-import type { LdapAnswers, RecipientSource } from './recipients.js';
-import { inventoryOf, ldapLabel, ldapPasswordSource, sourceLabel } from './recipients.js';
-import type { WizardState } from './state.js';
+import type { LdapAnswers, RecipientSource, SourceFormatChoice } from './recipients.js';
+import { FORMAT_CHOICES, inventoryOf, ldapLabel, ldapPasswordSource, sourceLabel } from './recipients.js';
+import type { Fields, WizardState } from './state.js';
 
 export interface LoadedSources {
   /** The sources with absolute paths: the saved answers find them from any directory. */
@@ -79,4 +80,25 @@ export async function sourcesForPlan(s: WizardState, job: Job, cwd: string, env:
     return { refused: [(err as Error).message] };
   }
   return inv.errors.length ? { refused: inv.errors.map((e) => `Recipient sources: ${e}`) } : { inv };
+}
+
+/** Recipient sources named by flags (or --config): the wizard starts with them, as paths and names only. */
+export function sourcesFromFlags(f: Flags, cwd: string): Pick<Fields, 'recipientSources' | 'ldapSource'> {
+  const out: Pick<Fields, 'recipientSources' | 'ldapSource'> = {};
+  const fmt = f['peer-recipients-format'] ?? 'auto';
+  const format: SourceFormatChoice = (FORMAT_CHOICES as readonly string[]).includes(fmt) ? (fmt as SourceFormatChoice) : 'auto';
+  if (f['peer-recipients']?.length) out.recipientSources = f['peer-recipients'].map((p) => ({ path: resolve(cwd, p), format }));
+  if (f['peer-ldap-url']) {
+    const file = f['peer-ldap-password-file'];
+    out.ldapSource = {
+      url: f['peer-ldap-url'],
+      base: f['peer-ldap-base'] ?? '',
+      bindDn: f['peer-ldap-bind-dn'] ?? '',
+      passwordFrom: file !== undefined ? resolve(cwd, file) : f['peer-ldap-bind-dn'] ? `$${PASSWORD_ENV}` : '',
+      filter: f['peer-ldap-filter'] ?? '',
+      startTls: Boolean(f['peer-ldap-starttls']),
+      ca: f['peer-ldap-ca'] !== undefined ? resolve(cwd, f['peer-ldap-ca']) : '',
+    };
+  }
+  return out;
 }

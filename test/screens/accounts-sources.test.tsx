@@ -100,6 +100,27 @@ describe('Accounts: load recipients from the peer', () => {
     expect(t.state().accounts.loaded).toBeUndefined();
   });
 
+  it('--peer-recipients on the command line: the wizard starts with the source and shows its counts', async () => {
+    const t = startWizard({ flags: ['--peer-recipients', join(FIX, 'exchange-recipients.csv')] });
+    await throughHosts(t);
+    const f = await t.waitFor('From the peer: User mailboxes 5');
+    expect(f).toMatch(/^> Continue with 39 account\(s\)/m);
+  });
+
+  it('the by-class view scrolls to its last line and no further', async () => {
+    const t = startWizard();
+    await toSource(t);
+    await t.type(join(FIX, 'exchange-recipients.csv'));
+    await t.press(KEY.enter);
+    const first = /lines 1-(\d+) of (\d+)/.exec(await t.waitFor(/lines 1-\d+ of \d+/))!;
+    const [rows, total] = [Number(first[1]), Number(first[2])];
+    expect(total).toBeGreaterThan(rows);
+    for (let i = 0; i < total + 5; i++) await t.press(KEY.down);
+    await t.waitFor(`lines ${total - rows + 1}-${total} of ${total}`);
+    await t.press(KEY.up);
+    await t.waitFor(`lines ${total - rows}-${total - 1} of ${total}`);
+  });
+
   it('a path that cannot be read says so and keeps the path for a correction', async () => {
     const t = startWizard();
     await toSource(t);

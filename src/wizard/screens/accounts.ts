@@ -13,7 +13,8 @@ import { domainsOf, dropBadLines, summarizeAccounts } from '../fields.js';
 import { moveList } from '../list.js';
 import { accountEntries, accountsItems, firstEnabled, moveMenu, preferredAccountsItem } from '../menus.js';
 import { printable } from '../text.js';
-import { EMPTY_LDAP, LDAP_FIELDS, addSource, ldapPasswordSource, nextFormat } from '../recipients.js';
+import { EMPTY_LDAP, LDAP_FIELDS, addSource, inventoryView, ldapPasswordSource, nextFormat } from '../recipients.js';
+import { screenHeight, screenWidth } from '../layout.js';
 
 /** The messages a key stands for on this screen (none: the key means nothing here). */
 export function keys(s: WizardState, k: KeyPress, h: number): Msg[] {
@@ -189,8 +190,14 @@ export function reduce(s: WizardState, msg: Msg): Update {
     }
     case 'accounts/ldap-focus':
       return none({ ...s, accounts: { ...s.accounts, ldapFocus: Math.min(LDAP_FIELDS.length - 1, Math.max(0, (s.accounts.ldapFocus ?? 0) + msg.delta)) } });
-    case 'accounts/scroll':
-      return none({ ...s, accounts: { ...s.accounts, top: Math.max(0, (s.accounts.top ?? 0) + msg.delta) } });
+    case 'accounts/scroll': {
+      const l = s.accounts.loaded;
+      if (!l) return none(s);
+      // the same lines and rows as the 'by class' view (screens/Accounts.tsx ByClass)
+      const lines = inventoryView(l.inventory, l.labels, domainsOf(s.fields), screenWidth(s) - 2).length;
+      const max = Math.max(0, lines - Math.max(1, screenHeight(s) - 4));
+      return none({ ...s, accounts: { ...s.accounts, top: Math.min(max, Math.max(0, (s.accounts.top ?? 0) + msg.delta)) } });
+    }
     case 'accounts/failed':
       return none({ ...s, accounts: { ...s.accounts, busy: undefined, error: msg.error } });
 
