@@ -53,15 +53,9 @@ export function AccountsScreen({ state, width, height }: ScreenProps): React.JSX
           ))}
         </Box>
       ) : null}
-      {[0, 1].map((i) => (
-        <Line key={`msg${i}`} color={a.error ? tone('red') : tone('green')}>
-          {msg[i] ?? ''}
-        </Line>
-      ))}
+      <Lines lines={msg} rows={2} color={a.error ? tone('red') : tone('green')} />
       {a.busy ? (
-        <Line>
-          <Spinner type="line" /> {a.busy}
-        </Line>
+        <Busy text={a.busy} />
       ) : a.mode === 'menu' ? (
         <Menu items={items} cursor={a.cursor} width={width} tone={tone} />
       ) : a.mode === 'source' ? (
@@ -186,19 +180,30 @@ function LdapForm({ state, width }: { state: ScreenProps['state']; width: number
           {hint[i] ?? ''}
         </Line>
       ))}
-      {[0, 1, 2].map((i) => (
-        <Line key={`m${i}`} color={tone('red')}>
-          {msg[i] ?? ''}
-        </Line>
-      ))}
-      {a.busy ? (
-        <Line>
-          <Spinner type="line" /> {a.busy}
-        </Line>
-      ) : (
-        <Line />
-      )}
+      <Lines lines={msg} rows={3} color={tone('red')} />
+      {a.busy ? <Busy text={a.busy} /> : <Line />}
       <Footer>Up/Down field  Space toggles  Enter read  Esc cancel</Footer>
     </Box>
+  );
+}
+
+/** A message in a fixed number of rows: the frame's height does not depend on it. */
+function Lines({ lines, rows, color }: { lines: string[]; rows: number; color?: ReturnType<ReturnType<typeof useTone>> }): React.JSX.Element {
+  return (
+    <>
+      {Array.from({ length: rows }, (_, i) => (
+        <Line key={`m${i}`} color={color}>
+          {lines[i] ?? ''}
+        </Line>
+      ))}
+    </>
+  );
+}
+
+function Busy({ text }: { text: string }): React.JSX.Element {
+  return (
+    <Line>
+      <Spinner type="line" /> {text}
+    </Line>
   );
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEYS, openWizard } from './terminal.js';
 import type { Wizard } from './terminal.js';
-import { toAccounts } from './walk.js';
+import { toAccounts, toPeerPort } from './walk.js';
 
 const open: Wizard[] = [];
 afterEach(() => {
@@ -49,17 +49,7 @@ describe('issue 10 in a terminal', () => {
 
   it('a letter and Enter in one read are both handled; typing over the pre-filled port replaces it; another job keeps the saved answers', async () => {
     const w = start();
-    await w.waitFor('First-time setup');
-    await w.choose('First-time setup');
-    await w.press(KEYS.enter);
-    await w.waitFor("Zimbra's role");
-    await w.press(KEYS.enter);
-    await w.choose('Postfix');
-    await w.press(KEYS.enter);
-    await w.waitFor('Hosts and addresses');
-    await w.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down);
-    await w.type('mail.example.com');
-    await w.press(KEYS.down);
+    await toPeerPort(w);
     await w.waitFor(/> Peer SMTP port \.+ 25/);
     await w.type('587');
     await w.waitFor(/Peer SMTP port \.+ 587\b/);

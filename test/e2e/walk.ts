@@ -2,8 +2,8 @@
 import { KEYS } from './terminal.js';
 import type { Wizard } from './terminal.js';
 
-/** Start > First-time setup > primary, postfix > hosts (peer mail.example.com, relay 192.0.2.10), ending on the Accounts screen. */
-export async function toAccounts(w: Wizard): Promise<void> {
+/** Start > First-time setup > primary, postfix > Hosts, the peer host typed: the cursor is on the peer's port. */
+export async function toPeerPort(w: Wizard): Promise<void> {
   await w.waitFor('First-time setup');
   await w.choose('First-time setup');
   await w.press(KEYS.enter);
@@ -14,7 +14,13 @@ export async function toAccounts(w: Wizard): Promise<void> {
   await w.waitFor('Hosts and addresses');
   await w.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down);
   await w.type('mail.example.com');
-  await w.press(KEYS.down, KEYS.down);
+  await w.press(KEYS.down);
+}
+
+/** Start > First-time setup > primary, postfix > hosts (peer mail.example.com, relay 192.0.2.10), ending on the Accounts screen. */
+export async function toAccounts(w: Wizard): Promise<void> {
+  await toPeerPort(w);
+  await w.press(KEYS.down);
   await w.type('192.0.2.10');
   await w.press(KEYS.down, KEYS.down);
   await w.waitFor(/> \[ Continue \]/);
