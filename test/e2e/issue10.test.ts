@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEYS, openWizard } from './terminal.js';
 import type { Wizard } from './terminal.js';
-import { toAccounts, toPeerPort } from './walk.js';
+import { setupToReview, toAccounts, toPeerPort } from './walk.js';
 
 const open: Wizard[] = [];
 afterEach(() => {
@@ -186,14 +186,7 @@ describe('issue 10 in a terminal', () => {
 
   it('the start screen abandons a stopped run (asked first) and then offers neither resume nor continue', async () => {
     const w = start();
-    await toAccounts(w);
-    await w.press(KEYS.enter);
-    await w.waitFor('Type an address');
-    await w.type('carol@example.com');
-    await w.press(KEYS.enter, KEYS.enter);
-    await w.waitFor(/> Continue with 1 account/);
-    await w.press(KEYS.enter);
-    await w.waitFor('Mail flow after the plan');
+    await setupToReview(w, ['carol@example.com']);
     await w.press(KEYS.enter);
     await w.waitFor('Preview:');
     await w.press(KEYS.enter);
@@ -220,14 +213,7 @@ describe('issue 10 in a terminal', () => {
 
   it('the rollback preview shows the value each step restores, not "(unset)"', async () => {
     const w = start();
-    await toAccounts(w);
-    await w.press(KEYS.enter);
-    await w.waitFor('Type an address');
-    await w.type('carol@example.com');
-    await w.press(KEYS.enter, KEYS.enter);
-    await w.waitFor(/> Continue with 1 account/);
-    await w.press(KEYS.enter);
-    await w.waitFor('Mail flow after the plan');
+    await setupToReview(w, ['carol@example.com']);
     await w.press(KEYS.enter);
     await w.waitFor('Preview:');
     await w.press(KEYS.enter);

@@ -27,3 +27,18 @@ export async function toAccounts(w: Wizard): Promise<void> {
   await w.press(KEYS.enter);
   await w.waitFor('Accounts that live on mail.example.com');
 }
+
+/** Start > First-time setup > primary, postfix > hosts > the `users` typed on the Accounts screen > review. */
+export async function setupToReview(w: Wizard, users: string[]): Promise<void> {
+  await toAccounts(w);
+  await w.press(KEYS.enter);
+  await w.waitFor('Type an address');
+  for (const u of users) {
+    await w.type(u);
+    await w.press(KEYS.enter);
+  }
+  await w.press(KEYS.enter);
+  await w.waitFor(new RegExp(`> Continue with ${users.length} account`));
+  await w.press(KEYS.enter);
+  await w.waitFor('Mail flow after the plan');
+}
