@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEYS, openWizard } from './terminal.js';
 import type { Wizard } from './terminal.js';
-import { setupToReview, toAccounts, toPeerPort } from './walk.js';
+import { accountsToReview, portToAccounts, setupToReview, toAccounts, toPeerPort } from './walk.js';
 
 const open: Wizard[] = [];
 afterEach(() => {
@@ -54,19 +54,8 @@ describe('issue 10 in a terminal', () => {
     await w.type('587');
     await w.waitFor(/Peer SMTP port \.+ 587\b/);
     expect(w.screen()).not.toContain('25587');
-    await w.press(KEYS.down);
-    await w.type('192.0.2.10');
-    await w.press(KEYS.down, KEYS.down);
-    await w.waitFor(/> \[ Continue \]/);
-    await w.press(KEYS.enter);
-    await w.waitFor('Accounts that live on mail.example.com');
-    await w.press(KEYS.enter);
-    await w.waitFor('Type an address');
-    await w.type('carol@example.com');
-    await w.press(KEYS.enter, KEYS.enter);
-    await w.waitFor(/> Continue with 1 account/);
-    await w.press(KEYS.enter);
-    await w.waitFor('Mail flow after the plan');
+    await portToAccounts(w);
+    await accountsToReview(w, ['carol@example.com']);
     await w.press(KEYS.enter);
     let s = await w.waitFor('Preview:');
     await w.press(KEYS.enter);

@@ -20,6 +20,11 @@ export async function toPeerPort(w: Wizard): Promise<void> {
 /** Start > First-time setup > primary, postfix > hosts (peer mail.example.com, relay 192.0.2.10), ending on the Accounts screen. */
 export async function toAccounts(w: Wizard): Promise<void> {
   await toPeerPort(w);
+  await portToAccounts(w);
+}
+
+/** From the peer's port on Hosts: the relay 192.0.2.10 typed, Continue, ending on the Accounts screen. */
+export async function portToAccounts(w: Wizard): Promise<void> {
   await w.press(KEYS.down);
   await w.type('192.0.2.10');
   await w.press(KEYS.down, KEYS.down);
@@ -31,6 +36,11 @@ export async function toAccounts(w: Wizard): Promise<void> {
 /** Start > First-time setup > primary, postfix > hosts > the `users` typed on the Accounts screen > review. */
 export async function setupToReview(w: Wizard, users: string[]): Promise<void> {
   await toAccounts(w);
+  await accountsToReview(w, users);
+}
+
+/** From the Accounts screen: the `users` typed, Continue, ending on the review. */
+export async function accountsToReview(w: Wizard, users: string[]): Promise<void> {
   await w.press(KEYS.enter);
   await w.waitFor('Type an address');
   for (const u of users) {
