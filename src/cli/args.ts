@@ -205,7 +205,9 @@ export function checkConfig(base: Record<string, unknown>, file: string): void {
     const type = configType(k);
     if (!type && PASSWORD_KEY.test(k))
       throw new UsageError(
-        `--config: ${file}: "${k}": a password is never read from --config; give peerLdapPasswordFile (a file holding it) or set ZSPLIT_PEER_LDAP_PASSWORD`,
+        /env$/i.test(k)
+          ? `--config: ${file}: "${k}": the bind password is read from the environment variable ZSPLIT_PEER_LDAP_PASSWORD only; or give peerLdapPasswordFile`
+          : `--config: ${file}: "${k}": a password is never read from --config; give peerLdapPasswordFile (a file holding it) or set ZSPLIT_PEER_LDAP_PASSWORD`,
         '--config',
       );
     if (!type) {

@@ -59,6 +59,13 @@ describe('--config takes the recipient sources', () => {
     expect(r.err).not.toContain('hunter2');
   });
 
+  it('peerLdapPasswordEnv is refused: the variable is always ZSPLIT_PEER_LDAP_PASSWORD', async () => {
+    const f = config('pw-env.json', { domain: 'example.com', peerLdapUrl: 'ldaps://dc.example.com', peerLdapPasswordEnv: 'MY_PW' });
+    const r = await cli(['inventory', '--config', f]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('"peerLdapPasswordEnv": the bind password is read from the environment variable ZSPLIT_PEER_LDAP_PASSWORD only');
+  });
+
   it('a wrongly typed source key is refused', async () => {
     const f = config('bad.json', { domain: 'example.com', peerLdapStarttls: 'yes' });
     const r = await cli(['inventory', '--config', f]);
