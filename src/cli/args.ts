@@ -1,5 +1,6 @@
 /** Flags shared by the headless commands, and their mapping to raw answers. */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RawAnswers } from '../model/validate.js';
 
@@ -157,6 +158,33 @@ const CONFIG_KEYS: Record<keyof RawAnswers, 'string' | 'strings' | 'boolean' | '
   force: 'boolean',
 };
 
+/**
+ * --config keys that name recipient sources, and the flag each stands for: they are read before
+ * the answers, as the flags are (withConfigSources). Paths are relative to the config file.
+ */
+const CONFIG_SOURCE_KEYS = {
+  peerRecipients: { flag: 'peer-recipients', type: 'paths' },
+  peerRecipientsFormat: { flag: 'peer-recipients-format', type: 'string' },
+  peerLdapUrl: { flag: 'peer-ldap-url', type: 'string' },
+  peerLdapBindDn: { flag: 'peer-ldap-bind-dn', type: 'string' },
+  peerLdapPasswordFile: { flag: 'peer-ldap-password-file', type: 'path' },
+  peerLdapBase: { flag: 'peer-ldap-base', type: 'string' },
+  peerLdapFilter: { flag: 'peer-ldap-filter', type: 'string' },
+  peerLdapStarttls: { flag: 'peer-ldap-starttls', type: 'boolean' },
+  peerLdapCa: { flag: 'peer-ldap-ca', type: 'path' },
+} as const satisfies Record<string, { flag: keyof typeof OPTIONS; type: 'string' | 'path' | 'paths' | 'boolean' }>;
+
+type ConfigType = 'string' | 'strings' | 'boolean' | 'port';
+
+function configType(k: string): ConfigType | undefined {
+  const src = (CONFIG_SOURCE_KEYS as Record<string, { type: string }>)[k];
+  if (src) return src.type === 'paths' ? 'strings' : src.type === 'path' ? 'string' : (src.type as ConfigType);
+  return CONFIG_KEYS[k as keyof RawAnswers];
+}
+
+/** A key that would hold a password (the config is a file of answers, copied and shown around). */
+const PASSWORD_KEY = /passw|secret|pwd|credential/i;
+
 function editDistance(a: string, b: string): number {
   const d = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
@@ -173,9 +201,16 @@ function editDistance(a: string, b: string): number {
 
 /** Every key known and of its type: `"allowWideNetwork": "false"` must not count as true. */
 export function checkConfig(base: Record<string, unknown>, file: string): void {
-  const known = Object.keys(CONFIG_KEYS);
+  const known = [...Object.keys(CONFIG_KEYS), ...Object.keys(CONFIG_SOURCE_KEYS)];
   for (const [k, v] of Object.entries(base)) {
-    const type = CONFIG_KEYS[k as keyof RawAnswers];
+    const type = configType(k);
+    if (!type && PASSWORD_KEY.test(k))
+      throw new UsageError(
+        /env$/i.test(k)
+          ? `--config: ${file}: "${k}": the bind password is read from the environment variable ZSPLIT_PEER_LDAP_PASSWORD only; or give peerLdapPasswordFile`
+          : `--config: ${file}: "${k}": a password is never read from --config; give peerLdapPasswordFile (a file holding it) or set ZSPLIT_PEER_LDAP_PASSWORD`,
+        '--config',
+      );
     if (!type) {
       const near = known.map((x) => [x, editDistance(k, x)] as const).sort((a, b) => a[1] - b[1])[0];
       throw new UsageError(`--config: ${file}: unknown key "${k}"${near && near[1] <= Math.max(2, Math.floor(k.length / 3)) ? `; did you mean "${near[0]}"?` : ''} (known: ${known.join(', ')})`, '--config');
@@ -197,19 +232,43 @@ export function checkConfig(base: Record<string, unknown>, file: string): void {
   }
 }
 
+/** The --config file's object, every key checked. */
+function readConfig(file: string): Record<string, unknown> {
+  let base: unknown;
+  try {
+    base = JSON.parse(readText(file, '--config'));
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--config: ${file} is not valid JSON: ${(e as Error).message}`, '--config');
+  }
+  if (typeof base !== 'object' || base === null || Array.isArray(base)) throw new UsageError('--config: expected a JSON object', '--config');
+  checkConfig(base as Record<string, unknown>, file);
+  return base as Record<string, unknown>;
+}
+
+/**
+ * Flags with the recipient sources of --config added where no flag names them (a flag wins:
+ * --peer-recipients replaces the config's peerRecipients, it does not add to them).
+ */
+export function withConfigSources(f: Flags): Flags {
+  if (!f.config) return f;
+  const base = readConfig(f.config);
+  const dir = dirname(resolve(f.config));
+  const out: Record<string, unknown> = { ...f };
+  for (const [key, { flag, type }] of Object.entries(CONFIG_SOURCE_KEYS)) {
+    const v = base[key];
+    if (v === undefined || v === null || out[flag] !== undefined) continue;
+    out[flag] = type === 'paths' ? (Array.isArray(v) ? v : [v]).map((p) => resolve(dir, p as string)) : type === 'path' ? resolve(dir, v as string) : v;
+  }
+  return out as Flags;
+}
+
 /** Raw answers from --config (JSON, camelCase) overlaid with flags; `saved` (the wizard's answers of the domain) under both. */
 export function rawAnswers(f: Flags, saved: RawAnswers = {}): RawAnswers {
   let base: RawAnswers = saved;
   if (f.config) {
-    try {
-      base = JSON.parse(readText(f.config, '--config')) as RawAnswers;
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      throw new UsageError(`--config: ${f.config} is not valid JSON: ${(e as Error).message}`, '--config');
-    }
-    if (typeof base !== 'object' || base === null || Array.isArray(base)) throw new UsageError('--config: expected a JSON object', '--config');
-    checkConfig(base as Record<string, unknown>, f.config);
-    base = { ...saved, ...Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined)) };
+    const answers = Object.entries(readConfig(f.config)).filter(([k, v]) => v !== undefined && !(k in CONFIG_SOURCE_KEYS));
+    base = { ...saved, ...Object.fromEntries(answers) };
   }
   const pick = <T>(flag: T | undefined, fallback: T | undefined) => (flag !== undefined ? flag : fallback);
   return {

@@ -57,6 +57,12 @@ function ldapPassword(f: Flags, io: CliIO): string | undefined {
   return io.env[PASSWORD_ENV] || undefined;
 }
 
+/** Why an LDAP read failed: ldapts messages name the server and the LDAP result, never the password. */
+export function ldapFailure(e: unknown): string {
+  const err = e as Error & { code?: number | string };
+  return [err.name !== 'Error' ? err.name : '', err.message.trim(), typeof err.code === 'number' ? `(LDAP result ${err.code})` : ''].filter(Boolean).join(' ');
+}
+
 /** Reads and validates every recipient source the flags name. */
 export async function loadInventory(f: Flags, io: CliIO): Promise<Inventory> {
   const raw = rawAnswers({ ...f, 'peer-recipients': undefined, 'peer-ldap-url': undefined });
@@ -87,10 +93,7 @@ export async function loadInventory(f: Flags, io: CliIO): Promise<Inventory> {
     try {
       parsed.recipients.push(...ldapRecipients(await readLdapEntries(source)));
     } catch (e) {
-      // ldapts messages name the server and the LDAP result, never the password.
-      const err = e as Error & { code?: number | string };
-      const what = [err.name !== 'Error' ? err.name : '', err.message.trim(), typeof err.code === 'number' ? `(LDAP result ${err.code})` : ''].filter(Boolean).join(' ');
-      throw new UsageError(`--peer-ldap-url: reading ${source.url} failed: ${what}`, '--peer-ldap-url');
+      throw new UsageError(`--peer-ldap-url: reading ${source.url} failed: ${ldapFailure(e)}`, '--peer-ldap-url');
     }
   }
   const inv = buildInventory(parsed.recipients, domains);

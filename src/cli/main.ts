@@ -1,5 +1,5 @@
 /** Entry point: decides headless command or interactive wizard before anything renders. */
-import { UsageError, parseFlags } from './args.js';
+import { UsageError, parseFlags, withConfigSources } from './args.js';
 import type { CliIO } from './io.js';
 import { EXIT, operatorMessage, processIO } from './io.js';
 import { planCommand } from './plan.js';
@@ -21,7 +21,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
   try {
-    const { values: flags, positionals } = parseFlags(argv);
+    const { values: given, positionals } = parseFlags(argv);
+    const flags = given.config && !given.help && !given.version ? withConfigSources(given) : given;
     if (flags.version) {
       io.out(`zsplit ${VERSION}\n`);
       return EXIT.ok;

@@ -37,6 +37,9 @@ import { renderJson, renderSh } from '../plan/render.js';
 import { answerErrors, domainsOf, rawFrom } from './fields.js';
 import { countsText, runBrief } from './format.js';
 import { peerCandidates } from './peers.js';
+import { fieldsWithInventory } from './recipients.js';
+import { readRecipientSources, sourcesForPlan, sourcesFromFlags } from './sources.js';
+import { withRecipientInfo } from '../inventory/model.js';
 import type { SavedAnswers } from './saved.js';
 import type { CutoverCandidate, Fields, Finding, ScreenId, WizardState } from './state.js';
 import type { PeerKind } from '../model/types.js';
@@ -173,6 +176,14 @@ export class WizardController {
           this.send({ type: 'accounts/loaded', text: joinLists(s.fields.peerAccounts, text), message: `Read ${lines} line(s) from ${e.path}.` });
         } catch (err) {
           this.send({ type: 'accounts/failed', error: `Cannot read ${e.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}. Check the path (relative to ${this.o.io.cwd}).` });
+        }
+        return;
+      case 'read-recipient-sources':
+        try {
+          this.send({ type: 'accounts/sources-loaded', ...(await readRecipientSources(e.sources, e.ldap, this.o.io.cwd, domainsOf(s.fields), this.o.io.env)), show: e.show });
+        } catch (err) {
+          const m = (err as Error).message;
+          this.send({ type: 'accounts/failed', error: m.startsWith('Recipient source:') ? `${m}. Check the path (relative to ${this.o.io.cwd}).` : m });
         }
         return;
       case 'read-accounts-live':
@@ -335,8 +346,10 @@ export class WizardController {
   private async review(s: WizardState): Promise<void> {
     const job = jobOf(s);
     const cutover = job === 'cutover' ? { users: s.cutover.selected, direction: s.cutover.direction, wave: s.cutover.wave } : undefined;
-    const v = validateAnswers(rawFrom(s.fields, cutover), job);
     const empty = { findings: [] as Finding[], rows: [], warnings: [] as string[] };
+    const { inv, refused } = await sourcesForPlan(s, job, this.o.io.cwd, this.o.io.env);
+    if (refused) return this.send({ type: 'review/result', ...empty, refused });
+    const v = validateAnswers(rawFrom(fieldsWithInventory(s.fields, inv), cutover), job);
     if (!v.answers) {
       this.send({ type: 'review/result', ...empty, refused: answerErrors(v.errors).map(wizardWords) });
       return;
@@ -348,7 +361,7 @@ export class WizardController {
       this.send({ type: 'review/result', ...empty, refused: [], error: `Could not read the current values from ${this.o.exec.label}: ${(err as Error).message}` });
       return;
     }
-    let answers = v.answers;
+    let answers = inv ? { ...v.answers, peerAccounts: withRecipientInfo(v.answers.peerAccounts, inv) } : v.answers;
     const notes: string[] = [];
     // A cutover or unsplit on a primary: who lives on the peer now is what Zimbra's placeholders
     // say (routed to the peer, read live), not the list typed at setup (earlier waves moved some).
@@ -545,6 +558,7 @@ export function fieldsFromFlags(f: Fields, flags: Flags, io: CliIO): Fields {
   if (flags['peer-port']) out.peerPort = flags['peer-port'];
   if (flags['peer-ip']?.length) out.peerIp = flags['peer-ip'].join(' ');
   if (flags['allow-wide-network']) out.allowWideNetwork = true;
+  Object.assign(out, sourcesFromFlags(flags, io.cwd));
   if (flags['peer-accounts']) {
     try {
       out.peerAccounts = readFileSync(resolve(io.cwd, flags['peer-accounts']), 'utf8');

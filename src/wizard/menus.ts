@@ -34,17 +34,23 @@ export function startItems(s: WizardState): MenuItem[] {
 export function accountsItems(s: WizardState): MenuItem[] {
   const sum = s.accounts.summary;
   const bad = sum.invalid.length + sum.duplicates.length;
+  const inv = s.accounts.loaded?.inventory;
+  const sources = [...(s.fields.recipientSources ?? []), ...(s.fields.ldapSource ? [s.fields.ldapSource] : [])];
   const items: MenuItem[] = [
     { id: 'type', label: 'Type or paste addresses', detail: 'one per line: address [alias ...]' },
+    { id: 'source', label: 'Load recipients from the peer', detail: 'Exchange CSV, Postfix map, Zimbra gaa/gadl output, a list' },
+    { id: 'ldap', label: 'Read recipients live from LDAP / AD', detail: s.fields.ldapSource ? s.fields.ldapSource.url : 'password from a file or $VARIABLE' },
     { id: 'file', label: 'Read them from a file' },
     { id: 'live', label: 'Read live from Zimbra', detail: 'one zmprov -l gaa' },
   ];
+  if (inv) items.push({ id: 'inventory', label: 'Show the recipients by class', detail: `${inv.recipients.length} from ${sources.length} source(s)${inv.errors.length ? `, ${inv.errors.length} problem(s)` : ''}` });
   if (bad) items.push({ id: 'drop', label: `Remove the ${bad} invalid or duplicate line(s)` });
-  if (sum.lines) items.push({ id: 'edit', label: 'Remove single entries', detail: 'pick them one by one' }, { id: 'clear', label: 'Clear the list' });
+  if (sum.lines) items.push({ id: 'edit', label: 'Remove single entries', detail: 'pick them one by one' });
+  if (sum.lines || sources.length) items.push({ id: 'clear', label: sources.length ? 'Clear the list and the recipient sources' : 'Clear the list' });
   items.push({
     id: 'continue',
-    label: `Continue with ${sum.accounts} account(s)`,
-    disabled: bad ? `fix or remove the ${bad} problem line(s) first` : undefined,
+    label: `Continue with ${sum.accounts + (inv?.recipients.length ?? 0)} account(s)`,
+    disabled: bad ? `fix or remove the ${bad} problem line(s) first` : inv?.errors.length ? `correct the ${inv.errors.length} problem(s) of the recipient sources first` : undefined,
   });
   return items;
 }
@@ -143,5 +149,5 @@ export function accountEntries(text: string): { index: number; text: string }[] 
 /** Where the accounts menu cursor goes: drop the bad lines, else continue, else type. */
 export function preferredAccountsItem(s: WizardState): string {
   const sum = s.accounts.summary;
-  return sum.invalid.length + sum.duplicates.length ? 'drop' : sum.lines ? 'continue' : 'type';
+  return sum.invalid.length + sum.duplicates.length ? 'drop' : sum.lines || s.accounts.loaded ? 'continue' : 'type';
 }

@@ -8,7 +8,9 @@ import type { TraceRow } from '../flow/format.js';
 import type { Observed } from '../plan/observed.js';
 import type { Plan } from '../plan/step.js';
 import type { RestoreValues } from './detail.js';
+import type { Inventory } from '../inventory/model.js';
 import type { Move } from './list.js';
+import type { LdapAnswers, RecipientSource } from './recipients.js';
 import type { ApplySource, CutoverCandidate, Finding, HostField, RunBrief, SavedEntry, WizardState } from './state.js';
 
 /** A key as the terminal reported it (Ink's Key, without Ink). */
@@ -37,6 +39,7 @@ export type Effect =
   | { type: 'save' }
   | { type: 'read-accounts-file'; path: string }
   | { type: 'read-accounts-live' }
+  | { type: 'read-recipient-sources'; sources: RecipientSource[]; ldap?: LdapAnswers; show: boolean }
   | { type: 'review' }
   | { type: 'export'; base: string; overwrite: boolean }
   | { type: 'apply'; source: ApplySource; mode: 'step' | 'all'; autoYes?: string[]; autoSkip?: string[] }
@@ -85,6 +88,12 @@ export type Msg =
   | { type: 'accounts/entry-move'; move: Move; height: number }
   | { type: 'accounts/entry-drop' }
   | { type: 'accounts/failed'; error: string }
+  | { type: 'accounts/format'; delta: number }
+  | { type: 'accounts/sources-loaded'; sources: RecipientSource[]; ldap?: LdapAnswers; inventory: Inventory; labels: string[]; show: boolean }
+  | { type: 'accounts/ldap-set'; field: keyof LdapAnswers; value: string }
+  | { type: 'accounts/ldap-focus'; delta: number }
+  | { type: 'accounts/ldap-toggle' }
+  | { type: 'accounts/scroll'; delta: number }
   | { type: 'review/result'; plan?: Plan; observed?: Observed; refused: string[]; findings: Finding[]; rows: TraceRow[]; stats?: { addresses: number; groups: number; traced: number }; warnings: string[]; error?: string }
   | { type: 'review/scroll'; move: Move; height: number }
   | { type: 'review/continue' }

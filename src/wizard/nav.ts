@@ -26,7 +26,15 @@ export function enter(s: WizardState, screen: ScreenId): Update {
     }
     case 'accounts': {
       const summary = summarizeAccounts(st.fields.peerAccounts, domainsOf(st.fields));
-      st = { ...st, accounts: { mode: 'menu', cursor: 0, entry: { cursor: 0, top: 0 }, draft: '', path: st.accounts.path, summary } };
+      const { path, sourceFormat, loaded } = st.accounts;
+      st = { ...st, accounts: { mode: 'menu', cursor: 0, entry: { cursor: 0, top: 0 }, draft: '', path, sourceFormat, loaded, summary } };
+      // Sources (saved as path and format) are read again: the files or the domain may have changed.
+      const sources = st.fields.recipientSources ?? [];
+      const ldap = st.fields.ldapSource;
+      if (sources.length || ldap) {
+        st = { ...st, accounts: { ...st.accounts, loaded: undefined, busy: `Reading ${sources.length + (ldap ? 1 : 0)} recipient source(s)` } };
+        effects.push({ type: 'read-recipient-sources', sources, ldap, show: false });
+      }
       st = { ...st, accounts: { ...st.accounts, cursor: firstEnabled(accountsItems(st), preferredAccountsItem(st)) } };
       break;
     }

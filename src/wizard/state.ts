@@ -8,7 +8,9 @@ import type { StepStatus } from '../journal/journal.js';
 import type { Direction, Job, PeerKind, Role } from '../model/types.js';
 import type { Observed } from '../plan/observed.js';
 import type { Plan, Step } from '../plan/step.js';
+import type { Inventory } from '../inventory/model.js';
 import type { DetailState, RestoreValues } from './detail.js';
+import type { LdapAnswers, RecipientSource, SourceFormatChoice } from './recipients.js';
 
 export type ScreenId = 'start' | 'role' | 'hosts' | 'accounts' | 'review' | 'preview' | 'apply' | 'failure' | 'done' | 'rollback' | 'cutover' | 'unsplit';
 
@@ -29,6 +31,10 @@ export interface Fields {
   allowWideNetwork: boolean;
   /** Lines `address [alias ...]` of the accounts that live on the peer. */
   peerAccounts: string;
+  /** Recipient source files read on the Accounts screen: path and format only, re-read when needed. */
+  recipientSources?: RecipientSource[];
+  /** A live LDAP / AD source: where the password is (a file, $NAME), never the password. */
+  ldapSource?: LdapAnswers;
   force: boolean;
 }
 
@@ -130,7 +136,16 @@ export interface AccountsSummary {
 }
 
 export interface AccountsState {
-  mode: 'menu' | 'type' | 'file' | 'edit';
+  mode: 'menu' | 'type' | 'file' | 'edit' | 'source' | 'inventory' | 'ldap';
+  /** The LDAP form being filled, and its focused field (LDAP_FIELDS). */
+  ldap?: LdapAnswers;
+  ldapFocus?: number;
+  /** The format chosen for the next recipient source file (Tab cycles). */
+  sourceFormat: SourceFormatChoice;
+  /** What fields.recipientSources gave when last read, and how each source was read. */
+  loaded?: { inventory: Inventory; labels: string[] };
+  /** Scroll offset of the 'inventory' view. */
+  top?: number;
   cursor: number;
   /** The entry under the cursor in the 'edit' mode (drop single entries). */
   entry: ListState;
@@ -340,7 +355,7 @@ export function initialState(opts: { env: EnvInfo; size?: { cols: number; rows: 
     start: { cursor: 0, loading: true, saved: [], rollbackable: [] },
     role: { focus: 'role' },
     hosts: { focus: 0, touched: [], submitted: false, detected: [] },
-    accounts: { mode: 'menu', cursor: 0, entry: { cursor: 0, top: 0 }, draft: '', path: '', summary: EMPTY_ACCOUNTS_SUMMARY },
+    accounts: { mode: 'menu', cursor: 0, entry: { cursor: 0, top: 0 }, draft: '', path: '', sourceFormat: 'auto', summary: EMPTY_ACCOUNTS_SUMMARY },
     review: { refused: [], findings: [], rows: [], warnings: [], top: 0 },
     preview: { ...EMPTY_LIST, exporting: false, exportPath: '' },
     rollback: { phase: 'loading', runs: [], list: { cursor: 0, top: 0 }, steps: { ...EMPTY_LIST }, cursor: 0 },

@@ -3,6 +3,8 @@
  * pre-filled value, pastes, and keys that arrive in one read. Pure.
  */
 import { HOST_FIELDS } from './fields.js';
+import type { LdapAnswers } from './recipients.js';
+import { EMPTY_LDAP, LDAP_FIELDS } from './recipients.js';
 import type { KeyPress, Msg } from './msg.js';
 import type { WizardState } from './state.js';
 
@@ -21,7 +23,13 @@ export function activeText(s: WizardState): ActiveText | undefined {
       return { key: `hosts:${def.name}`, value: String(s.fields[def.name] ?? ''), set: (value) => ({ type: 'hosts/set', field: def.name, value }) };
     }
     case 'accounts':
-      if (s.accounts.mode !== 'file' || s.accounts.busy) return undefined;
+      if (s.accounts.mode === 'ldap' && !s.accounts.busy) {
+        const def = LDAP_FIELDS[s.accounts.ldapFocus ?? 0];
+        if (!def || def.toggle) return undefined;
+        const field = def.name as Exclude<keyof LdapAnswers, 'startTls'>;
+        return { key: `accounts:ldap:${field}`, value: (s.accounts.ldap ?? EMPTY_LDAP)[field], set: (value) => ({ type: 'accounts/ldap-set', field, value }) };
+      }
+      if ((s.accounts.mode !== 'file' && s.accounts.mode !== 'source') || s.accounts.busy) return undefined;
       return { key: 'accounts:path', value: s.accounts.path, set: (value) => ({ type: 'accounts/path', value }) };
     case 'apply':
       if (s.apply?.confirmAll) return { key: 'apply:confirm', value: s.apply.confirmAll.text, set: (value) => ({ type: 'apply/confirm-text', value }) };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEYS, openWizard } from './terminal.js';
 import type { Wizard } from './terminal.js';
+import { accountsToReview, portToAccounts, setupToReview, toAccounts, toPeerPort } from './walk.js';
 
 const open: Wizard[] = [];
 afterEach(() => {
@@ -15,26 +16,6 @@ function start(opts: Parameters<typeof openWizard>[0] = {}): Wizard {
   const w = openWizard(opts);
   open.push(w);
   return w;
-}
-
-/** Start > First-time setup > primary, postfix > hosts, ending on the Accounts screen. */
-async function toAccounts(w: Wizard): Promise<void> {
-  await w.waitFor('First-time setup');
-  await w.choose('First-time setup');
-  await w.press(KEYS.enter);
-  await w.waitFor("Zimbra's role");
-  await w.press(KEYS.enter);
-  await w.choose('Postfix');
-  await w.press(KEYS.enter);
-  await w.waitFor('Hosts and addresses');
-  await w.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down);
-  await w.type('mail.example.com');
-  await w.press(KEYS.down, KEYS.down);
-  await w.type('192.0.2.10');
-  await w.press(KEYS.down, KEYS.down);
-  await w.waitFor(/> \[ Continue \]/);
-  await w.press(KEYS.enter);
-  await w.waitFor('Accounts that live on mail.example.com');
 }
 
 describe('issue 10 in a terminal', () => {
@@ -68,34 +49,13 @@ describe('issue 10 in a terminal', () => {
 
   it('a letter and Enter in one read are both handled; typing over the pre-filled port replaces it; another job keeps the saved answers', async () => {
     const w = start();
-    await w.waitFor('First-time setup');
-    await w.choose('First-time setup');
-    await w.press(KEYS.enter);
-    await w.waitFor("Zimbra's role");
-    await w.press(KEYS.enter);
-    await w.choose('Postfix');
-    await w.press(KEYS.enter);
-    await w.waitFor('Hosts and addresses');
-    await w.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down);
-    await w.type('mail.example.com');
-    await w.press(KEYS.down);
+    await toPeerPort(w);
     await w.waitFor(/> Peer SMTP port \.+ 25/);
     await w.type('587');
     await w.waitFor(/Peer SMTP port \.+ 587\b/);
     expect(w.screen()).not.toContain('25587');
-    await w.press(KEYS.down);
-    await w.type('192.0.2.10');
-    await w.press(KEYS.down, KEYS.down);
-    await w.waitFor(/> \[ Continue \]/);
-    await w.press(KEYS.enter);
-    await w.waitFor('Accounts that live on mail.example.com');
-    await w.press(KEYS.enter);
-    await w.waitFor('Type an address');
-    await w.type('carol@example.com');
-    await w.press(KEYS.enter, KEYS.enter);
-    await w.waitFor(/> Continue with 1 account/);
-    await w.press(KEYS.enter);
-    await w.waitFor('Mail flow after the plan');
+    await portToAccounts(w);
+    await accountsToReview(w, ['carol@example.com']);
     await w.press(KEYS.enter);
     let s = await w.waitFor('Preview:');
     await w.press(KEYS.enter);
@@ -149,21 +109,7 @@ describe('issue 10 in a terminal', () => {
     const w = start({ local: true });
     await w.waitFor('First-time setup');
     expect(w.screen()).not.toContain('REHEARSAL:');
-    await w.choose('First-time setup');
-    await w.press(KEYS.enter);
-    await w.waitFor("Zimbra's role");
-    await w.press(KEYS.enter);
-    await w.choose('Postfix');
-    await w.press(KEYS.enter);
-    await w.waitFor('Hosts and addresses');
-    await w.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down);
-    await w.type('mail.example.com');
-    await w.press(KEYS.down, KEYS.down);
-    await w.type('192.0.2.10');
-    await w.press(KEYS.down, KEYS.down);
-    await w.waitFor(/> \[ Continue \]/);
-    await w.press(KEYS.enter);
-    await w.waitFor('Accounts that live on mail.example.com');
+    await toAccounts(w);
     await w.press(KEYS.enter);
     await w.waitFor('Type an address');
     const users = Array.from({ length: 12 }, (_, i) => `user${String(i).padStart(2, '0')}@example.com`);
@@ -229,14 +175,7 @@ describe('issue 10 in a terminal', () => {
 
   it('the start screen abandons a stopped run (asked first) and then offers neither resume nor continue', async () => {
     const w = start();
-    await toAccounts(w);
-    await w.press(KEYS.enter);
-    await w.waitFor('Type an address');
-    await w.type('carol@example.com');
-    await w.press(KEYS.enter, KEYS.enter);
-    await w.waitFor(/> Continue with 1 account/);
-    await w.press(KEYS.enter);
-    await w.waitFor('Mail flow after the plan');
+    await setupToReview(w, ['carol@example.com']);
     await w.press(KEYS.enter);
     await w.waitFor('Preview:');
     await w.press(KEYS.enter);
@@ -263,14 +202,7 @@ describe('issue 10 in a terminal', () => {
 
   it('the rollback preview shows the value each step restores, not "(unset)"', async () => {
     const w = start();
-    await toAccounts(w);
-    await w.press(KEYS.enter);
-    await w.waitFor('Type an address');
-    await w.type('carol@example.com');
-    await w.press(KEYS.enter, KEYS.enter);
-    await w.waitFor(/> Continue with 1 account/);
-    await w.press(KEYS.enter);
-    await w.waitFor('Mail flow after the plan');
+    await setupToReview(w, ['carol@example.com']);
     await w.press(KEYS.enter);
     await w.waitFor('Preview:');
     await w.press(KEYS.enter);

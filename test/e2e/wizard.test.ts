@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEYS, openWizard } from './terminal.js';
 import type { Wizard } from './terminal.js';
+import { setupToReview } from './walk.js';
 
 const open: Wizard[] = [];
 afterEach(() => {
@@ -25,36 +26,6 @@ function assertFrames(w: Wizard, rows = 24): void {
   for (const h of w.heights) expect(h.lines, h.screen).toBeLessThanOrEqual(rows - 1);
   for (const h of w.heights) expect(h.screen.split('\n').length).toBeLessThanOrEqual(rows);
   expect(w.raw().includes(CLEAR_SCREEN)).toBe(false);
-}
-
-/** Start > First-time setup > primary, postfix > hosts > accounts typed > review. */
-async function setupToReview(w: Wizard, users: string[]): Promise<void> {
-  await w.waitFor('First-time setup');
-  await w.choose('First-time setup');
-  await w.press(KEYS.enter);
-  await w.waitFor("Zimbra's role");
-  await w.press(KEYS.enter);
-  await w.choose('Postfix');
-  await w.press(KEYS.enter);
-  await w.waitFor('Hosts and addresses');
-  await w.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down);
-  await w.type('mail.example.com');
-  await w.press(KEYS.down, KEYS.down);
-  await w.type('192.0.2.10');
-  await w.press(KEYS.down, KEYS.down);
-  await w.waitFor(/> \[ Continue \]/);
-  await w.press(KEYS.enter);
-  await w.waitFor('Accounts that live on mail.example.com');
-  await w.press(KEYS.enter);
-  await w.waitFor('Type an address');
-  for (const u of users) {
-    await w.type(u);
-    await w.press(KEYS.enter);
-  }
-  await w.press(KEYS.enter);
-  await w.waitFor(new RegExp(`> Continue with ${users.length} account`));
-  await w.press(KEYS.enter);
-  await w.waitFor('Mail flow after the plan');
 }
 
 describe('the wizard in a terminal', () => {

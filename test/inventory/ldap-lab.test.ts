@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, labDir, waitFor } from '../lab/lab.js';
 import { cli } from '../helpers/cli.js';
+import { KEY, startWizard, throughHosts } from '../screens/helpers.js';
 import { ROOT } from '../helpers/sim.js';
 
 const IP = '127.0.0.77';
@@ -178,5 +179,29 @@ describe.runIf(missing.length === 0)('lab: recipients read from an AD-shaped dir
     const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
     for (const f of files(state)) expect(readFileSync(f, 'utf8'), f).not.toContain(PASSWORD);
     expect(r.out + r.err).not.toContain(PASSWORD);
+  });
+  it('the wizard reads the directory too (password from a file named on the Accounts screen) and shows it by class', async () => {
+    const t = startWizard();
+    try {
+      await throughHosts(t);
+      await t.waitFor('Accounts that live on mail.example.com');
+      await t.choose('Read recipients live from LDAP / AD');
+      await t.press(KEY.enter);
+      await t.waitFor('Directory URL');
+      for (const v of [url, BASE, ADMIN, pwFile]) {
+        await t.type(v);
+        await t.press(KEY.down);
+      }
+      await t.press(KEY.enter);
+      const f = await t.waitFor('Recipients of the peer by class', 15_000);
+      expect(f).toMatch(/User mailboxes\s+2$/m);
+      expect(f).toMatch(/Shared mailboxes\s+1$/m);
+      expect(f).toMatch(/Mail contacts \(forward elsewhere\)\s+1$/m);
+      expect(f).toContain('2 address(es) outside example.com left out');
+      expect(JSON.stringify(t.state())).not.toContain(PASSWORD);
+      expect(t.state().fields.ldapSource).toMatchObject({ url, base: BASE, bindDn: ADMIN, passwordFrom: pwFile });
+    } finally {
+      t.unmount();
+    }
   });
 });

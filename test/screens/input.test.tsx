@@ -4,31 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { SavedAnswers } from '../../src/wizard/saved.js';
 import { flat, KEY, startWizard, throughHosts } from './helpers.js';
+import { toQuestion } from '../helpers/question.js';
 
 afterEach(() => cleanup());
-
-async function toQuestion(t: ReturnType<typeof startWizard>): Promise<void> {
-  await throughHosts(t);
-  await t.waitFor('Accounts that live on mail.example.com');
-  await t.press(KEY.enter);
-  await t.waitFor('Type an address');
-  await t.type('carol@example.com\rdave@example.com\r');
-  await t.press(KEY.enter);
-  await t.waitFor(/^> Continue with/m);
-  await t.press(KEY.enter);
-  await t.waitFor('Mail flow after the plan');
-  await t.press(KEY.enter);
-  await t.waitFor('Preview: 8 steps');
-  await t.press(KEY.enter);
-  await t.waitFor('How?');
-  await t.press(KEY.enter);
-  await t.waitFor('Steps 1-4 of 8: 4 changes in one zmprov batch');
-}
 
 describe('fast input', () => {
   it('a letter and Enter arriving in one read are both handled (tmux send-keys y Enter)', async () => {
     const t = startWizard();
-    await toQuestion(t);
+    await toQuestion(t, ['carol@example.com', 'dave@example.com'], 'Steps 1-4 of 8: 4 changes in one zmprov batch', 'Preview: 8 steps');
     t.r.stdin.write('y\r');
     await t.waitFor('Step 5 of 8');
     expect(t.frame()).toContain('APPLIED  Placeholder for carol@example.com (locked)');

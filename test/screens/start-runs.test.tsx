@@ -4,31 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { JournalStore } from '../../src/journal/journal.js';
 import { KEY, startWizard, throughHosts } from './helpers.js';
+import { toQuestion } from '../helpers/question.js';
 
 afterEach(() => cleanup());
-
-async function toQuestion(t: ReturnType<typeof startWizard>): Promise<void> {
-  await throughHosts(t);
-  await t.waitFor('Accounts that live on mail.example.com');
-  await t.press(KEY.enter);
-  await t.waitFor('Type an address');
-  await t.type('carol@example.com\r');
-  await t.press(KEY.enter);
-  await t.waitFor(/^> Continue with/m);
-  await t.press(KEY.enter);
-  await t.waitFor('Mail flow after the plan');
-  await t.press(KEY.enter);
-  await t.waitFor('Preview:');
-  await t.press(KEY.enter);
-  await t.waitFor('How?');
-  await t.press(KEY.enter);
-  await t.waitFor(/Steps? 1/);
-}
 
 describe('Start: stopped, finished and abandoned runs', () => {
   it('abandons a stopped run on purpose (asked first), recorded in the journal; then neither resume nor abandon is offered', async () => {
     const t = startWizard();
-    await toQuestion(t);
+    await toQuestion(t, ['carol@example.com'], /Steps? 1/);
     t.r.stdin.write('y\r');
     await t.waitFor(/Step \d+ of/);
     t.r.stdin.write('q\r');
