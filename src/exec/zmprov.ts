@@ -355,6 +355,47 @@ export class Zmprov {
     return parseEntries(r.stdout).map((e) => ({ name: e.name.toLowerCase(), attrs: e.attrs }));
   }
 
+  /**
+   * The distribution lists among `addresses` (by primary name or alias; `ga` finds none of them).
+   * Per domain, one `gdl ADDRESS` line each, or, from gaaThreshold addresses on, one
+   * `gadl -v DOMAIN` listing (lists are few; a setup that large is filling the domain).
+   */
+  async findLists(addresses: string[]): Promise<{ name: string; attrs: Attrs }[]> {
+    const asked = new Set(addresses.map((a) => a.toLowerCase()));
+    const byDomain = new Map<string, string[]>();
+    for (const a of asked) {
+      const d = a.slice(a.lastIndexOf('@') + 1);
+      byDomain.set(d, [...(byDomain.get(d) ?? []), a]);
+    }
+    const found = new Map<string, { name: string; attrs: Attrs }>();
+    const keep = (l: { name: string; attrs: Attrs }) => {
+      const addrs = [l.name, ...Object.entries(l.attrs).flatMap(([k, v]) => (k.toLowerCase() === 'zimbramailalias' ? v : []))];
+      if (addrs.some((x) => asked.has(x.toLowerCase()))) found.set(l.name.toLowerCase(), l);
+    };
+    const targeted: string[] = [];
+    for (const [domain, addrs] of byDomain) {
+      if (addrs.length < this.gaaThreshold) {
+        targeted.push(...addrs);
+        continue;
+      }
+      const argv = ['gadl', '-v', domain];
+      const line = this.inSession ? await this.sessionLine(argv, this.listTimeoutMs) : undefined;
+      const r = line ?? oneBatchLine(await this.batch([argv]));
+      if (r.status === 'error' && r.error?.code === 'account.NO_SUCH_DOMAIN') continue;
+      if (r.status !== 'ok') throw new ZmprovError(`zmprov ${argv.join(' ')} failed: ${r.error?.text ?? r.status}`, asRun(r));
+      parseDistributionLists(r.output).forEach(keep);
+    }
+    if (targeted.length > 0) {
+      const res = await this.batch(targeted.map((a) => ['gdl', a, 'zimbraMailAlias', 'zimbraMailStatus']));
+      for (const line of res.lines) {
+        if (line.status === 'error' && (line.error?.code === 'account.NO_SUCH_DISTRIBUTION_LIST' || line.error?.code === 'account.NO_SUCH_DOMAIN')) continue;
+        if (line.status !== 'ok') throw new ZmprovError(`probe failed: ${line.line}: ${line.error?.text ?? line.status}${res.trailer ? `\n${res.trailer}` : ''}`, res.raw);
+        parseDistributionLists(line.output).forEach(keep);
+      }
+    }
+    return [...found.values()];
+  }
+
   /** `zmprov gadl -v DOMAIN` and `zmprov gacr -v DOMAIN`: the other recipients Zimbra hosts (a secondary's peer must know them). */
   async listListsAndResources(domain: string): Promise<{ lists: { name: string; attrs: Attrs }[]; resources: { name: string; attrs: Attrs }[] }> {
     const read = async (argv: string[]): Promise<string> => {
@@ -405,6 +446,11 @@ const PLAIN = /ERROR: |error: |Exception in thread |usage: |can only be used wit
 export function oneLine(text: string, output: string): BatchLineResult {
   if (!PLAIN.test(output)) return { index: 0, line: text, status: 'ok', output: output.replace(/\n+$/, ''), error: undefined };
   return parseBatchOutput(`${PROMPT}${text}\n${output}`, [text], 0).lines[0];
+}
+
+/** The one line of a one-line batch (a batch that did not run it: not-run). */
+function oneBatchLine(res: BatchResult): BatchLineResult {
+  return res.lines[0] ?? { index: 0, line: '', status: 'not-run', output: '' };
 }
 
 function asRun(line: BatchLineResult): RunResult {

@@ -310,7 +310,7 @@ export type SimLogRecord =
   | { type: 'flush'; cacheType: string; entries: string[]; allServers: boolean; time: string }
   /** A failure injection fired (lets `once` work across processes). */
   | { type: 'inject'; match: string; line: string; time: string }
-  /** A zmprov command read accounts from LDAP (`ga`: one, `gaa`: every account of its search). */
+  /** A zmprov command read entries from LDAP (`ga`/`gdl`: one, `gaa`/`gadl`: every account or list of its search). */
   | { type: 'read'; command: string; accounts: number };
 
 export function sidecarPath(statePath: string): string {

@@ -64,6 +64,7 @@ export abstract class ListCommands extends ServerCommands {
   }
 
   protected doGetDistributionList(args: string[]): void {
+    this.visited++; // one LDAP lookup, found or not
     this.dumpGroup(this.lookupList(args[1]), this.argNameSet(args, 2));
   }
 
@@ -85,6 +86,7 @@ export abstract class ListCommands extends ServerCommands {
     for (const domain of domains) {
       for (const name of names) {
         if (splitAddress(name)[1] !== domain.toLowerCase()) continue;
+        this.visited++; // every list of the domain comes back from the search
         if (verbose) this.dumpGroup({ name, attrs: this.lists[name] }, null);
         else this.out.println(name);
       }
