@@ -123,10 +123,8 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
     }
     const sessionPid = o.zmprov.sessionPid;
     emit({ type: 'batch', kind: 'probe', lines: reqs.length });
-    const observed = await o.zmprov.probe(reqs);
-    // Peer addresses no account answers to may be Zimbra distribution lists (refused by the planner).
-    const maybeLists = listCheckAddresses(input.job, input.answers, observed);
-    if (maybeLists.length) (observed.lists ??= []).push(...(await o.zmprov.findLists(maybeLists)));
+    // Peer addresses may be Zimbra distribution lists, which the planner refuses.
+    const observed = await o.zmprov.probe(reqs, { listCandidates: listCheckAddresses(input.job, input.answers) });
     if (o.listAccounts) observed.accounts = (await Promise.all(input.answers.domains.map((d) => o.zmprov.listAccounts(d)))).flat();
     // A server zsplit would change must exist: an unknown --zimbra-host is refused before any change.
     const noServer = [...new Set(input.steps.filter((s) => s.kind === 'zmprov' && s.entry?.kind === 'server' && observed.entries[entryKey(s.entry)] === null).map((s) => s.entry!.name))];

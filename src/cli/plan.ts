@@ -101,10 +101,8 @@ export async function listsAndResources(zmprov: Pick<Zmprov, 'listListsAndResour
 
 /** Reads the current values the plan needs from the server (one zmprov batch; gaa when needsAccountList). */
 export async function observeWith(zmprov: Zmprov, job: Job, answers: Answers): Promise<Observed> {
-  const observed = await zmprov.probe(probeRequests(plan(job, answers).steps, answers, job));
-  // Peer addresses no account answers to may be Zimbra distribution lists (refused by the planner).
-  const maybeLists = listCheckAddresses(job, answers, observed);
-  if (maybeLists.length) (observed.lists ??= []).push(...(await zmprov.findLists(maybeLists)));
+  // Peer addresses may be Zimbra distribution lists, which the planner refuses.
+  const observed = await zmprov.probe(probeRequests(plan(job, answers).steps, answers, job), { listCandidates: listCheckAddresses(job, answers) });
   if (needsAccountList(job, answers)) observed.accounts = (await Promise.all(answers.domains.map((d) => zmprov.listAccounts(d)))).flat();
   if (needsListsAndResources(job, answers)) Object.assign(observed, await listsAndResources(zmprov, answers.domains));
   return observed;

@@ -178,17 +178,14 @@ function listErrors(a: Answers, observed: Observed): string[] {
 }
 
 /**
- * The peer addresses a primary setup gives placeholders (and their aliases) that no account
- * answers to: each may be a distribution list, which `ga` does not find. Read with `gdl` (see
- * Zmprov.findLists); an address an account holds cannot be a list (one namespace).
+ * The peer addresses a primary setup gives placeholders (and their aliases): each may be a
+ * distribution list, which `ga` does not find (Zmprov.probe reads them with `gdl`). With what was
+ * observed, only those no account answers to (an address an account holds is not a list).
  */
-export function listCheckAddresses(job: Job, a: Answers, observed: Observed): string[] {
+export function listCheckAddresses(job: Job, a: Answers, observed?: Observed): string[] {
   if (job !== 'setup' || a.role !== 'primary') return [];
   const out = new Set<string>();
-  const absent = (addr: string) => {
-    const key = entryKey({ kind: 'account', name: addr });
-    return !(key in observed.entries) || observed.entries[key] === null;
-  };
+  const absent = (addr: string) => observed?.entries[entryKey({ kind: 'account', name: addr })] == null;
   for (const p of a.peerAccounts) for (const addr of [p.address, ...p.aliases]) if (absent(addr)) out.add(addr.toLowerCase());
   return [...out];
 }

@@ -6,6 +6,12 @@ import type { Answers } from '../../src/model/types.js';
 import { listCheckAddresses, plan, PlanRefused } from '../../src/plan/index.js';
 import type { Observed } from '../../src/plan/index.js';
 import { entryKey } from '../../src/zimbra/commands.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RehearsalExecutor } from '../../src/exec/rehearsal.js';
+import type { Executor } from '../../src/exec/types.js';
+import { Zmprov } from '../../src/exec/zmprov.js';
 import { parseDistributionLists, parseZimbraDump } from '../../src/inventory/zimbra.js';
 import { primaryAnswers, SECONDARY_ANSWERS, simWorld } from '../helpers/sim.js';
 import { sim } from '../sim/helpers.js';
@@ -74,6 +80,42 @@ describe('planning against Zimbra distribution lists', () => {
     expect(refused!.message).toContain('team@example.com, listed as an alias of carol@example.com (an alias of the Zimbra distribution list staff@example.com)');
     expect(refused!.message).not.toMatch(/carol@example\.com \(a Zimbra/);
     expect(refused!.message).toMatch(/ddl/);
+  });
+});
+
+describe('Zmprov.probe with list candidates', () => {
+  async function world(session: boolean, gaaThreshold?: number) {
+    const inner = new RehearsalExecutor(join(mkdtempSync(join(tmpdir(), 'zsplit-lists-')), 'sim.json'), { env: {} });
+    expect((await inner.run('zmprov', ['cdl', 'staff@example.com'])).exitCode).toBe(0);
+    expect((await inner.run('zmprov', ['adla', 'staff@example.com', 'team@example.com'])).exitCode).toBe(0);
+    const exec: Executor = session ? inner : { label: inner.label, targetId: inner.targetId, rehearsal: true, run: (t, a, o) => inner.run(t, a, o), runWithFile: (t, a, c, o) => inner.runWithFile(t, a, c, o) };
+    const zmprov = new Zmprov(exec, { gaaThreshold });
+    if (session) expect(await zmprov.begin()).toBe(true);
+    const reads = () => inner.sim.log.filter((r) => r.type === 'read').map((r) => (r.type === 'read' ? r.command : ''));
+    return { zmprov, reads };
+  }
+  const account = (name: string) => ({ entry: { kind: 'account' as const, name }, attrs: ['zimbraAccountStatus'] });
+  const candidates = ['u1@example.com', 'team@example.com', 'alice@example.com'];
+
+  it('without a session: the gdl lines ride in the probe\'s one -f batch', async () => {
+    const { zmprov, reads } = await world(false);
+    const o = await zmprov.probe(candidates.map(account), { listCandidates: candidates });
+    expect(zmprov.stats.starts).toBe(1);
+    expect(o.lists?.map((l) => l.name)).toEqual(['staff@example.com']);
+    expect(reads().filter((c) => c === 'getDistributionList').length).toBe(3);
+  });
+
+  it('in a session: only the addresses no account answers to; from the threshold on, one gadl -v', async () => {
+    const s = await world(true);
+    const o = await s.zmprov.probe(candidates.map(account), { listCandidates: candidates });
+    expect(o.lists?.map((l) => l.name)).toEqual(['staff@example.com']);
+    expect(s.reads().filter((c) => c === 'getDistributionList').length).toBe(2);
+    const big = await world(true, 2);
+    const o2 = await big.zmprov.probe(candidates.map(account), { listCandidates: candidates });
+    expect(o2.lists?.map((l) => l.name)).toEqual(['staff@example.com']);
+    expect(big.reads().filter((c) => c.endsWith('DistributionLists') || c === 'getDistributionList')).toEqual(['getAllDistributionLists']);
+    await s.zmprov.end();
+    await big.zmprov.end();
   });
 });
 
