@@ -164,16 +164,20 @@ function listErrors(a: Answers, observed: Observed): string[] {
     return name === addr.toLowerCase() ? 'a Zimbra distribution list' : `an alias of the Zimbra distribution list ${name}`;
   };
   const found: string[] = [];
+  let fromSource = false;
   for (const p of a.peerAccounts) {
-    if (byAddress.has(p.address.toLowerCase())) found.push(`${p.address} (${what(p.address)})`);
-    for (const alias of p.aliases) if (byAddress.has(alias.toLowerCase())) found.push(`${alias}, listed as an alias of ${p.address} (${what(alias)})`);
+    const from = p.source ? `; read from ${p.source}` : '';
+    const before = found.length;
+    if (byAddress.has(p.address.toLowerCase())) found.push(`${p.address} (${what(p.address)}${from})`);
+    for (const alias of p.aliases) if (byAddress.has(alias.toLowerCase())) found.push(`${alias}, listed as an alias of ${p.address} (${what(alias)}${from})`);
+    if (found.length > before && p.source) fromSource = true;
   }
   if (found.length === 0) return [];
   const shown = found.slice(0, 10).join(', ') + (found.length > 10 ? `, and ${found.length - 10} more` : '');
   return [
-    `peer accounts (--peer-accounts): ${found.length} address(es) are Zimbra distribution lists, not users of the peer: ${shown}. ` +
+    `peer accounts (${fromSource ? 'the peer recipients: --peer-recipients / --peer-ldap-url' : '--peer-accounts'}): ${found.length} address(es) are Zimbra distribution lists, not users of the peer: ${shown}. ` +
       `Zimbra holds these addresses for the list (a placeholder cannot be created: account.ACCOUNT_EXISTS), and the list's members get its mail. ` +
-      `Fix: remove them from the peer accounts list; or, if the list now lives on ${a.peer.host}, delete it on Zimbra first (zmprov ddl LIST) and plan again.`,
+      `Fix: remove them from the peer accounts (or recipients) list; or, if the list now lives on ${a.peer.host}, delete it on Zimbra first (zmprov ddl LIST) and plan again.`,
   ];
 }
 

@@ -138,6 +138,17 @@ describe('rehearsal: a distribution list in --peer-accounts', () => {
     expect(w.state()).toBe(before);
   });
 
+  it('a list among the peer recipients (--peer-recipients) is refused, naming where it was read', () => {
+    const w = simWorld();
+    expect(w.zmprov('cdl', 'staff@example.com').status).toBe(0);
+    const csv = w.file('recipients.csv', 'PrimarySmtpAddress,RecipientTypeDetails,DisplayName,EmailAddresses\nstaff@example.com,MailUniversalDistributionGroup,Staff,SMTP:staff@example.com\nu01@example.com,UserMailbox,U One,SMTP:u01@example.com\n');
+    const args = primaryAnswers('x').slice(0, -2);
+    const p = w.zsplit(['plan', 'setup', ...args, '--peer-recipients', csv, '--connect']);
+    expect(p.code, p.err + p.out).toBe(2);
+    expect(p.err).toMatch(/--peer-recipients/);
+    expect(p.err).toMatch(/staff@example\.com \(a Zimbra distribution list; read from [^)]*recipients\.csv/);
+  });
+
   it('reads lists with one gdl line per address no account answers to, never a listing', () => {
     const w = simWorld();
     expect(w.zmprov('cdl', 'staff@example.com').status).toBe(0);
