@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseState, serializeState } from '../../src/sim/state.js';
 import { ldapLookup } from '../../src/sim/tools.js';
+import { expectedMapValues } from '../../src/verify/expect.js';
+import type { Answers } from '../../src/model/types.js';
 import { sim } from './helpers.js';
 
 const ID1 = '00000000-0000-4000-8000-000000000001';
@@ -200,5 +202,12 @@ describe('lists in the state and in Postfix\'s maps', () => {
     expect(ldapLookup(state, 'ldap-vam.cf', 'team@example.com')).toBe('alice@example.com,bob@example.com');
     zm(['mdl', 'staff@example.com', 'zimbraMailStatus', 'disabled']);
     expect(ldapLookup(state, 'ldap-vam.cf', 'staff@example.com')).toBeUndefined();
+  });
+
+  it('verify expects what the maps answer for a list read from the directory', () => {
+    const answers = { zimbraVersion: '10.1.0', zimbraHosts: ['zimbra.example.com'] } as Answers;
+    const lists = { 'staff@example.com': { zimbraMailAlias: ['staff@example.com', 'team@example.com'], zimbraMailForwardingAddress: ['alice@example.com'], zimbraMailStatus: ['enabled'] } };
+    const d = { config: {}, servers: {}, domains: {}, accounts: {}, lists };
+    expect(expectedMapValues(d, answers, 'ldap-vam.cf', 'team@example.com')).toEqual(['alice@example.com']);
   });
 });
