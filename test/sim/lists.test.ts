@@ -175,6 +175,15 @@ describe('aliases, modify, rename, listing', () => {
     expect(zm(['gadl', 'example.com', 'other.test']).stdout).toMatch(/^invalid arg: other\.test, already specified domain: example\.com\n/);
   });
 
+  it('sa finds lists too (ProvUtil\'s default types), dumped as groups with -v; types narrows it', () => {
+    const { zm } = sim();
+    zm(['cdl', 'staff@example.com']);
+    expect(zm(['sa', '(mail=*)']).stdout).toBe('admin@example.com\nalice@example.com\nbob@example.com\nstaff@example.com\n');
+    expect(zm(['sa', '-v', '(uid=staff)']).stdout).toMatch(/^# distributionList staff@example\.com memberCount=0\n/);
+    expect(zm(['sa', '(mail=*)', 'types', 'accounts']).stdout).not.toContain('staff@example.com');
+    expect(zm(['sa', '(mail=*)', 'types', 'distributionlists']).stdout).toBe('staff@example.com\n');
+  });
+
   it('dd refuses a domain that still holds a list', () => {
     const { zm } = sim();
     zm(['cd', 'other.test']);
