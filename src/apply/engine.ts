@@ -14,7 +14,7 @@ import type { EndStatus, JournalRecord, JournalStore, RunInfo, StepStatus } from
 import { HOST, Journal, JournalWriteError, now, operator, redactArgv, redactPlan } from '../journal/journal.js';
 import { TargetLock } from '../journal/lock.js';
 import { processStart, waitForOrphans } from '../journal/orphan.js';
-import { plan, planHash, probeRequests } from '../plan/index.js';
+import { listCheckAddresses, plan, planHash, probeRequests } from '../plan/index.js';
 import type { Observed } from '../plan/observed.js';
 import { observedValues } from '../plan/observed.js';
 import type { Before, Plan, Step } from '../plan/step.js';
@@ -123,7 +123,8 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
     }
     const sessionPid = o.zmprov.sessionPid;
     emit({ type: 'batch', kind: 'probe', lines: reqs.length });
-    const observed = await o.zmprov.probe(reqs);
+    // Peer addresses may be Zimbra distribution lists, which the planner refuses.
+    const observed = await o.zmprov.probe(reqs, { listCandidates: listCheckAddresses(input.job, input.answers) });
     if (o.listAccounts) observed.accounts = (await Promise.all(input.answers.domains.map((d) => o.zmprov.listAccounts(d)))).flat();
     // A server zsplit would change must exist: an unknown --zimbra-host is refused before any change.
     const noServer = [...new Set(input.steps.filter((s) => s.kind === 'zmprov' && s.entry?.kind === 'server' && observed.entries[entryKey(s.entry)] === null).map((s) => s.entry!.name))];

@@ -63,6 +63,7 @@ export const OPTIONS = {
   gd: { type: 'string' },
   gacf: { type: 'string' },
   gs: { type: 'string' },
+  gadl: { type: 'string' },
   // Recipient inventories (src/inventory, src/cli/inventory.ts)
   'peer-recipients': { type: 'string', multiple: true },
   'peer-recipients-format': { type: 'string' },

@@ -14,7 +14,7 @@ Usage:
   zsplit trace [JOB] ADDRESS [--from internet|zimbra|peer] [--connect] [--json] [answers]
   zsplit verify --pre|--post [JOB] [answers] [--address A] [--zimbra-smtp-port P]
                 [--dns-server IP[:PORT]] [--timeout SECONDS] [--ca FILE] [--json]
-  zsplit sim import --gaa FILE --gd FILE --gacf FILE [--gs FILE] [--sim-state FILE]
+  zsplit sim import --gaa FILE --gd FILE --gacf FILE [--gs FILE] [--gadl FILE] [--sim-state FILE]
   zsplit inventory --domain D (--peer-recipients FILE... | --peer-ldap-url URL ...) [--json]
                                  the peer's recipients grouped by class, before planning
 

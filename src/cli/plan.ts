@@ -4,7 +4,7 @@ import { JOBS } from '../model/types.js';
 import type { Answers } from '../model/types.js';
 import { validateAnswers } from '../model/validate.js';
 import type { RawAnswers } from '../model/validate.js';
-import { PlanRefused, plan, probeRequests } from '../plan/index.js';
+import { PlanRefused, listCheckAddresses, plan, probeRequests } from '../plan/index.js';
 import type { Zmprov } from '../exec/zmprov.js';
 import type { Observed, Plan } from '../plan/index.js';
 import type { RunAs } from '../plan/render.js';
@@ -101,7 +101,8 @@ export async function listsAndResources(zmprov: Pick<Zmprov, 'listListsAndResour
 
 /** Reads the current values the plan needs from the server (one zmprov batch; gaa when needsAccountList). */
 export async function observeWith(zmprov: Zmprov, job: Job, answers: Answers): Promise<Observed> {
-  const observed = await zmprov.probe(probeRequests(plan(job, answers).steps, answers, job));
+  // Peer addresses may be Zimbra distribution lists, which the planner refuses.
+  const observed = await zmprov.probe(probeRequests(plan(job, answers).steps, answers, job), { listCandidates: listCheckAddresses(job, answers) });
   if (needsAccountList(job, answers)) observed.accounts = (await Promise.all(answers.domains.map((d) => zmprov.listAccounts(d)))).flat();
   if (needsListsAndResources(job, answers)) Object.assign(observed, await listsAndResources(zmprov, answers.domains));
   return observed;

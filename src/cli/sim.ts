@@ -15,10 +15,11 @@ const read = (flag: string, path: string | undefined, required: boolean): string
 };
 
 export async function simCommand(flags: Flags, positionals: string[], io: CliIO): Promise<number> {
-  if (positionals[0] !== 'import') throw new UsageError('zsplit sim import --gaa FILE --gd FILE --gacf FILE [--gs FILE] [--sim-state FILE]');
-  const state = importSnapshot({ gaa: read('gaa', flags.gaa, true)!, gd: read('gd', flags.gd, true)!, gacf: read('gacf', flags.gacf, true)!, gs: read('gs', flags.gs, false) });
+  if (positionals[0] !== 'import') throw new UsageError('zsplit sim import --gaa FILE --gd FILE --gacf FILE [--gs FILE] [--gadl FILE] [--sim-state FILE]');
+  const state = importSnapshot({ gaa: read('gaa', flags.gaa, true)!, gd: read('gd', flags.gd, true)!, gacf: read('gacf', flags.gacf, true)!, gs: read('gs', flags.gs, false), gadl: read('gadl', flags.gadl, false) });
   const path = rehearsalStatePath(flags, io);
   saveState(path, state);
-  io.out(`imported ${Object.keys(state.accounts).length} account(s), ${Object.keys(state.domains).length} domain(s), ${Object.keys(state.servers).length} server(s) (Zimbra ${state.version}) into ${path}\nRehearse with: zsplit --rehearsal --sim-state ${path}\n`);
+  const lists = Object.keys(state.lists ?? {}).length;
+  io.out(`imported ${Object.keys(state.accounts).length} account(s), ${Object.keys(state.domains).length} domain(s), ${Object.keys(state.servers).length} server(s)${lists ? `, ${lists} distribution list(s)` : ''} (Zimbra ${state.version}) into ${path}\nRehearse with: zsplit --rehearsal --sim-state ${path}\n`);
   return EXIT.ok;
 }

@@ -268,25 +268,59 @@ export class Zmprov {
     return { exitCode, lines: results, trailer, stopped, raw: { exitCode, stdout: combined, stderr: '', combined, durationMs: performance.now() - started } };
   }
 
-  /** Reads every requested attribute in one batch (or one session pass). Missing entries come back as null. */
-  async probe(requests: ProbeRequest[], opts: RunOptions = {}): Promise<Observed> {
+  /**
+   * Reads every requested attribute in one batch (or one session pass). Missing entries come back
+   * as null. `listCandidates`: addresses that may be distribution lists (`ga` finds none): read
+   * in the same `-f` batch, or, in a session, after it and only those no account answers to.
+   */
+  async probe(requests: ProbeRequest[], opts: RunOptions & { listCandidates?: string[] } = {}): Promise<Observed> {
+    const { listCandidates = [], ...runOpts } = opts;
     const entries: Observed['entries'] = {};
-    if (requests.length === 0) return { entries };
+    if (requests.length === 0 && listCandidates.length === 0) return { entries };
     let rest = requests;
     if (this.inLdapSession) rest = await this.probeByListing(requests, entries);
-    if (rest.length === 0) return { entries };
+    // Without a session every batch is a JVM start: the list lines ride in the probe's own.
+    const inline = !this.inSession && listCandidates.length > 0 ? this.listReadLines(listCandidates) : [];
     for (const r of rest) if (r.entry.kind === 'account') this.reads.targeted++;
-    const res = await this.batch(
-      rest.map((r) => probeArgv(r.entry, r.attrs)),
-      opts,
-    );
-    res.lines.forEach((line, i) => {
-      const req = rest[i];
-      if (line.status === 'error' && line.error && NOT_FOUND_CODES.has(line.error.code)) entries[entryKey(req.entry)] = null;
-      else if (line.status !== 'ok') throw new ZmprovError(`probe failed: ${line.line}: ${line.error?.text ?? line.status}${res.trailer ? `\n${res.trailer}` : ''}`, res.raw);
-      else entries[entryKey(req.entry)] = onlyAttrs(parseEntries(line.output)[0]?.attrs ?? {}, req.attrs);
-    });
-    return { entries };
+    const lists = new ListsFound(listCandidates);
+    if (rest.length + inline.length > 0) {
+      const res = await this.batch([...rest.map((r) => probeArgv(r.entry, r.attrs)), ...inline], runOpts);
+      res.lines.forEach((line, i) => {
+        if (i >= rest.length) return lists.read(line, res);
+        const req = rest[i];
+        if (line.status === 'error' && line.error && NOT_FOUND_CODES.has(line.error.code)) entries[entryKey(req.entry)] = null;
+        else if (line.status !== 'ok') throw new ZmprovError(`probe failed: ${line.line}: ${line.error?.text ?? line.status}${res.trailer ? `\n${res.trailer}` : ''}`, res.raw);
+        else entries[entryKey(req.entry)] = onlyAttrs(parseEntries(line.output)[0]?.attrs ?? {}, req.attrs);
+      });
+    }
+    if (listCandidates.length > 0 && inline.length === 0) {
+      // An address an account answers to is not a list (one namespace): ask about the others only.
+      const absent = listCandidates.filter((a) => entries[entryKey({ kind: 'account', name: a })] == null);
+      if (absent.length > 0) {
+        const res = await this.batch(this.listReadLines(absent));
+        for (const line of res.lines) lists.read(line, res);
+      }
+    }
+    return lists.found.length > 0 ? { entries, lists: lists.found } : { entries };
+  }
+
+  /**
+   * The lines that tell which of `addresses` are distribution lists: per domain one `gdl ADDRESS`
+   * each, or from gaaThreshold addresses on one `gadl -v DOMAIN` (lists are few; a setup that
+   * large is filling the domain).
+   */
+  private listReadLines(addresses: string[]): string[][] {
+    const byDomain = new Map<string, string[]>();
+    for (const a of new Set(addresses.map((x) => x.toLowerCase()))) {
+      const d = a.slice(a.lastIndexOf('@') + 1);
+      byDomain.set(d, [...(byDomain.get(d) ?? []), a]);
+    }
+    const lines: string[][] = [];
+    for (const [domain, addrs] of byDomain) {
+      if (addrs.length >= this.gaaThreshold) lines.push(['gadl', '-v', domain]);
+      else for (const a of addrs) lines.push(['gdl', a, 'zimbraMailAlias', 'zimbraMailStatus']);
+    }
+    return lines;
   }
 
   /**
@@ -405,6 +439,27 @@ const PLAIN = /ERROR: |error: |Exception in thread |usage: |can only be used wit
 export function oneLine(text: string, output: string): BatchLineResult {
   if (!PLAIN.test(output)) return { index: 0, line: text, status: 'ok', output: output.replace(/\n+$/, ''), error: undefined };
   return parseBatchOutput(`${PROMPT}${text}\n${output}`, [text], 0).lines[0];
+}
+
+/** The distribution lists `gdl`/`gadl -v` lines found among the addresses asked about (by name or alias). */
+class ListsFound {
+  private readonly asked: Set<string>;
+  private readonly byName = new Map<string, { name: string; attrs: Attrs }>();
+  constructor(addresses: string[]) {
+    this.asked = new Set(addresses.map((a) => a.toLowerCase()));
+  }
+  get found(): { name: string; attrs: Attrs }[] {
+    return [...this.byName.values()];
+  }
+  read(line: BatchLineResult, res: BatchResult & { raw: RunResult }): void {
+    const code = line.error?.code;
+    if (line.status === 'error' && (code === 'account.NO_SUCH_DISTRIBUTION_LIST' || code === 'account.NO_SUCH_DOMAIN')) return;
+    if (line.status !== 'ok') throw new ZmprovError(`probe failed: ${line.line}: ${line.error?.text ?? line.status}${res.trailer ? `\n${res.trailer}` : ''}`, res.raw);
+    for (const l of parseDistributionLists(line.output)) {
+      const addrs = [l.name, ...Object.entries(l.attrs).flatMap(([k, v]) => (k.toLowerCase() === 'zimbramailalias' ? v : []))];
+      if (addrs.some((x) => this.asked.has(x.toLowerCase()))) this.byName.set(l.name.toLowerCase(), l);
+    }
+  }
 }
 
 function asRun(line: BatchLineResult): RunResult {

@@ -24,12 +24,18 @@ function accountClass(attrs: Record<string, string[]>): RecipientClass {
   return 'user';
 }
 
-/** `# distributionList X memberCount=N` headers as `# name X` (the member lines have no colon: parseEntries skips them). */
+/**
+ * `# distributionList X memberCount=N` headers as `# name X`, and dumpGroup's `members` block (a
+ * blank line, `members`, one address a line, up to the next header) cut: parseEntries would read
+ * it as more lines of the last attribute's value (`zimbraMailStatus: enabled` + `members`...).
+ */
 function listHeaders(text: string, lists?: Set<string>): string {
-  return text.replace(/^# distributionList (\S+)(?: memberCount=\d+)?\s*$/gm, (_m, name: string) => {
-    lists?.add(name.toLowerCase());
-    return `# name ${name}`;
-  });
+  return text
+    .replace(/^# distributionList (\S+)(?: memberCount=\d+)?\s*$/gm, (_m, name: string) => {
+      lists?.add(name.toLowerCase());
+      return `# name ${name}`;
+    })
+    .replace(/\r?\n\r?\nmembers\r?\n(?:(?!# )[^\n]*(?:\n|$))*/g, '\n\n');
 }
 
 /** Entries of `zmprov gadl -v` output. */

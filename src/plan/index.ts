@@ -108,3 +108,4 @@ export function planHash(p: Plan): string {
 
 export type { Plan, Step } from './step.js';
 export type { Observed } from './observed.js';
+export { listCheckAddresses } from './setup.js';

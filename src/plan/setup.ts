@@ -1,5 +1,5 @@
 /** First-time setup, for Zimbra as primary (authoritative) or secondary. */
-import type { Answers } from '../model/types.js';
+import type { Answers, Job } from '../model/types.js';
 import { smtpTransport } from '../zimbra/attrs.js';
 import type { Observed } from './observed.js';
 import { dnsSteps, myNetworksSteps, myNetworksWarnings, relayHostSteps, reloadStep, splitDomainCheckSafe, splitDomainCheckSteps } from './mta.js';
@@ -128,12 +128,68 @@ function liveMailboxErrors(a: Answers, observed: Observed | undefined, createdBy
       if (reachesLiveMailbox(c)) live.push(`${alias}, listed as an alias of ${p.address} (${c.kind === 'alias' ? `an alias of ${c.of}` : c.kind === 'live' ? c.why : ''})`);
     }
   }
-  if (live.length === 0) return [];
+  const lists = listErrors(a, observed);
+  if (live.length === 0) return lists;
   const shown = live.slice(0, 10).join(', ') + (live.length > 10 ? `, and ${live.length - 10} more` : '');
   return [
+    ...lists,
     `peer accounts (--peer-accounts): ${live.length} address(es) are live Zimbra mailboxes, not users of the peer: ${shown}. ` +
       `A placeholder would route their mail to ${a.peer.host} and their Zimbra mailboxes would silently stop receiving. ` +
       `Fix: remove them from the peer accounts list; or, if a user really moves to the peer, move it with a cutover towards the peer ` +
       `(zsplit apply cutover --direction to-peer --users FILE ...): its mail then goes to ${a.peer.host} and its Zimbra mailbox is locked, keeping the mail already in it.`,
   ];
+}
+
+/** Every address of the distribution lists read (`gdl`/`gadl`): address -> the list's primary name. */
+function listAddresses(observed: Observed): Map<string, string> {
+  const byAddress = new Map<string, string>();
+  for (const l of observed.lists ?? []) {
+    const name = l.name.toLowerCase();
+    byAddress.set(name, name);
+    for (const k of Object.keys(l.attrs)) if (k.toLowerCase() === 'zimbramailalias') for (const x of l.attrs[k]) byAddress.set(x.toLowerCase(), name);
+  }
+  return byAddress;
+}
+
+/**
+ * A placeholder for an address of a Zimbra distribution list cannot be made (the list holds the
+ * address: `ca`/`aaa` fail with account.ACCOUNT_EXISTS halfway through the run), and the list's
+ * members are the ones who get its mail. Refused before anything runs, like a live mailbox.
+ */
+function listErrors(a: Answers, observed: Observed): string[] {
+  const byAddress = listAddresses(observed);
+  if (byAddress.size === 0) return [];
+  const what = (addr: string) => {
+    const name = byAddress.get(addr.toLowerCase());
+    return name === addr.toLowerCase() ? 'a Zimbra distribution list' : `an alias of the Zimbra distribution list ${name}`;
+  };
+  const found: string[] = [];
+  let fromSource = false;
+  for (const p of a.peerAccounts) {
+    const from = p.source ? `; read from ${p.source}` : '';
+    const before = found.length;
+    if (byAddress.has(p.address.toLowerCase())) found.push(`${p.address} (${what(p.address)}${from})`);
+    for (const alias of p.aliases) if (byAddress.has(alias.toLowerCase())) found.push(`${alias}, listed as an alias of ${p.address} (${what(alias)}${from})`);
+    if (found.length > before && p.source) fromSource = true;
+  }
+  if (found.length === 0) return [];
+  const shown = found.slice(0, 10).join(', ') + (found.length > 10 ? `, and ${found.length - 10} more` : '');
+  return [
+    `peer accounts (${fromSource ? 'the peer recipients: --peer-recipients / --peer-ldap-url' : '--peer-accounts'}): ${found.length} address(es) are Zimbra distribution lists, not users of the peer: ${shown}. ` +
+      `Zimbra holds these addresses for the list (a placeholder cannot be created: account.ACCOUNT_EXISTS), and the list's members get its mail. ` +
+      `Fix: remove them from the peer accounts (or recipients) list; or, if the list now lives on ${a.peer.host}, delete it on Zimbra first (zmprov ddl LIST) and plan again.`,
+  ];
+}
+
+/**
+ * The peer addresses a primary setup gives placeholders (and their aliases): each may be a
+ * distribution list, which `ga` does not find (Zmprov.probe reads them with `gdl`). With what was
+ * observed, only those no account answers to (an address an account holds is not a list).
+ */
+export function listCheckAddresses(job: Job, a: Answers, observed?: Observed): string[] {
+  if (job !== 'setup' || a.role !== 'primary') return [];
+  const out = new Set<string>();
+  const absent = (addr: string) => observed?.entries[entryKey({ kind: 'account', name: addr })] == null;
+  for (const p of a.peerAccounts) for (const addr of [p.address, ...p.aliases]) if (absent(addr)) out.add(addr.toLowerCase());
+  return [...out];
 }

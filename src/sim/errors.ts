@@ -74,6 +74,18 @@ export class ServiceError extends Error {
     return new ServiceError('account.ACCOUNT_EXISTS', `email address already exists: ${name}, at DN: ${dn}`);
   }
 
+  static noSuchDistributionList(name: string): ServiceError {
+    return new ServiceError('account.NO_SUCH_DISTRIBUTION_LIST', `no such distribution list: ${name}`);
+  }
+
+  static distributionListExists(name: string): ServiceError {
+    return new ServiceError('account.DISTRIBUTION_LIST_EXISTS', `email address already exists: ${name}`);
+  }
+
+  static noSuchMember(list: string, members: string): ServiceError {
+    return new ServiceError('account.NO_SUCH_MEMBER', `non-existent members: ${members} in distribution list: ${list}`);
+  }
+
   static domainExists(name: string): ServiceError {
     return new ServiceError('account.DOMAIN_EXISTS', `domain already exists: ${name}`);
   }

@@ -6,6 +6,7 @@
  * hold what is stored on them (the `-e` view). Capturing with `-e` avoids that guesswork.
  */
 import { parseEntries } from '../zimbra/parse.js';
+import { parseDistributionLists } from '../inventory/zimbra.js';
 import { isModernMta } from '../zimbra/attrs.js';
 import { cosDefaults, hasFlag } from './schema.js';
 import { SINGLE_SERVER_SERVICES, type Attrs, type SimState, first, getAttr } from './state.js';
@@ -19,6 +20,8 @@ export interface SnapshotText {
   gacf: string;
   /** `zmprov gs HOST` (several may be concatenated) */
   gs?: string;
+  /** `zmprov gadl -v [DOMAIN]`: distribution lists (their own attributes; members are zimbraMailForwardingAddress) */
+  gadl?: string;
   /** `zmcontrol -v` output or a bare version ("8.8.15"); guessed from the config when absent. */
   version?: string;
   /** The local server (`zmhostname`); defaults to the first server, else the accounts' mail host. */
@@ -96,5 +99,8 @@ export function importSnapshot(snap: SnapshotText): SimState {
     };
   }
 
-  return { version, hostname, config, servers, domains, accounts };
+  const lists: Record<string, Attrs> = {};
+  for (const l of parseDistributionLists(snap.gadl ?? '')) lists[l.name] = l.attrs;
+
+  return { version, hostname, config, servers, domains, accounts, ...(Object.keys(lists).length ? { lists } : {}) };
 }

@@ -5,7 +5,7 @@
  */
 import { ServiceError } from './errors.js';
 
-export type EntryClass = 'account' | 'domain' | 'server' | 'config' | 'cos';
+export type EntryClass = 'account' | 'domain' | 'server' | 'config' | 'cos' | 'distributionList';
 
 export type AttrType =
   | 'string'
@@ -47,9 +47,10 @@ export interface AttrDef {
   desc: string;
 }
 
-const RECIPIENT: EntryClass[] = ['account', 'domain'];
+/** mailRecipient: the entries that receive mail (accounts, domains, distribution lists). */
+const RECIPIENT: EntryClass[] = ['account', 'domain', 'distributionList'];
 const MTA: EntryClass[] = ['config', 'server'];
-const ALL: EntryClass[] = ['account', 'domain', 'server', 'config', 'cos'];
+const ALL: EntryClass[] = ['account', 'domain', 'server', 'config', 'cos', 'distributionList'];
 const CATCH_ALL_REGEX = '^@[A-Za-z0-9-\\.]+$';
 
 const DEFS: AttrDef[] = [
@@ -59,14 +60,14 @@ const DEFS: AttrDef[] = [
   { name: 'description', type: 'string', multi: true, classes: ALL, desc: 'description' },
   { name: 'sn', type: 'string', multi: false, classes: ['account'], desc: 'last name' },
   { name: 'givenName', type: 'string', multi: false, classes: ['account'], desc: 'first name' },
-  { name: 'displayName', type: 'astring', multi: false, classes: ['account'], desc: 'name to display in admin tool, outlook uses as well' },
+  { name: 'displayName', type: 'astring', multi: false, classes: ['account', 'distributionList'], desc: 'name to display in admin tool, outlook uses as well' },
   { name: 'uid', type: 'string', multi: false, classes: ['account'], desc: 'uid of the entry' },
   { name: 'mail', type: 'email', multi: true, classes: RECIPIENT, desc: 'RFC1274: RFC822 Mailbox' },
   { name: 'userPassword', type: 'string', multi: false, classes: ['account'], desc: 'password' },
   { name: 'dc', type: 'string', multi: false, classes: ['domain'], desc: 'domain component' },
   { name: 'o', type: 'string', multi: false, classes: ['domain'], desc: 'organization' },
   // every Zimbra entry
-  { name: 'zimbraId', type: 'id', multi: false, classes: ['account', 'domain', 'server', 'cos'], immutable: true, id: 1, desc: 'Zimbra Systems Unique ID' },
+  { name: 'zimbraId', type: 'id', multi: false, classes: ['account', 'domain', 'server', 'cos', 'distributionList'], immutable: true, id: 1, desc: 'Zimbra Systems Unique ID' },
   { name: 'zimbraCreateTimestamp', type: 'gentime', multi: false, classes: ALL, immutable: true, since: '6.0.0_BETA1', id: 790, desc: 'time object was created' },
   // mail routing (mailRecipient: accounts and domains)
   { name: 'zimbraMailTransport', type: 'astring', multi: false, classes: RECIPIENT, id: 247, max: 320, desc: 'Designates the transport for delivering mail to this entry: transport:nexthop' },
@@ -82,8 +83,8 @@ const DEFS: AttrDef[] = [
   { name: 'zimbraMailStatus', type: 'enum', value: 'enabled,disabled', multi: false, classes: RECIPIENT, id: 15, desc: 'mail delivery status (enabled/disabled)' },
   // account
   { name: 'zimbraAccountStatus', type: 'enum', value: 'active,maintenance,locked,closed,lockout,pending', multi: false, classes: ['account'], callback: 'AccountStatus', id: 2, desc: 'account status' },
-  { name: 'zimbraMailHost', type: 'astring', max: 256, multi: false, classes: ['account'], callback: 'MailHost', id: 4, desc: 'the server hosting the account\'s mailbox' },
-  { name: 'zimbraHideInGal', type: 'boolean', multi: false, classes: ['account'], id: 353, desc: 'hide entry in Global Address List' },
+  { name: 'zimbraMailHost', type: 'astring', max: 256, multi: false, classes: ['account', 'distributionList'], callback: 'MailHost', id: 4, desc: 'the server hosting the account\'s mailbox' },
+  { name: 'zimbraHideInGal', type: 'boolean', multi: false, classes: ['account', 'distributionList'], id: 353, desc: 'hide entry in Global Address List' },
   { name: 'zimbraIsAdminAccount', type: 'boolean', multi: false, classes: ['account'], id: 31, desc: 'set to true for admin accounts' },
   { name: 'zimbraCOSId', type: 'id', multi: false, classes: ['account'], id: 14, desc: 'COS zimbraID' },
   { name: 'zimbraPasswordModifiedTime', type: 'gentime', multi: false, classes: ['account'], id: 39, desc: 'time password was last changed' },

@@ -25,6 +25,11 @@ export interface SimState {
   domains: Record<string, Attrs>;
   /** Primary address → attributes; aliases live in the account's zimbraMailAlias. */
   accounts: Record<string, Attrs>;
+  /**
+   * Distribution lists: primary address → attributes (zimbraMailAlias holds the primary and the
+   * aliases, zimbraMailForwardingAddress the members). Absent from a state file that has none.
+   */
+  lists?: Record<string, Attrs>;
 }
 
 export interface DefaultStateOptions {
@@ -188,7 +193,10 @@ function sortKeys(value: unknown): unknown {
  * inverse give back the same bytes. Value order is kept (it matters to Postfix).
  */
 export function serializeState(state: SimState): string {
-  return `${JSON.stringify(sortKeys(state), null, 2)}\n`;
+  // No lists: no key, so a list created and deleted again leaves the file as it was.
+  const { lists, ...rest } = state;
+  const shown = lists && Object.keys(lists).length > 0 ? { ...rest, lists } : rest;
+  return `${JSON.stringify(sortKeys(shown), null, 2)}\n`;
 }
 
 export function parseState(text: string): SimState {
@@ -203,6 +211,7 @@ export function parseState(text: string): SimState {
     servers: raw.servers ?? {},
     domains: raw.domains ?? {},
     accounts: raw.accounts ?? {},
+    ...(raw.lists ? { lists: raw.lists } : {}),
   };
 }
 
@@ -223,9 +232,9 @@ export function loadState(path: string): SimState {
 // replays it, so what a real LDAP server would have kept is kept.
 
 /** A top-level entry of the state that a command replaced or removed (entries are copy-on-write). */
-export type Touched = { coll: 'accounts' | 'domains' | 'servers'; name: string } | { coll: 'config' };
+export type Touched = { coll: 'accounts' | 'domains' | 'servers' | 'lists'; name: string } | { coll: 'config' };
 
-type WalRecord = [coll: 'accounts' | 'domains' | 'servers', name: string, attrs: Attrs | null] | [coll: 'config', name: '', attrs: Attrs];
+type WalRecord = [coll: 'accounts' | 'domains' | 'servers' | 'lists', name: string, attrs: Attrs | null] | [coll: 'config', name: '', attrs: Attrs];
 
 export function walPath(statePath: string): string {
   return `${statePath}.wal`;
@@ -234,7 +243,7 @@ export function walPath(statePath: string): string {
 /** Appends the current value (or absence) of each touched entry, in one write. */
 export function appendWal(statePath: string, state: SimState, touched: Touched[]): void {
   if (touched.length === 0) return;
-  const recs: WalRecord[] = touched.map((t) => (t.coll === 'config' ? ['config', '', state.config] : [t.coll, t.name, state[t.coll][t.name] ?? null]));
+  const recs: WalRecord[] = touched.map((t) => (t.coll === 'config' ? ['config', '', state.config] : [t.coll, t.name, state[t.coll]?.[t.name] ?? null]));
   appendFileSync(walPath(statePath), `${JSON.stringify(recs)}\n`);
 }
 
@@ -249,8 +258,8 @@ function replayWal(state: SimState, text: string): void {
     }
     for (const [coll, name, attrs] of recs) {
       if (coll === 'config') state.config = attrs as Attrs;
-      else if (attrs === null) delete state[coll][name];
-      else state[coll][name] = attrs;
+      else if (attrs === null) delete state[coll]?.[name];
+      else (state[coll] ??= {})[name] = attrs;
     }
   }
 }
@@ -301,7 +310,7 @@ export type SimLogRecord =
   | { type: 'flush'; cacheType: string; entries: string[]; allServers: boolean; time: string }
   /** A failure injection fired (lets `once` work across processes). */
   | { type: 'inject'; match: string; line: string; time: string }
-  /** A zmprov command read accounts from LDAP (`ga`: one, `gaa`: every account of its search). */
+  /** A zmprov command read entries from LDAP (`ga`/`gdl`: one, `gaa`/`gadl`: every account or list of its search). */
   | { type: 'read'; command: string; accounts: number };
 
 export function sidecarPath(statePath: string): string {

@@ -251,7 +251,7 @@ export function ldapLookup(state: SimState, mapFile: string, key: string): strin
   const map = MAPS[mapFile];
   if (!map) return undefined;
   const k = key.toLowerCase();
-  const entries: Attrs[] = [...Object.values(state.accounts), ...Object.values(state.domains)];
+  const entries: Attrs[] = [...Object.values(state.accounts), ...Object.values(state.domains), ...Object.values(state.lists ?? {})];
   const results: string[] = [];
   for (const e of entries) {
     const hit = map.keys.some((a) => (getAttr(e, a) ?? []).some((v) => v.toLowerCase() === k));

@@ -14,7 +14,7 @@ import type { FlowState } from './state.js';
 export function simStateOf(d: Directory, answers: Answers): SimState {
   const domains: Directory['domains'] = {};
   for (const [name, attrs] of Object.entries(d.domains)) domains[name] = { zimbraDomainName: [name], zimbraDomainType: ['local'], ...attrs };
-  return { version: answers.zimbraVersion, hostname: answers.zimbraHosts[0], config: d.config, servers: d.servers, domains, accounts: d.accounts };
+  return { version: answers.zimbraVersion, hostname: answers.zimbraHosts[0], config: d.config, servers: d.servers, domains, accounts: d.accounts, ...(d.lists ? { lists: d.lists } : {}) };
 }
 
 /** What `postmap -q KEY ldap:/opt/zimbra/conf/FILE` answers for this state: the values, or null (not found). */

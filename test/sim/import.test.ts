@@ -41,6 +41,17 @@ describe('importSnapshot', () => {
     expect(serializeState(imported)).toBe(serializeState(state));
   });
 
+  it('round-trips distribution lists through gadl -v (--gadl)', () => {
+    const state = defaultState();
+    const run = (argv: string[]) => expect(runZmprov(state, argv).exitCode).toBe(0);
+    run(['cdl', 'staff@example.com', 'displayName', 'Staff']);
+    run(['adla', 'staff@example.com', 'team@example.com']);
+    run(['adlm', 'staff@example.com', 'alice@example.com', 'bob@example.com']);
+    run(['cdl', 'empty@example.com']);
+    const imported = importSnapshot({ ...capture(state), gadl: runZmprov(state, ['gadl', '-v']).stdout });
+    expect(serializeState(imported)).toBe(serializeState(state));
+  });
+
   it('an imported state behaves like the original (routing lookups)', () => {
     const state = defaultState();
     runZmprov(state, ['ma', 'bob@example.com', 'zimbraMailTransport', 'smtp:[mail.example.net]:25']);

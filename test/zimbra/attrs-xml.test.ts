@@ -198,7 +198,7 @@ describe('plans against zimbra-attrs.xml', () => {
 });
 
 describe('the simulator\'s schema against zimbra-attrs.xml', () => {
-  const CLASS: Record<string, string> = { config: 'config', account: 'account', domain: 'domain', server: 'server', cos: 'cos' };
+  const CLASS: Record<string, string> = { config: 'config', account: 'account', domain: 'domain', server: 'server', cos: 'cos', distributionList: 'distributionList' };
   const defs = allAttrDefs('99.0.0').filter((d) => d.name.startsWith('zimbra'));
 
   it.each(defs.map((d) => [d.name, d] as const))('%s', (name, d) => {

@@ -134,6 +134,7 @@ export abstract class AccountCommands extends ProvAttrs {
     }
     delete this.state.accounts[acct.name];
     this.touch('accounts', acct.name);
+    this.removeFromAllLists([acct.name, ...(getAttr(acct.attrs, 'zimbraMailAlias') ?? [])]);
     if (this.useLdap) {
       this.log({ type: 'orphaned-mailbox', account: acct.name, id, mailHost: first(acct.attrs, 'zimbraMailHost'), time: this.now().toISOString() });
     }
@@ -177,8 +178,12 @@ export abstract class AccountCommands extends ProvAttrs {
       for (const k of ['zimbraMailAlias', 'mail']) if (next[k].length === 0) delete next[k];
       this.state.accounts[acct.name] = next;
       this.touch('accounts', acct.name);
+      this.removeFromAllLists([alias]);
       return;
     }
     throw ServiceError.noSuchAccount(args[1]);
   }
+
+  /** Takes deleted addresses out of every distribution list's members (lists.ts). */
+  protected abstract removeFromAllLists(addresses: string[]): void;
 }

@@ -2,7 +2,7 @@
  * The state of one zmprov process (options, modes, the error flag, what the running command
  * touched) and its plumbing: stdin, usage and help, the provisioning start, failure injection.
  * ProvUtil is one class in Zimbra; here its methods sit in a chain of classes, one file per room
- * (base -> lookup -> attrs -> accounts -> search -> domains -> servers -> provutil), so that the
+ * (base -> lookup -> attrs -> accounts -> search -> domains -> servers -> lists -> provutil), so that the
  * bodies stay as in one class and no file imports a file that imports it.
  */
 import { ExitSignal, ServiceError } from '../errors.js';
@@ -74,7 +74,7 @@ export abstract class ProvBase {
   }
 
   /** Marks an entry of the state as replaced or removed by the running command. */
-  protected touch(coll: 'accounts' | 'domains' | 'servers' | 'config', name = ''): void {
+  protected touch(coll: 'accounts' | 'domains' | 'servers' | 'lists' | 'config', name = ''): void {
     this.mutated = true;
     this.touched.push(coll === 'config' ? { coll } : { coll, name });
     if (coll === 'accounts') this.reindex(name);

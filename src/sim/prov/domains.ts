@@ -103,7 +103,8 @@ export abstract class DomainCommands extends SearchCommands {
 
   protected doDeleteDomain(args: string[]): void {
     const [name] = this.lookupDomain(args[1]);
-    if (Object.keys(this.state.accounts).some((a) => splitAddress(a)[1] === name)) throw ServiceError.domainNotEmpty(name);
+    const holds = (names: string[]) => names.some((a) => splitAddress(a)[1] === name);
+    if (holds(Object.keys(this.state.accounts)) || holds(Object.keys(this.state.lists ?? {}))) throw ServiceError.domainNotEmpty(name);
     delete this.state.domains[name];
     this.touch('domains', name);
   }

@@ -131,10 +131,36 @@ export abstract class ProvLookup extends ProvBase {
     return lmtpTransport(host, Number.parseInt(port, 10));
   }
 
-  /** Whether an address is taken by an account's primary name or alias. */
+  protected get lists(): Record<string, Attrs> {
+    return (this.state.lists ??= {});
+  }
+
+  /**
+   * prov.getGroup(key): by id, or by any address in zimbraMailAlias (a list's primary name is one
+   * of them). No default domain is added to a bare name, unlike accounts.
+   */
+  protected findList(key: string): AccountRef | undefined {
+    const byId = isUuid(key);
+    const k = key.toLowerCase().trim();
+    for (const [name, attrs] of Object.entries(this.state.lists ?? {})) {
+      if (byId ? first(attrs, 'zimbraId')?.toLowerCase() === k : name === k || (getAttr(attrs, 'zimbraMailAlias') ?? []).some((a) => a.toLowerCase() === k)) return { name, attrs };
+    }
+    return undefined;
+  }
+
+  protected lookupList(key: string): AccountRef {
+    const l = this.findList(key);
+    if (!l) throw ServiceError.noSuchDistributionList(key);
+    return l;
+  }
+
+  /**
+   * Whether an address is taken: by an account's primary name or alias, or by a distribution list
+   * (every one of them is an entry uid=LOCAL,ou=people under its domain: one namespace).
+   */
   protected addressOwner(addr: string): string | undefined {
     const lower = addr.toLowerCase();
     const ix = this.accountIndex();
-    return ix.byName.get(lower) ?? ix.byAlias.get(lower);
+    return ix.byName.get(lower) ?? ix.byAlias.get(lower) ?? (this.state.lists && !isUuid(lower) ? this.findList(lower)?.name : undefined);
   }
 }

@@ -11,9 +11,9 @@ import { LineReader, parseLine, readLogicalLine, type LineSource } from '../toke
 import { lookupCommand, type CommandSpec } from './commands.js';
 import { jlineEcho, type ZmprovIO } from './io.js';
 import { OptionError, parseOptions } from './options.js';
-import { ServerCommands } from './servers.js';
+import { ListCommands } from './lists.js';
 
-class ProvUtil extends ServerCommands {
+class ProvUtil extends ListCommands {
   // ----- main ------------------------------------------------------------------------------
 
   run(argv: string[]): RunResult {
@@ -264,12 +264,26 @@ class ProvUtil extends ServerCommands {
         return this.doGetAllAccounts(args);
       case 'gacr':
         return this.doGetAllAccounts(args, true);
-      case 'gadl': {
-        // The simulator holds no distribution lists (cdl is not simulated): a domain has none.
-        const d = args.slice(1).find((x) => x !== '-v');
-        if (d !== undefined) this.lookupDomain(d);
-        return;
-      }
+      case 'cdl':
+        return this.doCreateDistributionList(args);
+      case 'gdl':
+        return this.doGetDistributionList(args);
+      case 'gadl':
+        return this.doGetAllDistributionLists(args);
+      case 'mdl':
+        return this.doModifyDistributionList(args);
+      case 'ddl':
+        return this.doDeleteDistributionList(args);
+      case 'adlm':
+        return this.doAddMember(args);
+      case 'rdlm':
+        return this.doRemoveMember(args);
+      case 'adla':
+        return this.doAddListAlias(args);
+      case 'rdla':
+        return this.doRemoveListAlias(args);
+      case 'rdl':
+        return this.doRenameDistributionList(args);
       case 'gd':
         return this.doGetDomain(args);
       case 'gs':

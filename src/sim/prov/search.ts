@@ -85,17 +85,29 @@ export abstract class SearchCommands extends AccountCommands {
       if (e instanceof FilterSyntaxError) throw ServiceError.invalidRequest(`invalid search filter: ${query}`);
       throw e;
     }
-    const found = Object.entries(this.state.accounts).filter(
-      ([name, attrs]) => (!domain || splitAddress(name)[1] === domain[0]) && matchFilter(filter, attrs),
-    );
+    // ProvUtil's default types: accounts, aliases, distributionlists, dynamicgroups, resources.
+    const types = (opts.get('types') ?? 'accounts,resources,distributionlists').toLowerCase().split(',');
+    const inDomain = ([name, attrs]: [string, Attrs]) => (!domain || splitAddress(name)[1] === domain[0]) && matchFilter(filter, attrs);
+    const isList = new Set<string>();
+    const found = types.includes('accounts') || types.includes('resources') ? Object.entries(this.state.accounts).filter(inDomain) : [];
+    if (types.includes('distributionlists')) {
+      for (const e of Object.entries(this.state.lists ?? {}).filter(inDomain)) {
+        isList.add(e[0]);
+        found.push(e);
+      }
+    }
     const keyOf = ([name, attrs]: [string, Attrs]) => (sortBy ? (first(attrs, sortBy) ?? '') : name).toLowerCase();
     found.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0) * (ascending ? 1 : -1));
     for (let j = offset; j < offset + limit && j < found.length; j++) {
       const [name, attrs] = found[j];
-      if (verbose) this.dumpAccount({ name, attrs }, true, null);
+      if (verbose && isList.has(name)) this.dumpGroup({ name, attrs }, null);
+      else if (verbose) this.dumpAccount({ name, attrs }, true, null);
       else this.out.println(name);
     }
   }
+
+  /** ProvUtil.dumpGroup (lists.ts). */
+  protected abstract dumpGroup(list: { name: string; attrs: Attrs }, names: string[] | null): void;
 
   protected doCountAccount(args: string[]): void {
     const [name] = this.lookupDomain(args[1]);
