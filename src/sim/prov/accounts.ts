@@ -39,14 +39,7 @@ export abstract class AccountCommands extends ProvAttrs {
         mods.delete(k);
       }
     }
-    const attrs = this.modifyEntry('account', {}, mods, { entryName: email, create: true });
-    const domain = this.findDomain(parts[1]);
-    if (!domain) throw ServiceError.noSuchDomain(parts[1]);
-    if ((first(domain[1], 'zimbraDomainType') ?? 'local') !== 'local') throw ServiceError.invalidRequest('domain type must be local');
-    const set = (name: string, v: string[]) => {
-      for (const k of Object.keys(attrs)) if (k.toLowerCase() === name.toLowerCase()) delete attrs[k];
-      attrs[name] = v;
-    };
+    const { attrs, set } = this.newAddressEntry('account', email, mods);
     const has = (name: string) => (getAttr(attrs, name)?.length ?? 0) > 0;
     const now = generalizedTime(this.now());
     set('objectClass', ['inetOrgPerson', 'zimbraAccount', 'amavisAccount']);

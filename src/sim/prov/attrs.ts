@@ -78,6 +78,24 @@ export abstract class ProvAttrs extends ProvLookup {
   }
 
   /**
+   * The start of LdapProvisioning's create of an entry named by an address (an account, a list):
+   * the attributes through preModify, the domain must exist and be local. Returns the new
+   * attributes and a setter that replaces an attribute whatever case it was given in.
+   */
+  protected newAddressEntry(kind: EntryClass, address: string, mods: Mods): { attrs: Attrs; set: (name: string, v: string[]) => void } {
+    const attrs = this.modifyEntry(kind, {}, mods, { entryName: address, create: true });
+    const domainName = address.slice(address.indexOf('@') + 1);
+    const domain = this.findDomain(domainName);
+    if (!domain) throw ServiceError.noSuchDomain(domainName);
+    if ((first(domain[1], 'zimbraDomainType') ?? 'local') !== 'local') throw ServiceError.invalidRequest('domain type must be local');
+    const set = (name: string, v: string[]) => {
+      for (const k of Object.keys(attrs)) if (k.toLowerCase() === name.toLowerCase()) delete attrs[k];
+      attrs[name] = v;
+    };
+    return { attrs, set };
+  }
+
+  /**
    * AttributeManager.preModify (validation + callbacks), then the LDAP modification list
    * (+/- semantics, the mix rule), then what the LDAP server itself enforces (object class,
    * single-valued). Returns the new attribute set; the caller commits it.

@@ -21,14 +21,7 @@ export abstract class ListCommands extends ServerCommands {
     if (parts.length !== 2) throw ServiceError.invalidRequest(`must be valid list address: ${address}`);
     validEmailAddress(address);
     for (const k of [...mods.keys()]) if (k.toLowerCase() === 'zimbraid') mods.delete(k); // a new UUID is set whatever was given
-    const attrs = this.modifyEntry('distributionList', {}, mods, { entryName: address, create: true });
-    const domain = this.findDomain(parts[1]);
-    if (!domain) throw ServiceError.noSuchDomain(parts[1]);
-    if ((first(domain[1], 'zimbraDomainType') ?? 'local') !== 'local') throw ServiceError.invalidRequest('domain type must be local');
-    const set = (name: string, v: string[]) => {
-      for (const k of Object.keys(attrs)) if (k.toLowerCase() === name.toLowerCase()) delete attrs[k];
-      attrs[name] = v;
-    };
+    const { attrs, set } = this.newAddressEntry('distributionList', address, mods);
     set('objectClass', ['zimbraDistributionList', 'zimbraMailRecipient']);
     set('zimbraId', [this.newId()]);
     set('zimbraCreateTimestamp', [generalizedTime(this.now())]);
