@@ -2,6 +2,7 @@
 // what was skipped, and the peer-side steps to undo by hand on a rollback.
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/model/types.js';
+import { primaryPlanAnswers } from '../helpers/answers.js';
 import { plan } from '../../src/plan/index.js';
 import type { Status } from '../../src/plan/outcome.js';
 import { manualUndoSteps, outcomeOf } from '../../src/plan/outcome.js';
@@ -13,16 +14,9 @@ const sameStatuses: [Status extends StepStatus ? true : false, StepStatus extend
 void sameStatuses;
 
 function answers(job: 'setup' | 'cutover' = 'setup'): Answers {
-  return {
-    domains: ['example.com'],
-    role: 'primary',
-    zimbraHosts: ['zimbra.example.com'],
-    mailboxHost: 'zimbra.example.com',
-    zimbraVersion: '10.1.0',
-    peer: { kind: 'postfix', host: 'mail.example.com', port: 25, ips: ['192.0.2.10/32'] },
-    peerAccounts: [{ address: 'u01@example.com', aliases: [] }, { address: 'u02@example.com', aliases: [] }],
+  return primaryPlanAnswers([{ address: 'u01@example.com', aliases: [] }, { address: 'u02@example.com', aliases: [] }], {
     cutover: job === 'cutover' ? { users: ['u01@example.com'], direction: 'to-zimbra', wave: 'w1' } : undefined,
-  };
+  });
 }
 
 describe('manual steps depend on the Zimbra steps before them', () => {

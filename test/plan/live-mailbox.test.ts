@@ -2,6 +2,7 @@
 // mailbox (or an alias of one) is refused before anything runs.
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/model/types.js';
+import { primaryPlanAnswers } from '../helpers/answers.js';
 import { plan, PlanRefused, probeRequests } from '../../src/plan/index.js';
 import type { Observed } from '../../src/plan/index.js';
 import { entryKey } from '../../src/zimbra/commands.js';
@@ -28,15 +29,7 @@ describe('classifyAccount', () => {
 });
 
 function primary(addresses: string[]): Answers {
-  return {
-    domains: ['example.com'],
-    role: 'primary',
-    zimbraHosts: ['zimbra.example.com'],
-    mailboxHost: 'zimbra.example.com',
-    zimbraVersion: '10.1.0',
-    peer: { kind: 'postfix', host: 'mail.example.com', port: 25, ips: ['192.0.2.10/32'] },
-    peerAccounts: addresses.map((address) => ({ address, aliases: [] })),
-  };
+  return primaryPlanAnswers(addresses.map((address) => ({ address, aliases: [] })));
 }
 
 function observedWith(entries: Record<string, Record<string, string[]> | null>): Observed {

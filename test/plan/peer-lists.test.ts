@@ -3,6 +3,7 @@
 // the list's members would stop getting its mail. The lists are read with targeted `gdl` lines.
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/model/types.js';
+import { primaryPlanAnswers } from '../helpers/answers.js';
 import { listCheckAddresses, plan, PlanRefused } from '../../src/plan/index.js';
 import type { Observed } from '../../src/plan/index.js';
 import { entryKey } from '../../src/zimbra/commands.js';
@@ -17,15 +18,7 @@ import { primaryAnswers, SECONDARY_ANSWERS, simWorld } from '../helpers/sim.js';
 import { sim } from '../sim/helpers.js';
 
 function primary(addresses: string[], aliases: string[][] = []): Answers {
-  return {
-    domains: ['example.com'],
-    role: 'primary',
-    zimbraHosts: ['zimbra.example.com'],
-    mailboxHost: 'zimbra.example.com',
-    zimbraVersion: '10.1.0',
-    peer: { kind: 'postfix', host: 'mail.example.com', port: 25, ips: ['192.0.2.10/32'] },
-    peerAccounts: addresses.map((address, i) => ({ address, aliases: aliases[i] ?? [] })),
-  };
+  return primaryPlanAnswers(addresses.map((address, i) => ({ address, aliases: aliases[i] ?? [] })));
 }
 
 const STAFF = { name: 'staff@example.com', attrs: { zimbraMailAlias: ['staff@example.com', 'team@example.com'], zimbraMailStatus: ['enabled'] } };

@@ -2,21 +2,14 @@
 // preview folds a bulk group the way the script batches it.
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/model/types.js';
+import { primaryPlanAnswers } from '../helpers/answers.js';
 import { plan } from '../../src/plan/index.js';
 import type { Observed } from '../../src/plan/index.js';
 import { renderJson, renderSh, renderText, streamPlan } from '../../src/plan/render.js';
 import { entryKey } from '../../src/zimbra/commands.js';
 
 function primary(n: number): Answers {
-  return {
-    domains: ['example.com'],
-    role: 'primary',
-    zimbraHosts: ['zimbra.example.com'],
-    mailboxHost: 'zimbra.example.com',
-    zimbraVersion: '10.1.0',
-    peer: { kind: 'postfix', host: 'mail.example.com', port: 25, ips: ['192.0.2.10/32'] },
-    peerAccounts: Array.from({ length: n }, (_, i) => ({ address: i === 3 ? "o'brien@example.com" : `user${i}@example.com`, aliases: i % 7 === 0 ? [`alias${i}@example.com`] : [] })),
-  };
+  return primaryPlanAnswers(Array.from({ length: n }, (_, i) => ({ address: i === 3 ? "o'brien@example.com" : `user${i}@example.com`, aliases: i % 7 === 0 ? [`alias${i}@example.com`] : [] })));
 }
 
 function streamed(p: ReturnType<typeof plan>, format: 'text' | 'sh' | 'json'): { text: string; chunks: number } {
