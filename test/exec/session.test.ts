@@ -7,16 +7,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProcessSession } from '../../src/exec/session.js';
 import { SpawnError } from '../../src/exec/spawn.js';
-import { exitOf, waitFor } from '../helpers/wait.js';
+import { alive, exitOf, waitFor } from '../helpers/wait.js';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('ProcessSession', () => {
   it('a tool that cannot start fails open() with an error naming the command', async () => {

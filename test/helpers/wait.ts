@@ -41,3 +41,13 @@ export async function waitFor<T>(ready: () => T | NotYet | Promise<T | NotYet>, 
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Whether a process with this pid exists (signal 0 delivers nothing, only checks). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -18,16 +18,8 @@ import { validateAnswers } from '../../src/model/validate.js';
 import { plan } from '../../src/plan/index.js';
 import { loadState, readSidecar, walPath } from '../../src/sim/state.js';
 import { accountLines, primaryAnswers, SIM_BIN, simWorld } from '../helpers/sim.js';
-import { exitOf, waitFor } from '../helpers/wait.js';
+import { alive, exitOf, waitFor } from '../helpers/wait.js';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const ZMPROV = join(SIM_BIN, 'zmprov');
 
