@@ -22,6 +22,7 @@ import { isSatisfied, showValues } from '../plan/step.js';
 import type { Outcome } from '../plan/outcome.js';
 import { outcomeOf } from '../plan/outcome.js';
 import { entryKey } from '../zimbra/commands.js';
+import { confirmGroups } from '../plan/readback.js';
 import { checkSavedPlan, StalePlan } from './saved.js';
 
 export { StalePlan };
@@ -419,9 +420,18 @@ class Run {
   /** Reads the changed values back (one probe batch) and records each step's result. */
   private async verify(steps: Step[], res: BatchResult & { stopped?: boolean }, viaSession: boolean): Promise<boolean> {
     this.emit({ type: 'phase', phase: 'verify', message: `Verifying ${steps.length} change(s)` });
+    // Accounts that took the same values in bulk are named by one search each (never costlier
+    // than the listing the probe would read); the rest are read back value by value.
+    let confirmed: Observed['entries'] = {};
+    try {
+      confirmed = await this.o.zmprov.confirm(confirmGroups(steps));
+    } catch {
+      confirmed = {};
+    }
     const reqs = new Map<string, { entry: Step['entry'] & object; attrs: string[] }>();
     for (const s of steps) {
       const k = entryKey(s.entry!);
+      if (confirmed[k]) continue;
       const r = reqs.get(k) ?? { entry: s.entry!, attrs: [] };
       if (!r.attrs.includes(s.probe!.attr)) r.attrs.push(s.probe!.attr);
       reqs.set(k, r);
@@ -430,6 +440,7 @@ class Run {
     let after: Observed;
     try {
       after = await this.o.zmprov.probe([...reqs.values()]);
+      Object.assign(after.entries, confirmed);
       // Nothing later needs the session (a cache flush is a process of its own): it ends while the results are recorded.
       if (steps.includes(this.lastChange!)) void this.o.zmprov.end().catch(() => undefined);
     } catch (e) {

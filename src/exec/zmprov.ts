@@ -4,6 +4,7 @@
  * executor can hold one open.
  */
 import type { ProbeRequest } from '../plan/index.js';
+import type { ConfirmGroup } from '../plan/readback.js';
 import type { Observed } from '../plan/observed.js';
 import { entryKey, probeArgv } from '../zimbra/commands.js';
 import type { Attrs, BatchLineResult, BatchResult } from '../zimbra/parse.js';
@@ -72,7 +73,7 @@ export class Zmprov {
   /** Accounts per domain, from a listing earlier in this run: lets the next read choose by cost. */
   private readonly domainSizes = new Map<string, number>();
   /** Accounts read so far: one per `ga` line, every account of the domain per listing. */
-  readonly reads = { targeted: 0, listed: 0 };
+  readonly reads = { targeted: 0, listed: 0, searched: 0 };
 
   constructor(
     readonly exec: Executor,
@@ -313,7 +314,9 @@ export class Zmprov {
     const byDomain = new Map<string, string[]>();
     for (const a of new Set(addresses.map((x) => x.toLowerCase()))) {
       const d = a.slice(a.lastIndexOf('@') + 1);
-      byDomain.set(d, [...(byDomain.get(d) ?? []), a]);
+      const list = byDomain.get(d);
+      if (list) list.push(a);
+      else byDomain.set(d, [a]);
     }
     const lines: string[][] = [];
     for (const [domain, addrs] of byDomain) {
@@ -372,6 +375,30 @@ export class Zmprov {
     const known = this.domainSizes.get(domain);
     if (known === undefined) return k >= this.gaaThreshold;
     return k * LISTED_PER_LINE >= known + k;
+  }
+
+  /**
+   * Read-back by search (src/plan/confirm.ts): one `sa FILTER types accounts domain D` line per
+   * group, where a listing of the domain would otherwise be read (LDAP session, enough accounts).
+   * A search returns at most the domain's accounts, by name only, so it never costs more than that
+   * listing. Returns the accounts confirmed to hold their values; the rest (not named, or a search
+   * that failed) are left to the read-back by probe.
+   */
+  async confirm(groups: ConfirmGroup[]): Promise<Observed['entries']> {
+    const entries: Observed['entries'] = {};
+    for (const g of groups) {
+      if (!this.inLdapSession || !this.listingPays(g.domain, g.accounts.size)) continue;
+      const line = await this.sessionLine(['sa', g.filter, 'types', 'accounts', 'domain', g.domain], this.listTimeoutMs);
+      if (line.status !== 'ok') continue;
+      for (const raw of line.output.split('\n')) {
+        const name = raw.trim().toLowerCase();
+        const values = name ? g.accounts.get(name) : undefined;
+        if (!values) continue;
+        this.reads.searched++;
+        entries[entryKey({ kind: 'account', name })] = values;
+      }
+    }
+    return entries;
   }
 
   /** `zmprov -l gaa -v DOMAIN`: every account with all its attributes, one JVM (or one session line). */

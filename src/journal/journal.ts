@@ -63,8 +63,16 @@ export function redactText(text: string, secrets: string[]): string {
   return t;
 }
 
+let lastMs = -1;
+let lastIso = '';
+/** The time of a record; a run writes tens of thousands in a few seconds, so one string per millisecond. */
 export function now(): string {
-  return new Date().toISOString();
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
 
 /** The journal could not be written: zsplit stops sending changes (the write-ahead promise would break). */

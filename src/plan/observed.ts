@@ -20,8 +20,11 @@ export function observedValues(observed: Observed | undefined, entry: Entry, att
   if (!(key in observed.entries)) return undefined;
   const attrs = observed.entries[key];
   if (attrs === null) return null;
-  const name = Object.keys(attrs).find((k) => k.toLowerCase() === attr.toLowerCase());
-  return name ? attrs[name] : [];
+  // Attribute names are case-insensitive in LDAP; zmprov prints the schema's spelling, which plans use.
+  if (Object.hasOwn(attrs, attr)) return attrs[attr];
+  const lower = attr.toLowerCase();
+  for (const k of Object.keys(attrs)) if (k.toLowerCase() === lower) return attrs[k];
+  return [];
 }
 
 /** Accounts (from a gaa listing) whose own transport sends them to `host`. */

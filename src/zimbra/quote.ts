@@ -51,3 +51,12 @@ export function psQuote(s: string): string {
   refuseControl(s);
   return `'${s.replace(/['\u2018\u2019\u201a\u201b]/g, '$&$&')}'`;
 }
+
+/**
+ * A value inside an LDAP search filter (RFC 4515 §3): `*`, `(`, `)`, `\` and NUL are written as
+ * `\XX`, so a value is only ever compared, never read as filter syntax. zmprov `sa` takes the
+ * filter as given ("query must be already RFC 2254 escaped", ProvUtil.doSearchAccounts).
+ */
+export function ldapFilterValue(v: string): string {
+  return v.replace(/[*()\\\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

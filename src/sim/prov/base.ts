@@ -29,6 +29,8 @@ export abstract class ProvBase {
   protected mutated = false;
   /** Accounts the current command's LDAP search returned (the listing cost). */
   protected visited = 0;
+  /** Accounts a search tested and did not return: a tenth of the listing cost each. */
+  protected scanned = 0;
 
   constructor(
     protected readonly state: SimState,

@@ -210,6 +210,7 @@ class ProvUtil extends ListCommands {
     this.mutated = false;
     this.touched = [];
     this.visited = 0;
+    this.scanned = 0;
     const lines = this.out.lines;
     let ok = false;
     try {
@@ -218,7 +219,7 @@ class ProvUtil extends ListCommands {
       ok = true;
     } finally {
       if (this.visited > 0) this.log({ type: 'read', command: command.name, accounts: this.visited });
-      const us = this.visited * (this.io.listAccountUs ?? 0) + (this.out.lines - lines) * (this.io.lineUs ?? 0);
+      const us = (this.visited + this.scanned / 10) * (this.io.listAccountUs ?? 0) + (this.out.lines - lines) * (this.io.lineUs ?? 0);
       if (us > 0) this.io.sleep?.(us / 1000);
       this.io.onCommand?.({ argv: args, mutated: this.mutated, touched: this.touched, ok });
     }

@@ -98,6 +98,12 @@ export abstract class SearchCommands extends AccountCommands {
     }
     const keyOf = ([name, attrs]: [string, Attrs]) => (sortBy ? (first(attrs, sortBy) ?? '') : name).toLowerCase();
     found.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0) * (ascending ? 1 : -1));
+    // Every entry the search returns is decoded by the JVM, as a listing's are (the listing cost);
+    // those it tests and leaves are charged a tenth of it (slapd reads them from its memory map and
+    // tests the filter in C: an unindexed attribute is assumed, the worse case).
+    const scanned = domain ? Object.keys(this.state.accounts).filter((n) => splitAddress(n)[1] === domain[0]).length : Object.keys(this.state.accounts).length;
+    this.visited += found.length;
+    this.scanned += Math.max(0, scanned - found.length);
     for (let j = offset; j < offset + limit && j < found.length; j++) {
       const [name, attrs] = found[j];
       if (verbose && isList.has(name)) this.dumpGroup({ name, attrs }, null);

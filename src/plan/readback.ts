@@ -1,0 +1,82 @@
+/**
+ * Read-back by search: after a bulk change, the accounts whose new values all hold are named by
+ * one `zmprov sa` LDAP search per group of accounts that received the same values, instead of
+ * every account of the domain being printed with all its attributes (`gaa -v -e`). Pure: which
+ * steps a search can confirm, and the filter that confirms them.
+ *
+ * Only what an equality filter proves exactly is confirmed this way: a single-valued attribute
+ * set to one value, or created with it. Anything else (multi-valued attributes, removals, an
+ * entry not named by its primary address) is read back value by value as before.
+ */
+import { ldapFilterValue } from '../zimbra/quote.js';
+import { ATTRS } from '../zimbra/attrs.js';
+import type { Step } from './step.js';
+
+/** The value a confirmed step's attribute then holds (what the journal records as its after-value). */
+export interface Confirmable {
+  attr: string;
+  value: string;
+}
+
+/** What a search can prove about one step, or undefined when its result must be read back. */
+export function confirmable(s: Step): Confirmable | undefined {
+  if (s.kind !== 'zmprov' || s.entry?.kind !== 'account' || !s.change || !s.probe) return undefined;
+  const attr = s.probe.attr;
+  // Unknown attributes may be multi-valued: never confirmed by a filter.
+  if (!ATTRS[attr] || ATTRS[attr].multi) return undefined;
+  const c = s.change;
+  if (c.op === 'set' && c.attr === attr && c.values.length === 1) return { attr, value: c.values[0] };
+  if (c.op === 'create') {
+    const given = c.attrs?.filter(([a]) => a === attr) ?? [];
+    if (given.length === 1) return { attr, value: given[0][1] };
+  }
+  return undefined;
+}
+
+export interface ConfirmGroup {
+  domain: string;
+  /** `(&(attr=value)...)`: every account it names holds every value. */
+  filter: string;
+  /** Lower-case account names of the group, each with the after-values it is confirmed to hold. */
+  accounts: Map<string, Record<string, string[]>>;
+}
+
+/**
+ * Groups the accounts of `steps` by domain and by the values they must now hold. An account with
+ * any step a filter cannot prove is left out (read back as before), as are the other steps of it.
+ */
+export function confirmGroups(steps: readonly Step[]): ConfirmGroup[] {
+  const perAccount = new Map<string, Confirmable[] | null>();
+  for (const s of steps) {
+    if (s.kind !== 'zmprov' || !s.entry) continue;
+    if (s.entry.kind !== 'account') continue;
+    const name = s.entry.name.toLowerCase();
+    const c = confirmable(s);
+    const had = perAccount.get(name);
+    if (had === null) continue;
+    if (!c || !name.includes('@')) perAccount.set(name, null);
+    else if (had) had.push(c);
+    else perAccount.set(name, [c]);
+  }
+  const groups = new Map<string, ConfirmGroup>();
+  for (const [name, cs] of perAccount) {
+    if (!cs) continue;
+    const values: Record<string, string[]> = {};
+    let conflict = false;
+    for (const c of cs) {
+      if (values[c.attr] && values[c.attr][0] !== c.value) conflict = true;
+      values[c.attr] = [c.value];
+    }
+    if (conflict) continue; // two steps set one attribute differently: the last one's value is read back
+    const terms = Object.keys(values)
+      .sort()
+      .map((a) => `(${a}=${ldapFilterValue(values[a][0])})`);
+    const filter = terms.length === 1 ? terms[0] : `(&${terms.join('')})`;
+    const domain = name.slice(name.lastIndexOf('@') + 1);
+    const key = `${domain}\u0000${filter}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { domain, filter, accounts: new Map() }));
+    g.accounts.set(name, values);
+  }
+  return [...groups.values()];
+}
