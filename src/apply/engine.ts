@@ -219,7 +219,7 @@ class Run {
   /** Lines of a batch never sent because a stop was asked for: their intents stay without a result (a resume re-probes them). */
   private unsent = 0;
   /** The plan's last zmprov change: once it is verified, the session has served its purpose. */
-  private readonly lastChange: Step | undefined;
+  private lastChange: Step | undefined;
 
   constructor(
     private readonly p: Plan,
@@ -231,7 +231,7 @@ class Run {
   ) {
     this.allMode = !o.confirm;
     this.index = new Map(p.steps.map((s, i) => [s.id, i]));
-    this.lastChange = p.steps.filter((s) => s.kind === 'zmprov').at(-1);
+    for (let i = p.steps.length - 1; i >= 0 && !this.lastChange; i--) if (p.steps[i].kind === 'zmprov') this.lastChange = p.steps[i];
     for (const s of o.resume?.header.plan.steps ?? []) if (s.before !== undefined) this.plannedBefore.set(s.id, s.before);
   }
 

@@ -42,6 +42,13 @@ export function operator(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** zmprov arguments that can carry a password: `ca NAME PASSWORD`, `sp NAME PASSWORD`, `-p PASSWORD`. */
+/** Whether redactArgv would mask anything in `argv` (most steps carry no secret and are kept as they are). */
+function hasSecret(argv: string[] | null | undefined): boolean {
+  if (!argv) return false;
+  const r = redactArgv(argv);
+  return r.some((a, i) => a !== argv[i]);
+}
+
 export function redactArgv(argv: string[]): string[] {
   const out = [...argv];
   for (let i = 0; i < out.length; i++) {
@@ -54,7 +61,7 @@ export function redactArgv(argv: string[]): string[] {
 
 /** The plan as the journal keeps it: every argv with its secrets masked. */
 export function redactPlan(p: Plan): Plan {
-  return { ...p, steps: p.steps.map((s) => ({ ...s, argv: s.argv && redactArgv(s.argv), inverse: s.inverse && redactArgv(s.inverse) })) };
+  return { ...p, steps: p.steps.map((s) => (hasSecret(s.argv) || hasSecret(s.inverse) ? { ...s, argv: s.argv && redactArgv(s.argv), inverse: s.inverse && redactArgv(s.inverse) } : s)) };
 }
 
 export function redactText(text: string, secrets: string[]): string {
@@ -106,6 +113,19 @@ function writeAll(fd: number, buf: Buffer): void {
   }
 }
 
+/** writeAll for a string: written as it is (no copy into a Buffer) unless the write comes up short. */
+function writeText(fd: number, text: string): void {
+  if (injectedBudget === undefined) {
+    const n = writeSync(fd, text);
+    const total = Buffer.byteLength(text);
+    if (n === total) return;
+    if (n <= 0) throw Object.assign(new Error('write stored no bytes'), { code: 'EIO' });
+    writeAll(fd, Buffer.from(text).subarray(n));
+    return;
+  }
+  writeAll(fd, Buffer.from(text));
+}
+
 export class Journal {
   private fd: number | undefined;
   /** A write failed: the file may end with part of a line; nothing more is appended by this process. */
@@ -142,7 +162,9 @@ export class Journal {
         }
         this.fd = fd;
       }
-      writeAll(this.fd, Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + '\n'));
+      let text = '';
+      for (const r of records) text += `${JSON.stringify(r)}\n`;
+      writeText(this.fd, text);
       fsyncSync(this.fd);
     } catch (e) {
       this.broken = new JournalWriteError(this.path, e as NodeJS.ErrnoException);

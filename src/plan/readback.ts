@@ -59,6 +59,13 @@ export function confirmGroups(steps: readonly Step[]): ConfirmGroup[] {
     else perAccount.set(name, [c]);
   }
   const groups = new Map<string, ConfirmGroup>();
+  const terms = new Map<string, string>();
+  const term = (attr: string, value: string): string => {
+    const k = `${attr}\u0000${value}`;
+    let t = terms.get(k);
+    if (t === undefined) terms.set(k, (t = `(${attr}=${ldapFilterValue(value)})`));
+    return t;
+  };
   for (const [name, cs] of perAccount) {
     if (!cs) continue;
     const values: Record<string, string[]> = {};
@@ -68,10 +75,9 @@ export function confirmGroups(steps: readonly Step[]): ConfirmGroup[] {
       values[c.attr] = [c.value];
     }
     if (conflict) continue; // two steps set one attribute differently: the last one's value is read back
-    const terms = Object.keys(values)
-      .sort()
-      .map((a) => `(${a}=${ldapFilterValue(values[a][0])})`);
-    const filter = terms.length === 1 ? terms[0] : `(&${terms.join('')})`;
+    const attrs = Object.keys(values);
+    if (attrs.length > 1) attrs.sort();
+    const filter = attrs.length === 1 ? term(attrs[0], values[attrs[0]][0]) : `(&${attrs.map((a) => term(a, values[a][0])).join('')})`;
     const domain = name.slice(name.lastIndexOf('@') + 1);
     const key = `${domain}\u0000${filter}`;
     let g = groups.get(key);
