@@ -309,18 +309,19 @@ async function applyNew(flags: Flags, positionals: string[], io: CliIO, common: 
   const { exec, zmprov } = common;
   // A cutover's session runs in SOAP mode: mailboxd applies the status changes and updates its
   // cache itself, so no second zmprov (fc cannot run under -l) starts to flush it afterwards.
-  const start = (job: string | undefined, p?: Plan) => {
-    if (approvable(flags, io) && !(p && hasDelete(p))) zmprov.prestart({ soap: job === 'cutover' });
+  // Awaited until the process is spawned: planning a large change would otherwise run first.
+  const start = async (job: string | undefined, p?: Plan) => {
+    if (approvable(flags, io) && !(p && hasDelete(p))) await zmprov.prestart({ soap: job === 'cutover' });
   };
   let p: Plan;
   let saved = false;
   if (flags.plan) {
     p = loadPlanFile(flags.plan);
-    start(p.job, p);
+    await start(p.job, p);
     saved = true;
   } else {
     const job = jobArg(positionals[0]);
-    start(job);
+    await start(job);
     const detected = flags['zimbra-version'] && flags['zimbra-host'] ? {} : await detectZimbra(exec);
     const withDefaults = { ...flags, 'zimbra-version': flags['zimbra-version'] ?? detected.version, 'zimbra-host': flags['zimbra-host'] ?? (detected.hostname ? [detected.hostname] : undefined) };
     const answers = answersFrom(withDefaults, job, io);

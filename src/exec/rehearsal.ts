@@ -25,8 +25,9 @@ export class RehearsalExecutor implements Executor {
   /** The simulated interactive zmprov, in-process: the JVM start is paid once, here. */
   async openSession(tool: ZimbraTool, args: string[], opts: SessionOptions): Promise<Session> {
     if (tool !== 'zmprov') throw new Error(`no session for ${tool}`);
-    const sim = await this.sim.session(args, { lineEditing: (this.opts.env ?? process.env).ZSPLIT_SIM_JLINE === 'tty' ? 'tty' : undefined });
-    return new RehearsalSession(sim, opts.prompt);
+    const starting = this.sim.session(args, { lineEditing: (this.opts.env ?? process.env).ZSPLIT_SIM_JLINE === 'tty' ? 'tty' : undefined });
+    opts.onLaunch?.();
+    return new RehearsalSession(await starting, opts.prompt);
   }
 
   get label(): string {

@@ -183,6 +183,7 @@ export class ProcessSession implements Session {
     const started = await Promise.race([new Promise<undefined>((r) => child.once('spawn', () => r(undefined))), child]);
     if (started && started.exitCode === undefined && started.signal === undefined) throw new SpawnError(started.shortMessage ?? `${argv.join(' ')}: could not start`, 'code' in started ? (started.code as string | undefined) : undefined);
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+    opts.onLaunch?.();
     const abort = () => s.kill();
     if (opts.signal?.aborted) abort();
     opts.signal?.addEventListener('abort', abort);

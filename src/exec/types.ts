@@ -49,6 +49,8 @@ export interface SessionOptions {
   startTimeoutMs?: number;
   /** Called with the child's pid as soon as it starts (journaled: a resumed run waits for it). */
   onSpawn?: (pid: number) => void;
+  /** Called once the tool is launched (a process spawned, or an in-process tool started), before its first prompt. */
+  onLaunch?: () => void;
   /** Aborted before the first prompt: the tool is killed (nothing was sent to it yet), open() rejects. */
   signal?: AbortSignal;
 }

@@ -58,6 +58,8 @@ export class Zmprov {
   private session: Session | undefined;
   private opening: Promise<boolean> | undefined;
   private ending: Promise<{ exitCode: number; output: string }> | undefined;
+  /** Told when the prestarted tool is launched. */
+  private onSpawned: (() => void) | undefined;
   /** A prestart() no begin() has claimed yet. */
   private unclaimed: Promise<boolean> | undefined;
   /** Kills the session while its JVM is still starting (see discard). */
@@ -106,10 +108,18 @@ export class Zmprov {
   /**
    * Starts the session now, for a later begin(): the JVM starts while the caller plans. That
    * begin() gets this start's outcome, a failure included (not retried at once: a start that
-   * timed out would cost its timeout twice).
+   * timed out would cost its timeout twice). Resolves once the process is spawned (or failed to
+   * start): a caller that awaits it before planning starts the JVM first, not after its plan (the
+   * spawn waits for the tool-launching library, loaded asynchronously).
    */
-  prestart(opts: { soap?: boolean } = {}): void {
-    if (!this.inSession && !this.opening) this.unclaimed = this.begin(opts);
+  prestart(opts: { soap?: boolean } = {}): Promise<void> {
+    if (this.inSession || this.opening) return Promise.resolve();
+    const spawned = new Promise<void>((resolve) => {
+      this.onSpawned = resolve;
+      this.unclaimed = this.begin(opts);
+      void this.unclaimed.finally(resolve);
+    });
+    return spawned.finally(() => (this.onSpawned = undefined));
   }
 
   /**
@@ -126,7 +136,7 @@ export class Zmprov {
     this.stats.starts++;
     this.abortStart = new AbortController();
     this.ldapSession = !opts.soap;
-    const open = this.exec.openSession('zmprov', this.ldapSession ? ['-l'] : [], { prompt: PROMPT, startTimeoutMs: opts.startTimeoutMs ?? 60_000, onSpawn: (pid) => (this.pid = pid), signal: this.abortStart.signal });
+    const open = this.exec.openSession('zmprov', this.ldapSession ? ['-l'] : [], { prompt: PROMPT, startTimeoutMs: opts.startTimeoutMs ?? 60_000, onSpawn: (pid) => (this.pid = pid), onLaunch: () => this.onSpawned?.(), signal: this.abortStart.signal });
     this.opening = open.then(
       (s) => {
         this.session = s;

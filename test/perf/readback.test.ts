@@ -136,3 +136,31 @@ describe('the engine reads back a bulk change by search', () => {
     expect(s.counts.applied).toBe(201);
   });
 });
+
+describe('the session starts before the plan is made', () => {
+  it('prestart() resolves once the tool is launched, before its first prompt (so a large plan does not delay the JVM start)', async () => {
+    let launched = false;
+    let release: (() => void) | undefined;
+    const exec: Executor = {
+      label: 'test',
+      targetId: 'test',
+      rehearsal: true,
+      run: () => Promise.reject(new Error('not used')),
+      runWithFile: () => Promise.reject(new Error('not used')),
+      openSession: (_tool, _args, opts) => {
+        // the execa import and spawn happen asynchronously: launched on a later tick, prompt much later
+        setTimeout(() => {
+          launched = true;
+          opts.onLaunch?.();
+        }, 5);
+        return new Promise<Session>((_, reject) => (release = () => reject(new Error('no prompt'))));
+      },
+    };
+    const z = new Zmprov(exec);
+    await z.prestart();
+    expect(launched).toBe(true);
+    expect(z.inSession).toBe(false); // still waiting for the first prompt
+    release!();
+    expect(await z.begin()).toBe(false);
+  });
+});
