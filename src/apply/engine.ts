@@ -241,11 +241,11 @@ class Run {
     const event: EngineEvent = { type: 'step', step, index: this.index.get(step.id)!, status, before: extra.before, after: extra.after, error: extra.error, output: extra.output, carried, recovered: extra.recovered };
     if (status === 'failed') this.failures.push({ step, error: extra.error ?? 'failed' });
     if (this.deferred && !carried) {
-      this.deferred.records.push({ t: 'result', step: step.id, status, ...extra, time: now() });
+      this.deferred.records.push(Object.assign({ t: 'result' as const, step: step.id, status }, extra, { time: now() }));
       this.deferred.events.push(event);
       return;
     }
-    if (!carried) this.journal.append({ t: 'result', step: step.id, status, ...extra, time: now() });
+    if (!carried) this.journal.append(Object.assign({ t: 'result' as const, step: step.id, status }, extra, { time: now() }));
     this.emit(event);
   }
 

@@ -42,13 +42,6 @@ export function operator(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** zmprov arguments that can carry a password: `ca NAME PASSWORD`, `sp NAME PASSWORD`, `-p PASSWORD`. */
-/** Whether redactArgv would mask anything in `argv` (most steps carry no secret and are kept as they are). */
-function hasSecret(argv: string[] | null | undefined): boolean {
-  if (!argv) return false;
-  const r = redactArgv(argv);
-  return r.some((a, i) => a !== argv[i]);
-}
-
 export function redactArgv(argv: string[]): string[] {
   const out = [...argv];
   for (let i = 0; i < out.length; i++) {
@@ -57,6 +50,13 @@ export function redactArgv(argv: string[]): string[] {
     if ((a === 'ca' || a === 'createaccount' || a === 'sp' || a === 'setpassword') && i + 2 < out.length && out[i + 2] !== '') out[i + 2] = '*****';
   }
   return out;
+}
+
+/** Whether redactArgv would mask anything in `argv` (most steps carry no secret and are kept as they are). */
+function hasSecret(argv: string[] | null | undefined): boolean {
+  if (!argv) return false;
+  const r = redactArgv(argv);
+  return r.some((a, i) => a !== argv[i]);
 }
 
 /** The plan as the journal keeps it: every argv with its secrets masked. */
