@@ -1,6 +1,7 @@
 // What the one-file build loads when: the libraries only some commands need (LAZY_LIBS in
-// scripts/build-options.mjs: saved answers, running commands, LDAP) stay out of `--version` and of
-// the wizard's first frame, and a static import of one is refused at build time.
+// scripts/build-options.mjs: saved answers, running commands, LDAP) and Node's TLS stay out of
+// `--version` and of the wizard's first frame, and a static import of a lazy library is refused at
+// build time.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +52,11 @@ describe('lazily loaded libraries', () => {
     expect(seen.slice(0, frame)).toEqual([expect.stringMatching(/^program-/)]);
     expect(seen.slice(frame + 1)).toContainEqual(expect.stringMatching(/^lib-conf-/));
     expect(seen.slice(frame + 1).filter((n) => /^lib-(execa|ldapts)-/.test(n))).toEqual([]);
+    // nor Node's TLS and crypto modules (only verify's STARTTLS probe needs them)
+    const raw = readFileSync(log, 'utf8');
+    const before = raw.slice(0, raw.indexOf('frame\n'));
+    expect(before).toMatch(/load node:[a-z]+\n/); // Node's modules are logged too
+    expect(before).not.toMatch(/load node:(tls|crypto)\n/);
   });
 
   it('a static import of a lazy library fails the build, naming it', async () => {
