@@ -3,7 +3,7 @@
 // start-up times fairly).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { chmodSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Options for one self-contained ESM file that runs where only Node >= 20 is installed. */
@@ -77,9 +77,16 @@ function lazyLibs(files) {
   };
 }
 
+/** The files after the launcher's code, in one comment: the format src/cli/carried.ts reads. */
+export function carriedComment(files) {
+  for (const [name, text] of files) if (!/^[\x00-\x7f]*$/.test(text) || text.includes('\x01')) throw new Error(`${name}: not ASCII, or holds \\x01`);
+  const body = files.map(([, text]) => text).join('').replaceAll('*/', '*\x01/');
+  return `/*${body}*/\n//ZSPLIT-FILES ${JSON.stringify({ length: body.length, files: files.map(([name, text]) => [name, text.length]) })}\n`;
+}
+
 /**
  * The one file: the launcher (src/cli/onefile.ts) carrying the bundled program and its lazy
- * libraries as strings (ZSPLIT_FILES, the program first, each named by a hash of its text).
+ * libraries (the program first, each named by a hash of its text) after its code, in a comment.
  * `extra` (esbuild options) applies to the program and the libraries.
  */
 export async function buildOneFile({ entry, outfile, lazy = [], extra = {} }) {
@@ -96,7 +103,8 @@ export async function buildOneFile({ entry, outfile, lazy = [], extra = {} }) {
   const program = r.outputFiles[0].text;
   // The program names its libraries by their hashes: its own hash covers them all.
   files.unshift([`program-${hash(program)}.mjs`, program]);
-  await build({ ...launcher, entryPoints: [join(root, 'src/cli/onefile.ts')], outfile, define: { ...launcher.define, ZSPLIT_FILES: JSON.stringify(files) } });
+  const code = await build({ ...launcher, entryPoints: [join(root, 'src/cli/onefile.ts')], outfile, write: false });
+  writeFileSync(outfile, code.outputFiles[0].text + carriedComment(files));
   chmodSync(outfile, 0o755);
   return { files: files.map(([name, text]) => ({ name, bytes: Buffer.byteLength(text) })) };
 }
