@@ -3,8 +3,8 @@
 // start-up times fairly).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** Options for one self-contained ESM file that runs where only Node >= 20 is installed. */
 export const common = {
@@ -104,6 +104,7 @@ export async function buildOneFile({ entry, outfile, lazy = [], extra = {} }) {
   // The program names its libraries by their hashes: its own hash covers them all.
   files.unshift([`program-${hash(program)}.mjs`, program]);
   const code = await build({ ...launcher, entryPoints: [join(root, 'src/cli/onefile.ts')], outfile, write: false });
+  mkdirSync(dirname(outfile), { recursive: true });
   writeFileSync(outfile, code.outputFiles[0].text + carriedComment(files));
   chmodSync(outfile, 0o755);
   return { files: files.map(([name, text]) => ({ name, bytes: Buffer.byteLength(text) })) };
