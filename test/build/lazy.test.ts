@@ -59,6 +59,17 @@ describe('lazily loaded libraries', () => {
     expect(before).not.toMatch(/load node:(tls|crypto)\n/);
   });
 
+  it('buildOneFile: a program and its lazy library, into a folder not there yet, run from the one file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zsplit-lazy-'));
+    writeFileSync(join(dir, 'entry.ts'), "const { default: Conf } = await import('conf');\nprocess.stdout.write(`conf is a ${typeof Conf}\\n`);\n");
+    const outfile = join(dir, 'new/dist/tool.mjs');
+    const built = await buildOneFile({ entry: join(dir, 'entry.ts'), outfile, lazy: ['conf'], extra: { logLevel: 'silent', nodePaths: [join(ROOT, 'node_modules')] } });
+    expect(built.files.map((f) => f.name)).toEqual([expect.stringMatching(/^program-/), expect.stringMatching(/^lib-conf-/)]);
+    const r = spawnSync(process.execPath, [outfile], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir }, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('conf is a function\n');
+  });
+
   it('a static import of a lazy library fails the build, naming it', async () => {
     expect(LAZY_LIBS).toContain('conf');
     const dir = mkdtempSync(join(tmpdir(), 'zsplit-lazy-'));
