@@ -17,12 +17,12 @@
  * --list-account-us US, --line-us US. Loopback only; about 15 minutes on a loaded 2-core machine.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { zmprovLine } from '../src/zimbra/quote.js';
-import { common } from './build-options.mjs';
+import { buildOneFile, common } from './build-options.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/zsplit.js');
@@ -453,7 +453,9 @@ async function firstFrame(cmd: string, args: string[], until: string, env: NodeJ
 
 async function startupBench(): Promise<void> {
   const dir = tmp('startup');
-  // A minimal Ink app (one line, a key handler like the wizard's), bundled with the same options.
+  // A minimal Ink app (one line, a key handler like the wizard's), built and launched as zsplit is:
+  // the same one-file build (launcher, program in the cache), started through a copy of bin/zsplit.js.
+  // The ratio is then zsplit's own extra work: its larger program, its start-up and its first screen.
   const src = join(dir, 'minimal.tsx');
   writeFileSync(
     src,
@@ -467,12 +469,18 @@ function App() {
 render(<App />);
 `,
   );
-  const minimal = await bundle(src, dir, 'minimal', { jsx: 'automatic' });
-  const env: NodeJS.ProcessEnv = { ...process.env, ZSPLIT_SIM_START_MS: '0', TERM: 'xterm-256color', HOME: dir };
+  mkdirSync(join(dir, 'minimal/bin'), { recursive: true });
+  copyFileSync(BIN, join(dir, 'minimal/bin/zsplit.js'));
+  await buildOneFile({ entry: src, outfile: join(dir, 'minimal/dist/zsplit.mjs'), extra: { jsx: 'automatic', logLevel: 'error', nodePaths: [join(ROOT, 'node_modules')] } });
+  const minimal = join(dir, 'minimal/bin/zsplit.js');
+  const env: NodeJS.ProcessEnv = { ...process.env, ZSPLIT_SIM_START_MS: '0', TERM: 'xterm-256color', HOME: dir, XDG_CACHE_HOME: join(dir, '.cache') };
   delete env.CI;
   const reps = QUICK ? 4 : 7;
   const wiz: number[] = [];
   const min: number[] = [];
+  // Not counted: the first start of a build writes its program cache (once per build and user).
+  await firstFrame(process.execPath, [minimal], 'minimal-ink-ready', env, dir);
+  await firstFrame(process.execPath, [BIN, '--rehearsal', '--state-dir', join(dir, 'state-warm')], 'REHEARSAL', env, dir);
   for (let i = 0; i < reps; i++) {
     log(`4. first frame: run ${i + 1}/${reps}`);
     const state = join(dir, `state${i}`);
@@ -497,7 +505,7 @@ render(<App />);
   results.startup = { wizardFirstFrameMs: w, minimalInkFirstFrameMs: m, ratio, versionMs: v, versionDistMs: vd, nodeBaselineMs: b };
   rows.push(
     { id: '5', what: 'wizard first frame (node bin/zsplit.js --rehearsal, pty)', figure: spreadOf(w, millis), target: '', result: '' },
-    { id: '', what: '  minimal Ink app, bundled the same way', figure: spreadOf(m, millis), target: '', result: '' },
+    { id: '', what: '  minimal Ink app, built and launched the same way', figure: spreadOf(m, millis), target: '', result: '' },
     { id: '', what: '  wizard / minimal Ink app', figure: `${ratio.toFixed(2)}x`, target: '<= 1.30x', result: ratio <= 1.3 ? 'PASS' : 'MISS' },
     { id: '', what: 'zsplit --version (node bin/zsplit.js)', figure: spreadOf(v, millis), target: '< 150 ms', result: v.median < 150 ? 'PASS' : 'MISS', note: b.median >= 150 ? `node -e "" alone takes ${millis(b.median)} here` : undefined },
     { id: '', what: '  node dist/zsplit.mjs --version (the copied file)', figure: spreadOf(vd, millis), target: '< 150 ms', result: vd.median < 150 ? 'PASS' : 'MISS' },

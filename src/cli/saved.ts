@@ -23,7 +23,7 @@ export async function savedAnswersFor(flags: Flags, io: CliIO, domain: string | 
   const explicit = flags['state-dir'] ?? io.env.ZSPLIT_STATE_DIR;
   let saved;
   try {
-    saved = new SavedAnswers(explicit ? stateDir(flags, io) : undefined);
+    saved = await SavedAnswers.open(explicit ? stateDir(flags, io) : undefined);
   } catch {
     return undefined; // no config directory: nothing saved
   }

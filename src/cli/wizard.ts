@@ -10,15 +10,14 @@ export async function startWizard(flags: Flags, io: CliIO): Promise<number> {
   // What the executor says before the wizard starts (the rehearsal notice) is shown on the start screen.
   let notice = '';
   const exec = makeExecutor(flags, { ...io, err: (t) => void (notice += t) });
-  const [{ render }, React, { App }, { WizardController }, { SavedAnswers }] = await Promise.all([
-    import('ink'),
-    import('react'),
-    import('../../screens/App.js'),
-    import('../wizard/controller.js'),
-    import('../wizard/saved.js'),
-  ]);
+  const [{ render }, React, { App }, { WizardController }] = await Promise.all([import('ink'), import('react'), import('../../screens/App.js'), import('../wizard/controller.js')]);
   const explicitDir = flags['state-dir'] ?? io.env.ZSPLIT_STATE_DIR;
-  const saved = new SavedAnswers(explicitDir ? stateDir(flags, io) : undefined);
+  const savedDir = explicitDir ? stateDir(flags, io) : undefined;
+  // The saved answers (conf, with its JSON-schema validator) load after the first frame: the start
+  // screen lists them only once the journal is read too.
+  let loadSaved!: () => void;
+  const saved = new Promise<void>((r) => (loadSaved = r)).then(async () => (await import('../wizard/saved.js')).SavedAnswers.open(savedDir));
+  saved.catch(() => undefined); // the controller reports it where it reads the answers
   const controller = new WizardController({
     flags,
     io,
@@ -29,6 +28,7 @@ export async function startWizard(flags: Flags, io: CliIO): Promise<number> {
     noColor,
   });
   const instance = render(React.createElement(App, { controller }), { exitOnCtrlC: false, patchConsole: true });
+  loadSaved();
   let code = 0;
   controller.onExit = (c) => {
     code = c;

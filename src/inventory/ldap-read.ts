@@ -3,7 +3,6 @@
  * reader; the mapping is src/inventory/ldap.ts. The password comes from the caller (a file or an
  * environment variable) and goes nowhere but the bind.
  */
-import { Client } from 'ldapts';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { DEFAULT_LDAP_FILTER, LDAP_ATTRIBUTES, type LdapEntry } from './ldap.js';
@@ -41,6 +40,8 @@ export async function readLdapEntries(s: LdapSource): Promise<LdapEntry[]> {
   const tlsOptions: ConnectionOptions = s.ca ? { ca: s.ca } : {};
   // ldapts connects with TLS from the start when given any tlsOptions: for ldap:// they go to startTLS only.
   const ldaps = /^ldaps:/i.test(s.url);
+  // A library only this read needs: the one-file build keeps it in a file of its own (scripts/build-options.mjs).
+  const { Client } = await import('ldapts');
   const client = new Client({ url: s.url.replace(/\/$/, ''), ...(ldaps ? { tlsOptions } : {}), timeout: s.timeoutMs ?? 30_000, connectTimeout: s.timeoutMs ?? 10_000 });
   try {
     // The upgraded socket checks the certificate against the URL's host (else Node checks "localhost").

@@ -5,9 +5,9 @@
  * real socket; no mail is sent (QUIT right after the handshake).
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, checkServerIdentity, rootCertificates, type PeerCertificate, type TLSSocket } from 'node:tls';
-import { X509Certificate } from 'node:crypto';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { hostname } from 'node:os';
+import { crypto } from '../model/crypto.js';
 
 export interface TlsProbe {
   /** STARTTLS in the EHLO reply. */
@@ -38,7 +38,7 @@ export interface TlsOptions {
  * Node's `ca` replaces its trusted list: extra CAs are added to Node's own (Mozilla's), so a
  * private CA given with --ca does not untrust the public ones.
  */
-function trusted(ca: string | string[] | undefined): string[] | undefined {
+function trusted(ca: string | string[] | undefined, rootCertificates: readonly string[]): string[] | undefined {
   if (ca === undefined) return undefined;
   return [...rootCertificates, ...(Array.isArray(ca) ? ca : [ca])];
 }
@@ -46,7 +46,7 @@ function trusted(ca: string | string[] | undefined): string[] | undefined {
 /** PEM certificate blocks of `text`, each parsed (X509Certificate throws on a broken one). */
 export function pemCertificates(text: string): string[] {
   const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-  for (const b of blocks) new X509Certificate(b);
+  for (const b of blocks) new (crypto().X509Certificate)(b);
   return blocks;
 }
 
@@ -87,6 +87,8 @@ function replies(socket: Socket): (what: string, timeoutMs: number) => Promise<{
 export async function probeStartTls(host: string, port: number, names: string[], opts: TlsOptions = {}): Promise<TlsProbe> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const started = performance.now();
+  // Loaded here, not with the program (a static import is loaded at every start, the wizard's too).
+  const tls = await import('node:tls');
   const out: TlsProbe = { offered: false, handshake: false, names: {}, durationMs: 0 };
   let socket: Socket | undefined;
   let secure: TLSSocket | undefined;
@@ -124,7 +126,7 @@ export async function probeStartTls(host: string, port: number, names: string[],
     secure = await new Promise<TLSSocket>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no TLS handshake within ${timeoutMs} ms`)), timeoutMs);
       // Verify ourselves (rejectUnauthorized false) so that an untrusted chain is reported, not a bare failure.
-      const t = tlsConnect({ socket: plain, servername: names[0], rejectUnauthorized: false, ca: trusted(opts.ca) }, () => {
+      const t = tls.connect({ socket: plain, servername: names[0], rejectUnauthorized: false, ca: trusted(opts.ca, tls.rootCertificates) }, () => {
         clearTimeout(timer);
         resolve(t);
       });
@@ -142,7 +144,7 @@ export async function probeStartTls(host: string, port: number, names: string[],
     out.subject = Array.isArray(cn) ? cn.join(', ') : cn;
     out.altNames = cert.subjectaltname;
     out.validTo = String(cert.valid_to);
-    for (const n of names) out.names[n] = checkServerIdentity(n, cert)?.message;
+    for (const n of names) out.names[n] = tls.checkServerIdentity(n, cert)?.message;
     secure.write('QUIT\r\n');
   } catch (e) {
     out.error = (e as Error).message;

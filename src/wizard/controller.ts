@@ -52,7 +52,8 @@ export interface ControllerOptions {
   flags: Flags;
   io: CliIO;
   exec: Executor;
-  saved: SavedAnswers;
+  /** A promise when it loads after the first frame (conf and its schema validator are not needed to draw it). */
+  saved: SavedAnswers | Promise<SavedAnswers>;
   /** What was said before the wizard started (e.g. the rehearsal notice). */
   notice?: string;
   size?: { cols: number; rows: number };
@@ -147,9 +148,10 @@ export class WizardController {
     switch (e.type) {
       case 'load-start':
         try {
+          const saved = await Promise.resolve(this.o.saved).then((a) => a.list(), (err: Error) => (this.o.io.err(`zsplit: cannot read the saved answers: ${err.message}\n`), []));
           this.send({
             type: 'start/loaded',
-            saved: this.o.saved.list(),
+            saved,
             interrupted: this.interrupted(),
             rollbackable: rollbackableRuns(this.store, this.o.exec.targetId).map(runBrief),
           });
@@ -163,7 +165,7 @@ export class WizardController {
         if (!domain || (s.task !== 'setup' && s.task !== 'cutover' && s.task !== 'unsplit')) return;
         const screen = INPUT_SCREENS.includes(s.screen) ? s.screen : ([...s.history].reverse().find((x) => INPUT_SCREENS.includes(x)) ?? 'role');
         try {
-          this.o.saved.save({ domain, task: s.task, screen, fields: s.fields });
+          (await this.o.saved).save({ domain, task: s.task, screen, fields: s.fields });
         } catch {
           // Saving answers is a convenience; a read-only config dir must not stop the wizard.
         }
@@ -290,7 +292,7 @@ export class WizardController {
         return;
       case 'mark-done':
         try {
-          this.o.saved.markDone(e.domains, e.done);
+          (await this.o.saved).markDone(e.domains, e.done);
         } catch {
           // Saved answers are a convenience (see 'save').
         }
@@ -299,7 +301,7 @@ export class WizardController {
         try {
           const run = abandonRun(stateDir(this.o.flags, this.o.io), e.runId, 'abandoned in the wizard');
           try {
-            this.o.saved.markDone(run.header.plan.answers.domains, 'abandoned');
+            (await this.o.saved).markDone(run.header.plan.answers.domains, 'abandoned');
           } catch {
             // as above
           }

@@ -3,7 +3,7 @@
  * Only what the operator typed: no passwords exist in the answers and none are saved.
  * With --state-dir (or ZSPLIT_STATE_DIR) the file lives there, else in the user's config dir.
  */
-import Conf from 'conf';
+import type Conf from 'conf';
 import type { SavedEntry } from './state.js';
 
 interface Store {
@@ -17,18 +17,22 @@ const KEPT = ['role', 'zimbraHost', 'peerHost', 'peerIp', 'peerAccounts'] as con
 const MAX_ACCOUNTS_TEXT = 1_000_000;
 
 export class SavedAnswers {
-  private readonly conf: Conf<Store>;
+  private constructor(private readonly conf: Conf<Store>) {}
 
-  constructor(dir?: string) {
-    this.conf = new Conf<Store>({
-      projectName: 'zsplit',
-      configName: 'answers',
-      ...(dir ? { cwd: dir } : {}),
-      defaults: { domains: {} },
-      accessPropertiesByDotNotation: false,
-      clearInvalidConfig: true,
-      configFileMode: 0o600,
-    });
+  /** Reads (or creates) the file. conf is imported here: the one-file build loads it only when used (scripts/build-options.mjs). */
+  static async open(dir?: string): Promise<SavedAnswers> {
+    const { default: Conf } = await import('conf');
+    return new SavedAnswers(
+      new Conf<Store>({
+        projectName: 'zsplit',
+        configName: 'answers',
+        ...(dir ? { cwd: dir } : {}),
+        defaults: { domains: {} },
+        accessPropertiesByDotNotation: false,
+        clearInvalidConfig: true,
+        configFileMode: 0o600,
+      }),
+    );
   }
 
   get path(): string {

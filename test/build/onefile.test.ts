@@ -1,7 +1,7 @@
 // The file to copy to a server: dist/zsplit.mjs (built by the global setup, as `npm run build`
 // does) runs from an empty folder with only Node, no node_modules anywhere above it.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,10 +14,10 @@ function server(extraEnv: NodeJS.ProcessEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'zsplit-onefile-'));
   copyFileSync(DIST, join(dir, 'zsplit.mjs'));
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, LANG: 'C.UTF-8', ZSPLIT_SIM_START_MS: '0', ...extraEnv };
-  const run = (args: string[], direct = false) => {
+  const run = (args: string[], direct = false, more: NodeJS.ProcessEnv = {}) => {
     const r = direct
-      ? spawnSync(join(dir, 'zsplit.mjs'), args, { cwd: dir, env, encoding: 'utf8', timeout: 60_000 })
-      : spawnSync(process.execPath, ['zsplit.mjs', ...args], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+      ? spawnSync(join(dir, 'zsplit.mjs'), args, { cwd: dir, env: { ...env, ...more }, encoding: 'utf8', timeout: 60_000 })
+      : spawnSync(process.execPath, ['zsplit.mjs', ...args], { cwd: dir, env: { ...env, ...more }, encoding: 'utf8', timeout: 60_000 });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
   return { dir, run };
@@ -64,27 +64,48 @@ describe('dist/zsplit.mjs alone', () => {
     expect(JSON.parse(status.out)[0]).toMatchObject({ kind: 'apply', status: 'completed' });
   });
 
-  it('loads its program from a private cache file, and never runs one whose bytes differ', () => {
+  it('loads its program and libraries from private cache files, and never runs one whose bytes differ', () => {
     const { dir, run } = server();
     const cache = join(dir, '.cache/zsplit');
     expect(run(['--version']).code).toBe(0);
     expect(existsSync(cache)).toBe(false); // --version needs no program
     expect(run(['plan', 'setup', '--role', 'secondary', ...ANSWERS]).code).toBe(0);
-    const [name] = readdirSync(cache);
-    expect(name).toMatch(/^program-[0-9a-f]{16}\.mjs$/);
-    expect(statSync(join(cache, name)).mode & 0o777).toBe(0o600);
+    const names = readdirSync(cache).sort();
+    expect(names).toEqual([expect.stringMatching(/^lib-conf-[0-9a-f]{16}\.mjs$/), expect.stringMatching(/^lib-execa-[0-9a-f]{16}\.mjs$/), expect.stringMatching(/^lib-ldapts-[0-9a-f]{16}\.mjs$/), expect.stringMatching(/^program-[0-9a-f]{16}\.mjs$/)]);
+    for (const n of names) expect(statSync(join(cache, n)).mode & 0o777, n).toBe(0o600);
+    const name = names[3];
     writeFileSync(join(cache, name), 'process.stdout.write("not zsplit\\n");');
+    writeFileSync(join(cache, names[1]), 'export const execa = () => { throw new Error("not execa"); };');
     const r = run(['plan', 'setup', '--role', 'secondary', ...ANSWERS, '--format', 'sh']);
     expect(r.out).not.toContain('not zsplit');
     expect(r.out).toContain('zmprov md example.com zimbraMailCatchAllAddress');
     expect(readFileSync(join(cache, name), 'utf8')).not.toContain('not zsplit');
+    expect(readFileSync(join(cache, names[1]), 'utf8')).not.toContain('not execa');
   });
 
-  it('runs the same without a usable cache folder (from memory)', () => {
+  /** A local "Zimbra" whose zmprov only says it ran: zsplit starts it through execa, a library loaded on first use. */
+  function fakeZimbra(dir: string): NodeJS.ProcessEnv {
+    mkdirSync(join(dir, 'zbin'));
+    writeFileSync(join(dir, 'zbin/zmprov'), '#!/bin/sh\necho "fake zmprov: $*" >&2\nexit 1\n', { mode: 0o755 });
+    return { ZSPLIT_ZIMBRA_BIN: join(dir, 'zbin') };
+  }
+  const APPLY = ['apply', 'setup', '--role', 'secondary', ...ANSWERS, '--run-as', 'current', '--yes'];
+
+  it('runs commands through its lazily loaded library (execa) from the cache', () => {
+    const { dir, run } = server();
+    const r = run([...APPLY, '--state-dir', join(dir, 'state')], false, fakeZimbra(dir));
+    expect(r.err + r.out).toContain('fake zmprov: -l');
+    expect(readdirSync(join(dir, '.cache/zsplit')).some((n) => n.startsWith('lib-execa-'))).toBe(true);
+  });
+
+  it('runs the same without a usable cache folder (from memory), its libraries too', () => {
     const { dir, run } = server({ XDG_CACHE_HOME: '/dev/null/nowhere' });
     const r = run(['plan', 'setup', '--role', 'secondary', ...ANSWERS, '--format', 'sh']);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('zmprov md example.com zimbraMailCatchAllAddress');
     expect(readdirSync(dir)).toEqual(['zsplit.mjs']);
+    const a = run([...APPLY, '--state-dir', join(dir, 'state')], false, fakeZimbra(dir));
+    expect(a.err + a.out).toContain('fake zmprov: -l');
+    expect(existsSync(join(dir, '.cache'))).toBe(false);
   });
 });

@@ -7,6 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { cacheDir, cachedProgram } from '../../src/cli/cache.js';
 
 const PROGRAM = Buffer.from('process.stdout.write("the program\\n");\n');
+const LIB = Buffer.from('export const lib = 1;\n');
+/** The files of one build: its program and a library it loads lazily. */
+const build = (id: string, lib = 'lib-x-1.mjs') =>
+  [
+    [`program-${id}.mjs`, PROGRAM],
+    [lib, LIB],
+  ] as const;
 const fresh = () => join(mkdtempSync(join(tmpdir(), 'zsplit-cache-')), 'zsplit');
 
 describe('the program cache', () => {
@@ -17,37 +24,39 @@ describe('the program cache', () => {
 
   it('writes the program once, private to this user, and reuses it untouched', () => {
     const dir = fresh();
-    const file = cachedProgram(PROGRAM, 'abc', dir);
+    const file = cachedProgram(build('abc'), dir);
     expect(file).toBe(join(dir, 'program-abc.mjs'));
     expect(readFileSync(file)).toEqual(PROGRAM);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const before = statSync(file);
-    expect(cachedProgram(PROGRAM, 'abc', dir)).toBe(file);
+    expect(cachedProgram(build('abc'), dir)).toBe(file);
     expect(statSync(file).ino).toBe(before.ino);
-    expect(readdirSync(dir)).toEqual(['program-abc.mjs']);
+    expect(readdirSync(dir).sort()).toEqual(['lib-x-1.mjs', 'program-abc.mjs']);
+    expect(readFileSync(join(dir, 'lib-x-1.mjs'))).toEqual(LIB);
+    expect(statSync(join(dir, 'lib-x-1.mjs')).mode & 0o777).toBe(0o600);
   });
 
   it('replaces a file whose bytes differ from the program (tampered or cut short)', () => {
     const dir = fresh();
-    const file = cachedProgram(PROGRAM, 'abc', dir);
+    const file = cachedProgram(build('abc'), dir);
     writeFileSync(file, 'process.stdout.write("not the program")');
-    expect(readFileSync(cachedProgram(PROGRAM, 'abc', dir))).toEqual(PROGRAM);
+    expect(readFileSync(cachedProgram(build('abc'), dir))).toEqual(PROGRAM);
     writeFileSync(file, PROGRAM.subarray(0, 10));
-    expect(readFileSync(cachedProgram(PROGRAM, 'abc', dir))).toEqual(PROGRAM);
+    expect(readFileSync(cachedProgram(build('abc'), dir))).toEqual(PROGRAM);
   });
 
   it('replaces a file others can write, and a symbolic link, by a private file', () => {
     const dir = fresh();
-    const file = cachedProgram(PROGRAM, 'abc', dir);
+    const file = cachedProgram(build('abc'), dir);
     chmodSync(file, 0o666);
-    cachedProgram(PROGRAM, 'abc', dir);
+    cachedProgram(build('abc'), dir);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const elsewhere = join(dir, '..', 'elsewhere.mjs');
     writeFileSync(elsewhere, PROGRAM);
     const linked = join(dir, 'program-def.mjs');
     symlinkSync(elsewhere, linked);
-    expect(cachedProgram(PROGRAM, 'def', dir)).toBe(linked);
+    expect(cachedProgram(build('def'), dir)).toBe(linked);
     expect(lstatSync(linked).isSymbolicLink()).toBe(false);
   });
 
@@ -55,18 +64,30 @@ describe('the program cache', () => {
     const dir = fresh();
     mkdirSync(dir, { mode: 0o700 });
     chmodSync(dir, 0o777);
-    expect(() => cachedProgram(PROGRAM, 'abc', dir)).toThrow(/can be written by other users/);
+    expect(() => cachedProgram(build('abc'), dir)).toThrow(/can be written by other users/);
     expect(existsSync(join(dir, 'program-abc.mjs'))).toBe(false);
   });
 
-  it('removes earlier builds after a day, keeps recent ones', () => {
+  it('replaces a library whose bytes differ, as the program', () => {
     const dir = fresh();
-    const old = cachedProgram(PROGRAM, 'old', dir);
-    const recent = cachedProgram(PROGRAM, 'recent', dir);
-    const twoDaysAgo = (Date.now() - 2 * 86_400_000) / 1000;
-    utimesSync(old, twoDaysAgo, twoDaysAgo);
-    cachedProgram(PROGRAM, 'new', dir);
-    expect(readdirSync(dir).sort()).toEqual(['program-new.mjs', 'program-recent.mjs']);
+    cachedProgram(build('abc'), dir);
+    writeFileSync(join(dir, 'lib-x-1.mjs'), 'export const lib = "not ours";');
+    cachedProgram(build('abc'), dir);
+    expect(readFileSync(join(dir, 'lib-x-1.mjs'))).toEqual(LIB);
+  });
+
+  it('removes the files of earlier builds unused for a week, keeps recent ones and those in use', () => {
+    const dir = fresh();
+    const old = cachedProgram(build('old', 'lib-x-old.mjs'), dir);
+    const recent = cachedProgram(build('recent', 'lib-x-recent.mjs'), dir);
+    const shared = join(dir, 'lib-x-1.mjs');
+    writeFileSync(shared, LIB, { mode: 0o600 });
+    const eightDaysAgo = (Date.now() - 8 * 86_400_000) / 1000;
+    for (const f of [old, join(dir, 'lib-x-old.mjs'), shared]) utimesSync(f, eightDaysAgo, eightDaysAgo);
+    // the new build shares lib-x-1.mjs: its use refreshes it
+    cachedProgram(build('new'), dir);
+    expect(readdirSync(dir).sort()).toEqual(['lib-x-1.mjs', 'lib-x-recent.mjs', 'program-new.mjs', 'program-recent.mjs']);
     expect(existsSync(recent)).toBe(true);
+    expect(Date.now() - statSync(shared).mtimeMs).toBeLessThan(86_400_000);
   });
 });

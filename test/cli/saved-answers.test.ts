@@ -9,9 +9,9 @@ import { SavedAnswers } from '../../src/wizard/saved.js';
 import { EMPTY_FIELDS } from '../../src/wizard/state.js';
 import { cli } from '../helpers/cli.js';
 
-function world() {
+async function world() {
   const dir = mkdtempSync(join(tmpdir(), 'zsplit-saved-'));
-  new SavedAnswers(dir).save({
+  (await SavedAnswers.open(dir)).save({
     domain: 'example.com',
     task: 'setup',
     screen: 'preview',
@@ -26,7 +26,7 @@ function world() {
 
 describe('trace with the saved answers of the domain', () => {
   it('needs no flags, and reads the simulated directory: bob exists, so he is delivered on Zimbra', async () => {
-    const w = world();
+    const w = await world();
     const r = await cli(['trace', 'bob@example.com', '--from', 'internet', '--state-dir', w.dir], w.env);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain('using the answers saved for example.com');
@@ -39,7 +39,7 @@ describe('trace with the saved answers of the domain', () => {
   });
 
   it('answers given as flags are the whole set: nothing saved mixes in', async () => {
-    const w = world();
+    const w = await world();
     const r = await cli(['trace', 'bob@example.com', '--role', 'secondary', '--state-dir', w.dir], w.env);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--peer-host: is required/);
@@ -48,7 +48,7 @@ describe('trace with the saved answers of the domain', () => {
 
 describe('verify with the saved answers of the domain', () => {
   it('uses them (no "is required"), against the simulated Zimbra', async () => {
-    const w = world();
+    const w = await world();
     const r = await cli(['verify', '--pre', '--json', '--rehearsal', '--dns-server', '127.0.0.1:9', '--timeout', '1', '--state-dir', w.dir], w.env);
     expect(r.err).not.toMatch(/is required/);
     expect(r.err).toContain('using the answers saved for example.com');

@@ -101,7 +101,7 @@ export function startWizard(opts: WizardOptions = {}) {
   }
   const cols = opts.cols ?? 80;
   const rows = opts.rows ?? 24;
-  const controller = new WizardController({ flags, io, exec, saved: new SavedAnswers(w.stateDir), size: { cols, rows }, noColor: true, flushMs: 5 });
+  const controller = new WizardController({ flags, io, exec, saved: SavedAnswers.open(w.stateDir), size: { cols, rows }, noColor: true, flushMs: 5 });
   const exits: number[] = [];
   controller.onExit = (code) => exits.push(code);
   const r = render(<App controller={controller} />);

@@ -72,7 +72,7 @@ describe('saved answers', () => {
     const f = await again.waitFor('Hosts and addresses');
     expect(f).toContain('Peer SMTP host ....... mail.example.com');
     await again.controller.idle();
-    const saved = new SavedAnswers(t.stateDir).list().find((e) => e.domain === 'example.com')!;
+    const saved = (await SavedAnswers.open(t.stateDir)).list().find((e) => e.domain === 'example.com')!;
     expect(saved.fields.peerHost).toBe('mail.example.com');
     expect(saved.fields.peerIp).toBe('192.0.2.10');
     expect(saved.fields.peerAccounts).toContain('carol@example.com');
