@@ -2,7 +2,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Plan } from '../plan/step.js';
 import type { RunAs } from '../plan/render.js';
-import { streamPlan } from '../plan/render.js';
+import { emitPlan, streamPlan } from '../plan/render.js';
 import type { CliIO } from './io.js';
 
 export function writePlan(p: Plan, format: 'text' | 'sh' | 'json', opts: { runAs: RunAs; out?: string; io: CliIO }): void {
@@ -12,15 +12,41 @@ export function writePlan(p: Plan, format: 'text' | 'sh' | 'json', opts: { runAs
   }
   const fd = openSync(opts.out, 'w', format === 'sh' ? 0o755 : 0o644);
   try {
-    streamPlan(p, format, (chunk) => writeAll(fd, chunk), { runAs: opts.runAs });
+    const sink = new FileSink(fd);
+    emitPlan(p, format, (piece) => sink.write(piece), { runAs: opts.runAs });
+    sink.flush();
   } finally {
     closeSync(fd);
   }
 }
 
+/**
+ * Encodes each piece straight into one reused buffer and writes it when full: a 160 MB plan is
+ * copied once into the buffer and once to the file, never joined into strings or fresh buffers.
+ */
+export class FileSink {
+  private readonly buf = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+
+  constructor(private readonly fd: number) {}
+
+  write(text: string): void {
+    // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4 bytes).
+    if (text.length * 3 > this.buf.length - this.used) {
+      this.flush();
+      if (text.length * 3 > this.buf.length) return writeAll(this.fd, Buffer.from(text, 'utf8'));
+    }
+    this.used += this.buf.write(text, this.used);
+  }
+
+  flush(): void {
+    writeAll(this.fd, this.buf.subarray(0, this.used));
+    this.used = 0;
+  }
+}
+
 /** writeSync may write less than asked (a full disk, a pipe): the rest follows, or it throws. */
-function writeAll(fd: number, chunk: string): void {
-  const buf = Buffer.from(chunk, 'utf8');
+function writeAll(fd: number, buf: Buffer): void {
   let off = 0;
   while (off < buf.length) off += writeSync(fd, buf, off);
 }

@@ -190,10 +190,14 @@ const JSON_SPLIT = 64;
 
 function emitJsonValue(v: unknown, pad: string, depth: number, piece: Emit): void {
   if (Array.isArray(v) && v.length >= JSON_SPLIT) {
-    const inner = pad + '  ';
-    piece('[');
+    // Separator and member as two pieces: no string joining the two (a file sink copies each piece once).
+    const sep = `,\n${pad}  `;
+    piece(`[\n${pad}  `);
     // JSON.stringify writes null for what it cannot write as an array member.
-    for (let k = 0; k < v.length; k++) piece(`${k === 0 ? '\n' : ',\n'}${inner}${JSON.stringify(v[k]) ?? 'null'}`);
+    for (let k = 0; k < v.length; k++) {
+      if (k > 0) piece(sep);
+      piece(JSON.stringify(v[k]) ?? 'null');
+    }
     piece(`\n${pad}]`);
     return;
   }
@@ -241,18 +245,22 @@ export function renderJson(p: Plan): string {
  */
 export function streamPlan(p: Plan, format: 'text' | 'sh' | 'json', write: (chunk: string) => void, opts: { runAs?: RunAs } = {}): void {
   let buf = '';
-  const piece: Emit = (t) => {
+  emitPlan(p, format, (t) => {
     buf += t;
     if (buf.length >= 65_536) {
       write(buf);
       buf = '';
     }
-  };
+  }, opts);
+  if (buf) write(buf);
+}
+
+/** A rendering piece by piece, as rendered (lines end with their newline): for a sink that buffers by itself. */
+export function emitPlan(p: Plan, format: 'text' | 'sh' | 'json', piece: Emit, opts: { runAs?: RunAs } = {}): void {
   const line: Emit = (l) => piece(l + '\n');
   if (format === 'json') emitJson(p, piece);
   else if (format === 'sh') emitSh(p, line, opts);
   else emitText(p, line, opts);
-  if (buf) write(buf);
 }
 
 export function renderPlan(p: Plan, format: 'text' | 'sh' | 'json', opts: { runAs?: RunAs } = {}): string {

@@ -1,0 +1,82 @@
+// `--format json --out FILE` encodes the plan piece by piece into one reused buffer (src/cli/output.ts):
+// the file must hold exactly the JSON of the plan, also where multi-byte characters, escapes, a
+// lone surrogate, a piece larger than the buffer and undefined members meet the buffer's edges.
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writePlan } from '../../src/cli/output.js';
+import type { CliIO } from '../../src/cli/io.js';
+import { redactPlan } from '../../src/journal/journal.js';
+import { plan } from '../../src/plan/index.js';
+import type { Observed, Plan } from '../../src/plan/index.js';
+import { PLAN_SCHEMA } from '../../src/plan/render.js';
+import { entryKey } from '../../src/zimbra/commands.js';
+import { primaryPlanAnswers } from '../helpers/answers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'zsplit-plan-json-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function io(sink: string[] = []): CliIO {
+  return { out: (t) => void sink.push(t), err: () => {}, isTTY: false, env: {}, cwd: dir };
+}
+
+/**
+ * The documented layout, built from JSON.stringify alone: `JSON.stringify(_, null, 2)`, except that
+ * an array of 64 or more members has each member compact on a line of its own (render.ts emitJson).
+ */
+function expectedJson(v: unknown, pad = '', depth = 0): string {
+  if (Array.isArray(v) && v.length >= 64) return `[\n${v.map((m) => `${pad}  ${JSON.stringify(m) ?? 'null'}`).join(',\n')}\n${pad}]`;
+  if (depth < 2 && v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const members = Object.entries(v).filter(([, e]) => e !== undefined && typeof e !== 'function');
+    if (members.length === 0) return '{}';
+    return `{\n${members.map(([k, e]) => `${pad}  ${JSON.stringify(k)}: ${expectedJson(e, pad + '  ', depth + 1)}`).join(',\n')}\n${pad}}`;
+  }
+  return JSON.stringify(v, null, 2).replaceAll('\n', `\n${pad}`);
+}
+
+/** A primary plan of 1,000+ steps, journal-redacted, with text that needs escaping or more than one byte. */
+function awkwardPlan(): Plan {
+  const accounts = Array.from({ length: 700 }, (_, i) => ({ address: `user${i}@example.com`, aliases: i % 5 === 0 ? [`alias${i}@example.com`] : [] }));
+  const observed: Observed = { entries: { [entryKey({ kind: 'account', name: 'user1@example.com' })]: { zimbraAccountStatus: ['locked'], zimbraMailTransport: ['smtp:[old]:25'] } } };
+  const p = redactPlan(plan('setup', primaryPlanAnswers(accounts), observed));
+  const odd = ['Café ☃ «straße»', 'emoji 😀 and 𝄞', 'quote " backslash \\ tab \t newline \n nul \u0000 del \u007f', 'lone \ud800 surrogate', '\u2028 line separator'];
+  const steps = p.steps.map((s, i) => ({ ...s, title: `${s.title} ${odd[i % odd.length]}`, ...(i === 5 ? { why: '€'.repeat(600_000) } : {}) }));
+  // A password-bearing argv as the journal keeps it: the secret masked.
+  steps.push({ ...steps[0], id: 'secret.ca', argv: ['ca', 'user0@example.com', 'hunter2-secret', 'zimbraAccountStatus', 'locked'] });
+  const redacted = redactPlan({ ...p, steps, notes: [...p.notes, 'noté ✓'], warnings: ['⚠ warning "quoted"'] });
+  expect(redacted.steps.length).toBeGreaterThan(1000);
+  return redacted;
+}
+
+describe('zsplit plan --format json --out FILE', () => {
+  it('writes the JSON of the plan byte for byte: unicode, escapes, redacted secrets, 1,000+ steps', () => {
+    const p = awkwardPlan();
+    const out = join(dir, 'plan.json');
+    writePlan(p, 'json', { runAs: 'zimbra', out, io: io() });
+    const bytes = readFileSync(out);
+    const value = { format: PLAN_SCHEMA, ...p };
+    expect(bytes.equals(Buffer.from(expectedJson(value) + '\n', 'utf8'))).toBe(true);
+    const text = bytes.toString('utf8');
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
+    expect(text).not.toContain('hunter2-secret');
+    expect(text).toContain('"argv":["ca","user0@example.com","*****","zimbraAccountStatus","locked"]');
+    expect(text).toContain('\\ud800 surrogate');
+    // Written to stdout instead: the same bytes.
+    const chunks: string[] = [];
+    writePlan(p, 'json', { runAs: 'zimbra', io: io(chunks) });
+    expect(Buffer.from(chunks.join(''), 'utf8').equals(bytes)).toBe(true);
+  });
+
+  it('text and sh files equal what stdout gets; the script is executable, the others not', () => {
+    const p = awkwardPlan();
+    for (const format of ['text', 'sh', 'json'] as const) {
+      const out = join(dir, `plan-${format}`);
+      writePlan(p, format, { runAs: 'zimbra', out, io: io() });
+      const chunks: string[] = [];
+      writePlan(p, format, { runAs: 'zimbra', io: io(chunks) });
+      expect(readFileSync(out).equals(Buffer.from(chunks.join(''), 'utf8')), format).toBe(true);
+      expect(statSync(out).mode & 0o777, format).toBe(format === 'sh' ? 0o755 : 0o644);
+    }
+  });
+});
