@@ -10,7 +10,7 @@ import type { CliIO } from '../../src/cli/io.js';
 import { redactPlan } from '../../src/journal/journal.js';
 import { plan } from '../../src/plan/index.js';
 import type { Observed, Plan } from '../../src/plan/index.js';
-import { PLAN_SCHEMA } from '../../src/plan/render.js';
+import { JSON_MEMBER_SENTINEL, PLAN_SCHEMA } from '../../src/plan/render.js';
 import { entryKey } from '../../src/zimbra/commands.js';
 import { primaryPlanAnswers } from '../helpers/answers.js';
 
@@ -36,7 +36,7 @@ function expectedJson(v: unknown, pad = '', depth = 0): string {
 }
 
 /** A primary plan of 1,000+ steps, journal-redacted, with text that needs escaping or more than one byte. */
-function awkwardPlan(): Plan {
+function awkwardPlan(opts: { sentinels: boolean }): Plan {
   const accounts = Array.from({ length: 700 }, (_, i) => ({ address: `user${i}@example.com`, aliases: i % 5 === 0 ? [`alias${i}@example.com`] : [] }));
   const observed: Observed = { entries: { [entryKey({ kind: 'account', name: 'user1@example.com' })]: { zimbraAccountStatus: ['locked'], zimbraMailTransport: ['smtp:[old]:25'] } } };
   const p = redactPlan(plan('setup', primaryPlanAnswers(accounts), observed));
@@ -44,21 +44,35 @@ function awkwardPlan(): Plan {
   const steps = p.steps.map((s, i) => ({ ...s, title: `${s.title} ${odd[i % odd.length]}`, ...(i === 5 ? { why: '€'.repeat(600_000) } : {}) }));
   // A password-bearing argv as the journal keeps it: the secret masked.
   steps.push({ ...steps[0], id: 'secret.ca', argv: ['ca', 'user0@example.com', 'hunter2-secret', 'zimbraAccountStatus', 'locked'] });
-  const redacted = redactPlan({ ...p, steps, notes: [...p.notes, 'noté ✓'], warnings: ['⚠ warning "quoted"'] });
+  // Long arrays are stringified in batches split at a sentinel string: members holding it, or being
+  // it, and members whose toJSON sees its key must come out as JSON.stringify writes each alone.
+  if (!opts.sentinels) return redactPlan({ ...p, steps, notes: [...p.notes, 'noté ✓'], warnings: ['⚠ warning "quoted"'] });
+  steps[40] = { ...steps[40], argv: ['ma', JSON_MEMBER_SENTINEL, 'x', JSON_MEMBER_SENTINEL, 'y'] };
+  steps[300] = { ...steps[300], title: `a ${JSON_MEMBER_SENTINEL} title` };
+  const sentinelAt = new Set([3, 4, 70, 127, 128]);
+  const warnings: unknown[] = Array.from({ length: 200 }, (_, i) => (sentinelAt.has(i) ? JSON_MEMBER_SENTINEL : `⚠ warning ${i} "quoted"`));
+  warnings[10] = { toJSON: (key: string) => `toJSON saw key "${key}"` };
+  warnings[11] = new Date(0);
+  warnings[12] = undefined;
+  warnings[140] = ['nested', JSON_MEMBER_SENTINEL, 'array'];
+  const redacted = redactPlan({ ...p, steps, notes: [...p.notes, 'noté ✓'], warnings: warnings as string[] });
   expect(redacted.steps.length).toBeGreaterThan(1000);
   return redacted;
 }
 
 describe('zsplit plan --format json --out FILE', () => {
   it('writes the JSON of the plan byte for byte: unicode, escapes, redacted secrets, 1,000+ steps', () => {
-    const p = awkwardPlan();
+    const p = awkwardPlan({ sentinels: true });
     const out = join(dir, 'plan.json');
     writePlan(p, 'json', { runAs: 'zimbra', out, io: io() });
     const bytes = readFileSync(out);
     const value = { format: PLAN_SCHEMA, ...p };
     expect(bytes.equals(Buffer.from(expectedJson(value) + '\n', 'utf8'))).toBe(true);
     const text = bytes.toString('utf8');
-    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
+    // As JSON.stringify of the whole plan, but for the toJSON that reads its key: each member of a long array is stringified alone.
+    expect(text).toContain('"toJSON saw key \\"\\""');
+    const whole = { ...value, warnings: value.warnings.map((w, i) => (i === 10 ? 'toJSON saw key ""' : w)) };
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(whole)));
     expect(text).not.toContain('hunter2-secret');
     expect(text).toContain('"argv":["ca","user0@example.com","*****","zimbraAccountStatus","locked"]');
     expect(text).toContain('\\ud800 surrogate');
@@ -69,7 +83,7 @@ describe('zsplit plan --format json --out FILE', () => {
   });
 
   it('text and sh files equal what stdout gets; the script is executable, the others not', () => {
-    const p = awkwardPlan();
+    const p = awkwardPlan({ sentinels: false });
     for (const format of ['text', 'sh', 'json'] as const) {
       const out = join(dir, `plan-${format}`);
       writePlan(p, format, { runAs: 'zimbra', out, io: io() });
