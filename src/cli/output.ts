@@ -13,7 +13,10 @@ export function writePlan(p: Plan, format: 'text' | 'sh' | 'json', opts: { runAs
   const fd = openSync(opts.out, 'w', format === 'sh' ? 0o755 : 0o644);
   try {
     const sink = new FileSink(fd);
-    emitPlan(p, format, (piece) => sink.write(piece), { runAs: opts.runAs });
+    // A json step is a long piece, encoded as it comes; the short lines of text and sh are joined
+    // into 64 KB chunks first, as V8 joins short strings cheaply.
+    if (format === 'json') emitPlan(p, format, (piece) => sink.write(piece));
+    else streamPlan(p, format, (chunk) => sink.write(chunk), { runAs: opts.runAs });
     sink.flush();
   } finally {
     closeSync(fd);
@@ -21,50 +24,26 @@ export function writePlan(p: Plan, format: 'text' | 'sh' | 'json', opts: { runAs
 }
 
 /**
- * Writes a rendering to a file through one reused buffer. Short pieces (lines of the preview and
- * the script) are joined first, as V8 joins short strings cheaply; a long piece (a step of the
- * json plan) is encoded straight into the buffer. A 160 MB plan is never one string, nor a fresh
- * buffer per chunk.
+ * Encodes each piece straight into one reused buffer and writes the buffer when it is full: a
+ * 160 MB plan is never one string, nor a fresh buffer per chunk.
  */
 export class FileSink {
   private readonly buf = Buffer.allocUnsafe(1 << 20);
   private used = 0;
-  private pending = '';
 
   constructor(private readonly fd: number) {}
 
   write(text: string): void {
-    if (text.length < 256) {
-      this.pending += text;
-      if (this.pending.length >= 65_536) this.encode(this.takePending());
-      return;
-    }
-    if (this.pending) this.encode(this.takePending());
-    this.encode(text);
-  }
-
-  /** Everything written so far goes to the file. */
-  flush(): void {
-    if (this.pending) this.encode(this.takePending());
-    this.writeBuffer();
-  }
-
-  private takePending(): string {
-    const t = this.pending;
-    this.pending = '';
-    return t;
-  }
-
-  private encode(text: string): void {
     // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4 bytes).
     if (text.length * 3 > this.buf.length - this.used) {
-      this.writeBuffer();
+      this.flush();
       if (text.length * 3 > this.buf.length) return writeAll(this.fd, Buffer.from(text, 'utf8'));
     }
     this.used += this.buf.write(text, this.used);
   }
 
-  private writeBuffer(): void {
+  /** Writes what the buffer holds. */
+  flush(): void {
     writeAll(this.fd, this.buf.subarray(0, this.used));
     this.used = 0;
   }
