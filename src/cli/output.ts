@@ -1,5 +1,5 @@
 /** Where a rendered plan goes: a file (--out) or stdout, written chunk by chunk as it is rendered. */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import type { Plan } from '../plan/step.js';
 import type { RunAs } from '../plan/render.js';
 import { emitPlan, streamPlan } from '../plan/render.js';
@@ -10,7 +10,7 @@ export function writePlan(p: Plan, format: 'text' | 'sh' | 'json', opts: { runAs
     streamPlan(p, format, (chunk) => opts.io.out(chunk), { runAs: opts.runAs });
     return;
   }
-  const fd = openSync(opts.out, 'w', format === 'sh' ? 0o755 : 0o644);
+  const { fd, created } = openOut(opts.out, format === 'sh' ? 0o755 : 0o644);
   try {
     const sink = new FileSink(fd);
     // A json step is a long piece, encoded as it comes; the short lines of text and sh are joined
@@ -18,8 +18,37 @@ export function writePlan(p: Plan, format: 'text' | 'sh' | 'json', opts: { runAs
     if (format === 'json') emitPlan(p, format, (piece) => sink.write(piece));
     else streamPlan(p, format, (chunk) => sink.write(chunk), { runAs: opts.runAs });
     sink.flush();
+  } catch (e) {
+    discard(fd, opts.out, created);
+    throw e;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Opens --out for writing (emptied), and says whether this created it. */
+function openOut(path: string, mode: number): { fd: number; created: boolean } {
+  try {
+    return { fd: openSync(path, 'wx', mode), created: true };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    return { fd: openSync(path, 'w', mode), created: false };
+  }
+}
+
+/**
+ * A rendering that failed half way leaves no partial plan (a cut script would run half its
+ * commands): the file is emptied, and removed when this run created it and it is still that file.
+ */
+function discard(fd: number, path: string, created: boolean): void {
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return;
+    ftruncateSync(fd, 0);
+    const now = lstatSync(path);
+    if (created && now.ino === st.ino && now.dev === st.dev) unlinkSync(path);
+  } catch {
+    // The error that stopped the rendering is the one to report.
   }
 }
 

@@ -1,7 +1,7 @@
 // `--format json --out FILE` encodes the plan piece by piece into one reused buffer (src/cli/output.ts):
 // the file must hold exactly the JSON of the plan, also where multi-byte characters, escapes, a
 // lone surrogate, a piece larger than the buffer and undefined members meet the buffer's edges.
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -92,5 +92,19 @@ describe('zsplit plan --format json --out FILE', () => {
       expect(readFileSync(out).equals(Buffer.from(chunks.join(''), 'utf8')), format).toBe(true);
       expect(statSync(out).mode & 0o777, format).toBe(format === 'sh' ? 0o755 : 0o644);
     }
+  });
+
+  it('a rendering that fails half way leaves no partial plan: a file it created is removed, one it overwrote is emptied', () => {
+    // More than the 1 MB buffer is written before the step that cannot be quoted (validation refuses
+    // control characters earlier; this is the renderer's own last line of defence).
+    const p = plan('setup', primaryPlanAnswers(Array.from({ length: 20_000 }, (_, i) => ({ address: `user${i}@example.com`, aliases: [] }))));
+    const bad = { ...p, steps: [...p.steps, { ...p.steps[0], id: 'bad', bulk: undefined, argv: ['ma', 'user0@example.com', 'description', 'line\nbreak'] }] };
+    const created = join(dir, 'half.sh');
+    expect(() => writePlan(bad, 'sh', { runAs: 'zimbra', out: created, io: io() })).toThrow(/control character/);
+    expect(existsSync(created)).toBe(false);
+    const overwritten = join(dir, 'old-plan.sh');
+    writeFileSync(overwritten, '#!/bin/sh\necho an older plan\n');
+    expect(() => writePlan(bad, 'sh', { runAs: 'zimbra', out: overwritten, io: io() })).toThrow(/control character/);
+    expect(readFileSync(overwritten, 'utf8')).toBe('');
   });
 });
