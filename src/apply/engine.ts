@@ -193,7 +193,9 @@ export function hasDelete(p: Plan): boolean {
 
 /** A change of an existing account's status, which mailboxd caches (zimbra.md §1.3). */
 function changesCachedStatus(s: Step): boolean {
-  return s.entry?.kind === 'account' && s.change?.op === 'set' && s.change.attr.toLowerCase() === 'zimbraaccountstatus';
+  if (s.entry?.kind !== 'account' || s.change?.op !== 'set') return false;
+  const attr = s.change.attr;
+  return attr === 'zimbraAccountStatus' || attr.toLowerCase() === 'zimbraaccountstatus';
 }
 
 interface ReloadOutcome {

@@ -96,9 +96,11 @@ export function outcomeOf(steps: Step[], statusOf: (id: string) => Status | unde
     if (st === 'skipped') skipped.push(s);
     if (s.bulk) (groups.get(s.bulk) ?? groups.set(s.bulk, []).get(s.bulk)!).push(s);
   }
-  const byId = new Map(steps.map((s) => [s.id, s]));
+  // Built on first use: most plans name only bulk groups as dependencies.
+  let byId: Map<string, Step> | undefined;
   const words = (dep: string, group?: Step[]): string => {
     if (dep.startsWith(BULK)) return `${group?.[0]?.title ?? dep.slice(BULK.length)}${group && group.length > 1 ? ` and the rest of that batch (${group.length} steps)` : ''}`;
+    byId ??= new Map(steps.map((s) => [s.id, s]));
     return byId.get(dep)?.title ?? dep;
   };
   const manualDue: ManualDue[] = [];

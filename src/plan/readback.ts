@@ -46,17 +46,21 @@ export interface ConfirmGroup {
  * any step a filter cannot prove is left out (read back as before), as are the other steps of it.
  */
 export function confirmGroups(steps: readonly Step[]): ConfirmGroup[] {
-  const perAccount = new Map<string, Confirmable[] | null>();
+  // Per account (lower-case name): the values it must hold, or null once any of its steps cannot be confirmed.
+  const perAccount = new Map<string, Record<string, string[]> | null>();
   for (const s of steps) {
-    if (s.kind !== 'zmprov' || !s.entry) continue;
-    if (s.entry.kind !== 'account') continue;
+    if (s.kind !== 'zmprov' || s.entry?.kind !== 'account') continue;
     const name = s.entry.name.toLowerCase();
+    let values = perAccount.get(name);
+    if (values === null) continue;
     const c = confirmable(s);
-    const had = perAccount.get(name);
-    if (had === null) continue;
-    if (!c || !name.includes('@')) perAccount.set(name, null);
-    else if (had) had.push(c);
-    else perAccount.set(name, [c]);
+    // Two steps setting one attribute differently: the value that stays is read back.
+    if (!c || !name.includes('@') || (values && values[c.attr] && values[c.attr][0] !== c.value)) {
+      perAccount.set(name, null);
+      continue;
+    }
+    if (!values) perAccount.set(name, (values = {}));
+    values[c.attr] = [c.value];
   }
   const groups = new Map<string, ConfirmGroup>();
   const terms = new Map<string, string>();
@@ -66,18 +70,13 @@ export function confirmGroups(steps: readonly Step[]): ConfirmGroup[] {
     if (t === undefined) terms.set(k, (t = `(${attr}=${ldapFilterValue(value)})`));
     return t;
   };
-  for (const [name, cs] of perAccount) {
-    if (!cs) continue;
-    const values: Record<string, string[]> = {};
-    let conflict = false;
-    for (const c of cs) {
-      if (values[c.attr] && values[c.attr][0] !== c.value) conflict = true;
-      values[c.attr] = [c.value];
-    }
-    if (conflict) continue; // two steps set one attribute differently: the last one's value is read back
+  for (const [name, values] of perAccount) {
+    if (!values) continue;
     const attrs = Object.keys(values);
     if (attrs.length > 1) attrs.sort();
-    const filter = attrs.length === 1 ? term(attrs[0], values[attrs[0]][0]) : `(&${attrs.map((a) => term(a, values[a][0])).join('')})`;
+    let filter = '';
+    for (const a of attrs) filter += term(a, values[a][0]);
+    if (attrs.length > 1) filter = `(&${filter})`;
     const domain = name.slice(name.lastIndexOf('@') + 1);
     const key = `${domain}\u0000${filter}`;
     let g = groups.get(key);
