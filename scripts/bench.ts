@@ -48,6 +48,8 @@ const CMD_MS = Number(opt('cmd-ms') ?? 2);
  * search at some 10,000 full entries a second, and the JVM decodes each into an Account and merges
  * its COS defaults) and 5 µs per printed line (ProvUtil.printOutput flushes a new BufferedWriter
  * per line: one write(2) each). A sim account prints about 18 lines with -e, so ~190 µs each.
+ * The read-back search (`sa FILTER`, names only) is charged 100 µs + 5 µs per account it returns
+ * and 10 µs per account of the domain it tests and leaves (an unindexed attribute, the worse case).
  */
 const LIST_ACCOUNT_US = Number(opt('list-account-us') ?? 100);
 const LINE_US = Number(opt('line-us') ?? 5);
