@@ -397,6 +397,16 @@ describe('aliases, search, domains', () => {
     expect(zm(['sa', '(&(zimbraAccountStatus=active)(uid=a*))']).stdout).toBe('admin@example.com\nalice@example.com\n');
   });
 
+  it('sa is charged like a listing for what it returns, a tenth of it for what it tests and leaves', () => {
+    const { zm, log } = sim();
+    const slept: number[] = [];
+    const io = { listAccountUs: 100, lineUs: 5, sleep: (ms: number) => slept.push(ms) };
+    // 3 accounts in example.com: 2 returned (2 lines), 1 tested and left
+    expect(zm(['-l', 'sa', '(&(zimbraAccountStatus=active)(uid=a*))', 'types', 'accounts', 'domain', 'example.com'], io).stdout).toBe('admin@example.com\nalice@example.com\n');
+    expect(log.filter((r) => r.type === 'read')).toEqual([{ type: 'read', command: 'searchAccounts', accounts: 2 }]);
+    expect(slept.at(-1)).toBeCloseTo((2 * 100 + 100 / 10 + 2 * 5) / 1000, 6);
+  });
+
   it('cad creates an alias domain with its catch-all key', () => {
     const { zm, state } = sim();
     expect(zm(['cad', 'example.net', 'example.com']).stdout).toMatch(/^[0-9a-f-]{36}\n$/);
