@@ -101,11 +101,18 @@ function emitTextBatch(p: Plan, i: number, j: number, line: Emit, runAs: RunAs |
   const size = j - i + 1;
   const whys = new Set<string>();
   const ids = new Set<string>();
+  // Step-id kinds (`placeholder.create:`) seen: a batch has a few, each checked without a new string per step.
+  const kinds: string[] = [];
   let creates = 0;
   for (let k = i; k <= j; k++) {
     const s = p.steps[k];
     whys.add(s.why);
-    ids.add(`${s.id.slice(0, s.id.indexOf(':') + 1)}<name>`);
+    const colon = s.id.indexOf(':') + 1;
+    if (!kinds.some((x) => x.length === colon && s.id.startsWith(x))) {
+      const kind = s.id.slice(0, colon);
+      kinds.push(kind);
+      ids.add(`${kind}<name>`);
+    }
     if (s.change?.op === 'create') creates++;
   }
   line(`[${i + 1}-${j + 1}/${p.steps.length}] ${size} ${p.steps[i].bulk} steps in one zmprov batch  (${p.steps[i].where}, ${[...ids].join(', ')})`);

@@ -37,9 +37,28 @@ export function zmprovQuote(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/**
+ * zmprovQuote of the words a large plan repeats in every line (sub-commands, attribute names
+ * and values): each quoted once. Bounded: a plan's unique words (addresses) are not kept.
+ */
+const quotedWords = new Map<string, string>();
+function zmprovWord(s: string): string {
+  let q = quotedWords.get(s);
+  if (q === undefined) {
+    q = zmprovQuote(s);
+    if (s.length <= 40 && !s.includes('@')) {
+      if (quotedWords.size >= 4096) quotedWords.clear();
+      quotedWords.set(s, q);
+    }
+  }
+  return q;
+}
+
 /** One zmprov batch line from an argv (sub-command first). */
 export function zmprovLine(argv: readonly string[]): string {
-  return argv.map(zmprovQuote).join(' ');
+  let line = zmprovWord(argv[0] ?? '');
+  for (let i = 1; i < argv.length; i++) line += ` ${zmprovWord(argv[i])}`;
+  return argv.length ? line : '';
 }
 
 /**

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { psQuote, shJoin, shQuote, zmprovQuote } from '../../src/zimbra/quote.js';
+import { psQuote, shJoin, shQuote, zmprovLine, zmprovQuote } from '../../src/zimbra/quote.js';
 
 /** What /bin/sh makes of a command line: the words it passes to printf. */
 function shWords(line: string): string[] {
@@ -68,5 +68,24 @@ describe('psQuote', () => {
     expect(psQuote("o'brien$(Stop-Computer)@example.com")).toBe("'o''brien$(Stop-Computer)@example.com'");
     expect(psQuote('a\u2019b')).toBe("'a\u2019\u2019b'");
     expect(() => psQuote('a\nb')).toThrow(/control/);
+  });
+});
+
+describe('zmprovLine', () => {
+  it('is zmprovQuote of each word joined by spaces, however often a word repeats (its quoted words are remembered)', () => {
+    const words = fc.oneof(word, fc.constantFrom('ca', 'ma', "''", '', 'zimbraAccountStatus', 'locked', "it's", 'a\\b', 'smtp:[mail.example.com]:25'));
+    fc.assert(
+      fc.property(fc.array(words, { minLength: 1, maxLength: 6 }), (argv) => {
+        expect(zmprovLine(argv)).toBe(argv.map(zmprovQuote).join(' '));
+        expect(zmprovLine(argv)).toBe(argv.map(zmprovQuote).join(' '));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(zmprovLine([])).toBe('');
+  });
+
+  it('refuses a control character every time, remembered words or not', () => {
+    expect(() => zmprovLine(['ma', 'a@x.com', 'description', 'x\ny'])).toThrow(/control character/);
+    expect(() => zmprovLine(['ma', 'a@x.com', 'description', 'x\ny'])).toThrow(/control character/);
   });
 });
