@@ -3,11 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/model/types.js';
 import { primaryPlanAnswers } from '../helpers/answers.js';
-import { plan, PlanRefused, probeRequests } from '../../src/plan/index.js';
+import { plan, probeRequests } from '../../src/plan/index.js';
 import type { Observed } from '../../src/plan/index.js';
 import { entryKey } from '../../src/zimbra/commands.js';
 import { classifyAccount, CLASSIFY_ATTRS } from '../../src/zimbra/placeholder.js';
 import { primaryAnswers, simWorld } from '../helpers/sim.js';
+import { refusalOf } from '../helpers/refused.js';
 
 const LIVE = { zimbraAccountStatus: ['active'], zimbraMailTransport: ['lmtp:zimbra.example.com:7025'], zimbraMailDeliveryAddress: ['alice@example.com'] };
 const PLACEHOLDER = { zimbraAccountStatus: ['locked'], zimbraMailTransport: ['smtp:[mail.example.com]:25'], zimbraMailDeliveryAddress: ['carol@example.com'] };
@@ -46,14 +47,8 @@ describe('primary setup planning against a live mailbox', () => {
   it('refuses a live mailbox and an alias of one, naming the flag, the addresses and the fix', () => {
     const a = primary(['alice@example.com', 'ali@example.com', 'carol@example.com', 'new@example.com']);
     const o = observedWith({ 'alice@example.com': LIVE, 'ali@example.com': LIVE, 'carol@example.com': PLACEHOLDER, 'new@example.com': null });
-    let refused: PlanRefused | undefined;
-    try {
-      plan('setup', a, o);
-    } catch (e) {
-      refused = e as PlanRefused;
-    }
-    expect(refused).toBeInstanceOf(PlanRefused);
-    const text = refused!.message;
+    const refused = refusalOf(() => plan('setup', a, o));
+    const text = refused.message;
     expect(text).toContain('--peer-accounts');
     expect(text).toContain('alice@example.com (zimbraAccountStatus active)');
     expect(text).toContain('ali@example.com (an alias of alice@example.com)');

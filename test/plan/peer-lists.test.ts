@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/model/types.js';
 import { primaryPlanAnswers } from '../helpers/answers.js';
-import { listCheckAddresses, plan, PlanRefused } from '../../src/plan/index.js';
+import { listCheckAddresses, plan } from '../../src/plan/index.js';
 import type { Observed } from '../../src/plan/index.js';
 import { entryKey } from '../../src/zimbra/commands.js';
 import { mkdtempSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { Zmprov } from '../../src/exec/zmprov.js';
 import { parseDistributionLists, parseZimbraDump } from '../../src/inventory/zimbra.js';
 import { primaryAnswers, SECONDARY_ANSWERS, simWorld } from '../helpers/sim.js';
 import { sim } from '../sim/helpers.js';
+import { refusalOf } from '../helpers/refused.js';
 
 function primary(addresses: string[], aliases: string[][] = []): Answers {
   return primaryPlanAnswers(addresses.map((address, i) => ({ address, aliases: aliases[i] ?? [] })));
@@ -61,18 +62,12 @@ describe('planning against Zimbra distribution lists', () => {
   it('refuses a list and an alias of one, naming the flag, the addresses and the fix', () => {
     const a = primary(['staff@example.com', 'carol@example.com'], [[], ['team@example.com']]);
     const o: Observed = { entries: {}, lists: [STAFF] };
-    let refused: PlanRefused | undefined;
-    try {
-      plan('setup', a, o);
-    } catch (e) {
-      refused = e as PlanRefused;
-    }
-    expect(refused).toBeInstanceOf(PlanRefused);
-    expect(refused!.message).toContain('--peer-accounts');
-    expect(refused!.message).toContain('staff@example.com (a Zimbra distribution list)');
-    expect(refused!.message).toContain('team@example.com, listed as an alias of carol@example.com (an alias of the Zimbra distribution list staff@example.com)');
-    expect(refused!.message).not.toMatch(/carol@example\.com \(a Zimbra/);
-    expect(refused!.message).toMatch(/ddl/);
+    const refused = refusalOf(() => plan('setup', a, o));
+    expect(refused.message).toContain('--peer-accounts');
+    expect(refused.message).toContain('staff@example.com (a Zimbra distribution list)');
+    expect(refused.message).toContain('team@example.com, listed as an alias of carol@example.com (an alias of the Zimbra distribution list staff@example.com)');
+    expect(refused.message).not.toMatch(/carol@example\.com \(a Zimbra/);
+    expect(refused.message).toMatch(/ddl/);
   });
 });
 
