@@ -59,7 +59,7 @@ export class Zmprov {
   private opening: Promise<boolean> | undefined;
   private ending: Promise<{ exitCode: number; output: string }> | undefined;
   /** Told when the prestarted tool is launched. */
-  private onSpawned: (() => void) | undefined;
+  private onLaunched: (() => void) | undefined;
   /** A prestart() no begin() has claimed yet. */
   private unclaimed: Promise<boolean> | undefined;
   /** Kills the session while its JVM is still starting (see discard). */
@@ -108,18 +108,18 @@ export class Zmprov {
   /**
    * Starts the session now, for a later begin(): the JVM starts while the caller plans. That
    * begin() gets this start's outcome, a failure included (not retried at once: a start that
-   * timed out would cost its timeout twice). Resolves once the process is spawned (or failed to
+   * timed out would cost its timeout twice). Resolves once the tool is launched (or failed to
    * start): a caller that awaits it before planning starts the JVM first, not after its plan (the
    * spawn waits for the tool-launching library, loaded asynchronously).
    */
   prestart(opts: { soap?: boolean } = {}): Promise<void> {
     if (this.inSession || this.opening) return Promise.resolve();
-    const spawned = new Promise<void>((resolve) => {
-      this.onSpawned = resolve;
+    const launched = new Promise<void>((resolve) => {
+      this.onLaunched = resolve;
       this.unclaimed = this.begin(opts);
       void this.unclaimed.finally(resolve);
     });
-    return spawned.finally(() => (this.onSpawned = undefined));
+    return launched.finally(() => (this.onLaunched = undefined));
   }
 
   /**
@@ -136,7 +136,7 @@ export class Zmprov {
     this.stats.starts++;
     this.abortStart = new AbortController();
     this.ldapSession = !opts.soap;
-    const open = this.exec.openSession('zmprov', this.ldapSession ? ['-l'] : [], { prompt: PROMPT, startTimeoutMs: opts.startTimeoutMs ?? 60_000, onSpawn: (pid) => (this.pid = pid), onLaunch: () => this.onSpawned?.(), signal: this.abortStart.signal });
+    const open = this.exec.openSession('zmprov', this.ldapSession ? ['-l'] : [], { prompt: PROMPT, startTimeoutMs: opts.startTimeoutMs ?? 60_000, onSpawn: (pid) => (this.pid = pid), onLaunch: () => this.onLaunched?.(), signal: this.abortStart.signal });
     this.opening = open.then(
       (s) => {
         this.session = s;
@@ -388,7 +388,7 @@ export class Zmprov {
   }
 
   /**
-   * Read-back by search (src/plan/confirm.ts): one `sa FILTER types accounts domain D` line per
+   * Read-back by search (src/plan/readback.ts): one `sa FILTER types accounts domain D` line per
    * group, where a listing of the domain would otherwise be read (LDAP session, enough accounts).
    * A search returns at most the domain's accounts, by name only, so it never costs more than that
    * listing. Returns the accounts confirmed to hold their values; the rest (not named, or a search

@@ -52,16 +52,23 @@ export function redactArgv(argv: string[]): string[] {
   return out;
 }
 
-/** Whether redactArgv would mask anything in `argv` (most steps carry no secret and are kept as they are). */
-function hasSecret(argv: string[] | null | undefined): boolean {
-  if (!argv) return false;
+/** redactArgv, or `argv` itself when it carries no secret (most steps: kept, not copied). */
+function redacted<T extends string[] | null | undefined>(argv: T): T {
+  if (!argv) return argv;
   const r = redactArgv(argv);
-  return r.some((a, i) => a !== argv[i]);
+  return (r.some((a, i) => a !== argv[i]) ? r : argv) as T;
 }
 
 /** The plan as the journal keeps it: every argv with its secrets masked. */
 export function redactPlan(p: Plan): Plan {
-  return { ...p, steps: p.steps.map((s) => (hasSecret(s.argv) || hasSecret(s.inverse) ? { ...s, argv: s.argv && redactArgv(s.argv), inverse: s.inverse && redactArgv(s.inverse) } : s)) };
+  return {
+    ...p,
+    steps: p.steps.map((s) => {
+      const argv = redacted(s.argv);
+      const inverse = redacted(s.inverse);
+      return argv === s.argv && inverse === s.inverse ? s : { ...s, argv, inverse };
+    }),
+  };
 }
 
 export function redactText(text: string, secrets: string[]): string {
