@@ -24,6 +24,7 @@ import { outcomeOf } from '../plan/outcome.js';
 import { entryKey } from '../zimbra/commands.js';
 import { confirmGroups } from '../plan/readback.js';
 import { checkSavedPlan, StalePlan } from './saved.js';
+import { pushAll } from '../model/arrays.js';
 
 export { StalePlan };
 
@@ -135,8 +136,8 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
     if (o.listAccounts && input.job === 'setup' && input.answers.role === 'secondary')
       for (const d of input.answers.domains) {
         const r = await o.zmprov.listListsAndResources(d);
-        (observed.lists ??= []).push(...r.lists);
-        (observed.resources ??= []).push(...r.resources);
+        pushAll((observed.lists ??= []), r.lists);
+        pushAll((observed.resources ??= []), r.resources);
       }
     emit({ type: 'phase', phase: 'plan', message: 'Planning against the current values' });
     const p = o.replan(observed);
@@ -162,7 +163,7 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
     if (sessionPid !== undefined) records.push({ t: 'spawn', steps: [], pid: sessionPid, time: now(), start: processStart(sessionPid) });
     // A new run's journal is created exclusively (never through a symlink or over another file).
     if (!o.resume) journal.create();
-    journal.append(...records);
+    journal.appendAll(records);
     if (opened && hasDelete(p)) {
       await o.zmprov.end();
       opened = false;
@@ -256,7 +257,7 @@ class Run {
     const d = this.deferred;
     this.deferred = undefined;
     if (!d) return;
-    this.journal.append(...d.records);
+    this.journal.appendAll(d.records);
     for (const e of d.events) this.emit(e);
   }
 
@@ -385,7 +386,7 @@ class Run {
     this.pending = [];
     if (steps.length === 0) return true;
     const time = now();
-    this.journal.append(...steps.map((s) => ({ t: 'intent' as const, step: s.id, before: this.befores.get(s.id) ?? null, time })));
+    this.journal.appendAll(steps.map((s) => ({ t: 'intent' as const, step: s.id, before: this.befores.get(s.id) ?? null, time })));
     this.emit({ type: 'phase', phase: 'apply', message: `Applying ${steps.length} change(s)` });
     this.emit({ type: 'batch', kind: 'change', lines: steps.length });
     // Changes through the session run under -l: mailboxd's caches are not told (see flushCache).

@@ -17,6 +17,7 @@ import type { Flags } from './args.js';
 import { UsageError, rawAnswers, recipientSourceKey, setLoadedRecipients } from './args.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './io.js';
+import { pushAll } from '../model/arrays.js';
 
 export const PASSWORD_ENV = 'ZSPLIT_PEER_LDAP_PASSWORD';
 
@@ -73,7 +74,7 @@ export async function loadInventory(f: Flags, io: CliIO): Promise<Inventory> {
   // A plain --peer-accounts file given as well is one more source.
   if (f['peer-accounts'] !== undefined) {
     const p = parseSources([{ file: f['peer-accounts'], text: readFlagFile(f['peer-accounts'], '--peer-accounts') }], 'addresses');
-    parsed.recipients.push(...p.recipients);
+    pushAll(parsed.recipients, p.recipients);
   }
   if (f['peer-ldap-url']) {
     const { ldapRecipients } = await import('../inventory/ldap.js');
@@ -91,7 +92,7 @@ export async function loadInventory(f: Flags, io: CliIO): Promise<Inventory> {
     const problem = ldapSourceError(source);
     if (problem) throw new UsageError(`--peer-ldap-url: ${problem}`, '--peer-ldap-url');
     try {
-      parsed.recipients.push(...ldapRecipients(await readLdapEntries(source)));
+      pushAll(parsed.recipients, ldapRecipients(await readLdapEntries(source)));
     } catch (e) {
       throw new UsageError(`--peer-ldap-url: reading ${source.url} failed: ${ldapFailure(e)}`, '--peer-ldap-url');
     }

@@ -4,6 +4,7 @@ import { looksLikeExchangeCsv, parseExchangeCsv } from './exchange.js';
 import type { RawRecipient, SourceFormat } from './model.js';
 import { parsePostfixMaps, postfixMapShape } from './postfix.js';
 import { looksLikeZimbra, parseZimbraDump } from './zimbra.js';
+import { pushAll } from '../model/arrays.js';
 
 export type FileFormat = Exclude<SourceFormat, 'ldap'>;
 export const FILE_FORMATS: readonly FileFormat[] = ['exchange-csv', 'postfix-maps', 'zimbra', 'addresses'];
@@ -50,17 +51,17 @@ export function parseSources(files: { text: string; file: string }[], format?: F
     }
     if (fmt === 'exchange-csv') {
       const p = parseExchangeCsv(f.text, f.file);
-      out.recipients.push(...p.recipients);
-      out.notes.push(...p.notes);
-      out.errors.push(...p.errors);
-    } else if (fmt === 'zimbra') out.recipients.push(...parseZimbraDump(f.text, f.file));
-    else if (fmt === 'addresses') out.recipients.push(...parseAddressFile(f.text, f.file));
+      pushAll(out.recipients, p.recipients);
+      pushAll(out.notes, p.notes);
+      pushAll(out.errors, p.errors);
+    } else if (fmt === 'zimbra') pushAll(out.recipients, parseZimbraDump(f.text, f.file));
+    else if (fmt === 'addresses') pushAll(out.recipients, parseAddressFile(f.text, f.file));
     else postfix.push(f); // aliases of one map point at mailboxes of another: parsed together
   }
   if (postfix.length) {
     const p = parsePostfixMaps(postfix);
-    out.recipients.push(...p.recipients);
-    out.notes.push(...p.notes);
+    pushAll(out.recipients, p.recipients);
+    pushAll(out.notes, p.notes);
   }
   return out;
 }

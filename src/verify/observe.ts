@@ -9,6 +9,7 @@ import type { Answers, Job } from '../model/types.js';
 import { plan, probeRequests } from '../plan/index.js';
 import type { Observed, ProbeRequest } from '../plan/index.js';
 import { entryKey, type Entry } from '../zimbra/commands.js';
+import { pushAll } from '../model/arrays.js';
 
 export const DOMAIN_ROUTING_ATTRS = [
   'zimbraDomainName',
@@ -45,8 +46,8 @@ export async function observeForFlow(zmprov: Zmprov, job: Job, answers: Answers)
   if (answers.role === 'secondary')
     for (const d of answers.domains) {
       const r = await zmprov.listListsAndResources(d);
-      (observed.lists ??= []).push(...r.lists);
-      (observed.resources ??= []).push(...r.resources);
+      pushAll((observed.lists ??= []), r.lists);
+      pushAll((observed.resources ??= []), r.resources);
     }
   return observed;
 }

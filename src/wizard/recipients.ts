@@ -9,6 +9,7 @@ import type { FileFormat } from '../inventory/read.js';
 import { FILE_FORMATS, detectFormat, parseSources } from '../inventory/read.js';
 import type { RawRecipient } from '../inventory/model.js';
 import { wrap } from '../flow/format.js';
+import { pushAll } from '../model/arrays.js';
 
 export type SourceFormatChoice = FileFormat | 'auto';
 
@@ -50,9 +51,9 @@ export function inventoryOf(files: readonly { source: RecipientSource; text: str
     const group = files.filter((f) => f.source.format === format).map((f) => ({ file: f.source.path, text: f.text }));
     if (group.length === 0) continue;
     const p = parseSources(group, format === 'auto' ? undefined : format);
-    raw.push(...p.recipients);
-    errors.push(...p.errors.map((e) => e.replace(/--peer-recipients-format ([\w|-]+)/, 'the format $1 (Tab on "Load recipients")')));
-    notes.push(...p.notes);
+    pushAll(raw, p.recipients);
+    pushAll(errors, p.errors.map((e) => e.replace(/--peer-recipients-format ([\w|-]+)/, 'the format $1 (Tab on "Load recipients")')));
+    pushAll(notes, p.notes);
   }
   const inv = buildInventory([...raw, ...live], domains);
   return { ...inv, errors: [...errors, ...inv.errors], notes: [...notes, ...inv.notes] };

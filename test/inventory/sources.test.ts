@@ -178,3 +178,19 @@ describe('LDAP entries', () => {
     expect(ldapRecipient({ dn: 'cn=n', objectClass: ['top', 'person'] })).toBeUndefined();
   });
 });
+
+describe('recipient sources at the size of a large organisation', () => {
+  // 150,000 recipients handed on as spread arguments overflowed the call stack.
+  const N = 150_000;
+  const addrs = Array.from({ length: N }, (_, i) => `u${i}@example.com`);
+  it.each([
+    ['exchange-csv', `PrimarySmtpAddress,RecipientTypeDetails\r\n${addrs.map((a) => `${a},UserMailbox`).join('\r\n')}\r\n`],
+    ['addresses', `${addrs.join('\n')}\n`],
+    ['zimbra', addrs.map((a) => `# name ${a}\nzimbraMailDeliveryAddress: ${a}\n`).join('\n')],
+  ] as const)('%s: every one of 150,000 recipients is read', (format, text) => {
+    const p = parseSources([{ text, file: `big.${format}` }], format);
+    expect(p.errors).toEqual([]);
+    expect(p.recipients).toHaveLength(N);
+    expect(p.recipients[N - 1].addresses).toContain(`u${N - 1}@example.com`);
+  });
+});

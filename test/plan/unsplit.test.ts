@@ -91,8 +91,8 @@ describe('priorOfSetup reads the setup run\'s journal', () => {
       const j = store.open(runId);
       const p = { ...setup, answers: { ...a, domains } };
       j.append({ t: 'run', runId, kind: 'apply', job: 'setup', target: 'local', executor: 'x', planHash: 'h', operator: 'o', host: 'h', version: '1', time: now(), plan: p });
-      j.append({ t: 'intent', step: 'mta.dns:global', before, time: now() }, { t: 'result', step: 'mta.dns:global', status: 'applied', time: now() });
-      j.append({ t: 'intent', step: 'mta.relayhost:global', before: [], time: now() }, { t: 'result', step: 'mta.relayhost:global', status: 'unchanged', time: now() });
+      j.appendAll([{ t: 'intent', step: 'mta.dns:global', before, time: now() }, { t: 'result', step: 'mta.dns:global', status: 'applied', time: now() }]);
+      j.appendAll([{ t: 'intent', step: 'mta.relayhost:global', before: [], time: now() }, { t: 'result', step: 'mta.relayhost:global', status: 'unchanged', time: now() }]);
       if (end) j.append({ t: 'end', status: end, time: now() });
       j.close();
     };

@@ -1,0 +1,33 @@
+// The jobs at the size of real domains, through the real command and the simulated Zimbra (no
+// simulated delays): 100,000 peer accounts are 200,000 changes in one zmprov batch, journaled
+// before they are sent, and read back by every command that lists or continues runs.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { accountLines, primaryAnswers, simWorld } from '../helpers/sim.js';
+
+const N = 100_000;
+
+describe(`an apply of ${N.toLocaleString('en')} placeholders`, () => {
+  it('applies and journals every change; status and unsplit read that journal', () => {
+    const w = simWorld();
+    expect(w.zmprov('gacf', 'zimbraMtaRelayHost').status).toBe(0);
+    const answers = primaryAnswers(w.file('accounts.txt', accountLines(N)));
+    const r = w.zsplit(['apply', 'setup', ...answers, '--yes']);
+    expect(r.code, r.err.slice(0, 2000)).toBe(0);
+    expect(r.out).toMatch(new RegExp(`\\nCOMPLETED: ${2 * N + 2} applied, 0 unchanged, 0 skipped, 0 failed`));
+    const accounts = w.json().accounts;
+    for (const i of [0, N / 2, N - 1]) expect(accounts[`user${i}@example.com`]).toMatchObject({ zimbraAccountStatus: ['locked'], zimbraMailTransport: ['smtp:[mail.example.com]:25'] });
+
+    const [run] = readdirSync(join(w.stateDir, 'runs'));
+    const journal = readFileSync(join(w.stateDir, 'runs', run), 'utf8').split('\n');
+    expect(journal.filter((l) => l.startsWith('{"t":"intent"'))).toHaveLength(2 * N + 2);
+    const status = w.zsplit(['status']);
+    expect(status.code, status.err).toBe(0);
+    expect(status.out).toMatch(new RegExp(`apply\\s+setup\\s+local\\s+COMPLETED\\s+by \\S+\\s+\\(${2 * N + 2} applied, 0 unchanged, 0 failed\\)`));
+    // Unsplit reads what setup found from that journal.
+    const unsplit = w.zsplit(['plan', 'unsplit', ...answers]);
+    expect(unsplit.code, unsplit.err).toBe(0);
+    expect(unsplit.err).toContain(`from its journal (${run.replace(/\.jsonl$/, '')})`);
+  }, 600_000);
+});
