@@ -2,9 +2,10 @@
  * The write-ahead journal: one append-only JSONL file per run, fsynced before the action it
  * announces. It is also the audit log and the source of rollbacks and resumes.
  */
-import { closeSync, constants, existsSync, fstatSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { privateDir } from './statedir.js';
+import { eachLine } from './lines.js';
 import { join } from 'node:path';
 import type { Plan } from '../plan/step.js';
 import type { Before } from '../plan/step.js';
@@ -227,34 +228,31 @@ function asRecord(v: unknown): JournalRecord | undefined {
   return v as JournalRecord;
 }
 
-/** Reads a journal (never through a symlink). Every unreadable line is reported by its number. */
+/** Reads a journal (never through a symlink), a line at a time. Every unreadable line is reported by its number. */
 export function readJournal(path: string): ReadJournal {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  let text: string;
-  try {
-    text = readFileSync(fd, 'utf8');
-  } finally {
-    closeSync(fd);
-  }
-  const lines = text.split('\n');
   const records: JournalRecord[] = [];
   const corrupt: number[] = [];
   let truncated: string | undefined;
-  lines.forEach((line, i) => {
-    if (line === '') return;
-    let rec: JournalRecord | undefined;
-    try {
-      rec = asRecord(JSON.parse(line));
-    } catch {
-      // A last line without its newline was cut short by a crash: reported, and harmless (its change was never sent, or it is re-probed).
-      if (i === lines.length - 1) {
-        truncated = line.slice(0, 80);
-        return;
+  try {
+    eachLine(fd, (line, lineNo, ended) => {
+      if (line === '') return;
+      let rec: JournalRecord | undefined;
+      try {
+        rec = line === undefined ? undefined : asRecord(JSON.parse(line));
+      } catch {
+        // A last line without its newline was cut short by a crash: reported, and harmless (its change was never sent, or it is re-probed).
+        if (!ended) {
+          truncated = line!.slice(0, 80);
+          return;
+        }
       }
-    }
-    if (rec) records.push(rec);
-    else corrupt.push(i + 1);
-  });
+      if (rec) records.push(rec);
+      else corrupt.push(lineNo);
+    });
+  } finally {
+    closeSync(fd);
+  }
   return { records, truncated, corrupt };
 }
 

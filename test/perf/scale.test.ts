@@ -1,7 +1,7 @@
 // The jobs at the size of real domains, through the real command and the simulated Zimbra (no
 // simulated delays): 100,000 peer accounts are 200,000 changes in one zmprov batch, journaled
 // before they are sent, and read back by every command that lists or continues runs.
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accountLines, primaryAnswers, simWorld } from '../helpers/sim.js';
@@ -29,5 +29,40 @@ describe(`an apply of ${N.toLocaleString('en')} placeholders`, () => {
     const unsplit = w.zsplit(['plan', 'unsplit', ...answers]);
     expect(unsplit.code, unsplit.err).toBe(0);
     expect(unsplit.err).toContain(`from its journal (${run.replace(/\.jsonl$/, '')})`);
+  }, 600_000);
+});
+
+describe('a journal longer than the longest string V8 holds (2^29 - 24 characters)', () => {
+  it('is listed, and its run rolls back byte-identical', () => {
+    const w = simWorld();
+    expect(w.zmprov('gacf', 'zimbraMtaRelayHost').status).toBe(0);
+    const before = w.state();
+    const a = w.zsplit(['apply', 'setup', ...primaryAnswers(w.file('a.txt', accountLines(8))), '--yes']);
+    expect(a.code, a.err + a.out).toBe(0);
+    const [run] = readdirSync(join(w.stateDir, 'runs'));
+    const path = join(w.stateDir, 'runs', run);
+    // A run that failed and was resumed over and over, each failure with zmprov's stack trace
+    // (~50 KB): those results come before the final ones, which still decide.
+    const [header, ...rest] = readFileSync(path, 'utf8').split('\n');
+    const step = JSON.parse(rest.find((l) => l.startsWith('{"t":"result"'))!).step;
+    const trace = `ERROR: service.FAILURE (system failure: LDAP error)\n${'\tat com.zimbra.cs.account.ldap.LdapProvisioning.modifyAttrs(LdapProvisioning.java:1234)\n'.repeat(600)}`;
+    const failed = `${JSON.stringify({ t: 'result', step, status: 'failed', error: trace, time: '2026-01-01T00:00:00.000Z' })}\n`;
+    const big = `${path}.big`;
+    const fd = openSync(big, 'w', 0o600);
+    writeSync(fd, `${header}\n`);
+    const times = Math.ceil((2 ** 29 + 2 ** 24) / failed.length);
+    for (let i = 0; i < times; i++) writeSync(fd, failed);
+    writeSync(fd, rest.join('\n'));
+    closeSync(fd);
+    renameSync(big, path);
+    expect(statSync(path).size).toBeGreaterThan(2 ** 29);
+
+    const status = w.zsplit(['status']);
+    expect(status.code, status.err).toBe(0);
+    expect(status.out).not.toContain('UNREADABLE');
+    expect(status.out).toMatch(/apply\s+setup\s+local\s+COMPLETED/);
+    const r = w.zsplit(['rollback', '--yes']);
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(w.state()).toBe(before);
   }, 600_000);
 });

@@ -1,0 +1,42 @@
+// The journal's line reader against split('\n') of the whole text: any content, any chunk size,
+// lines and multi-byte characters cut across chunks.
+import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { eachLine } from '../../src/journal/lines.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'zsplit-lines-'));
+
+function linesOf(text: string, chunk: number): { line: string | undefined; lineNo: number; ended: boolean }[] {
+  const path = join(dir, 'j.jsonl');
+  writeFileSync(path, text);
+  const fd = openSync(path, 'r');
+  const out: { line: string | undefined; lineNo: number; ended: boolean }[] = [];
+  try {
+    eachLine(fd, (line, lineNo, ended) => out.push({ line, lineNo, ended }), chunk);
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+describe('eachLine', () => {
+  it('gives the lines split("\\n") gives, numbered from 1, the last one unended when it has no newline', () => {
+    const piece = fc.oneof(fc.constant('\n'), fc.string({ unit: 'grapheme', maxLength: 12 }), fc.constantFrom('é', '😀', '\u0000', '{"t":"intent"}'));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), fc.integer({ min: 1, max: 9 }), (pieces, chunk) => {
+        const text = pieces.join('');
+        const want = text.split('\n');
+        const ends = text.endsWith('\n') || text === '';
+        if (ends) want.pop();
+        const got = linesOf(text, chunk);
+        expect(got.map((g) => g.line)).toEqual(want);
+        expect(got.map((g) => g.lineNo)).toEqual(want.map((_, i) => i + 1));
+        expect(got.map((g) => g.ended)).toEqual(want.map((_, i) => i < want.length - 1 || ends));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
