@@ -4,41 +4,48 @@
  * read whole, it could be neither resumed nor rolled back.
  */
 import { readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 
 const CHUNK = 8 << 20;
 
 /**
- * Calls `fn` for each line of `fd` from its current offset, numbered from 1, decoded as UTF-8
- * (a newline byte never occurs inside a multi-byte character, so per line is as whole).
+ * Calls `fn` for each line of `fd` from its current offset, numbered from 1, decoded as UTF-8.
  * `ended`: the line has its newline (only a last line cut short has none). `line` is undefined
  * for a line too long to be a string.
  */
 export function eachLine(fd: number, fn: (line: string | undefined, lineNo: number, ended: boolean) => void, chunkSize = CHUNK): void {
-  let pieces: Buffer[] = [];
+  // A line across chunks is decoded chunk by chunk (a character cut between two waits in the
+  // decoder) and joined once: its chunks are not kept, so a 500 MB first line costs its string
+  // twice over for a moment, not three times.
+  const decoder = new StringDecoder('utf8');
+  let parts: string[] | undefined;
   let lineNo = 0;
-  const emit = (ended: boolean): void => {
+  const emit = (tail: Buffer, ended: boolean): void => {
     let line: string | undefined;
     try {
-      line = (pieces.length === 1 ? pieces[0] : Buffer.concat(pieces)).toString('utf8');
+      if (parts === undefined) line = tail.toString('utf8');
+      else {
+        parts.push(decoder.write(tail) + decoder.end());
+        line = parts.join('');
+      }
     } catch {
-      line = undefined; // ERR_STRING_TOO_LONG
+      line = undefined; // ERR_STRING_TOO_LONG, or "Invalid string length" from join
+      decoder.end();
     }
-    pieces = [];
+    parts = undefined;
     fn(line, ++lineNo, ended);
   };
   for (;;) {
-    // A new buffer per chunk: a line's pieces stay views of the chunks they were read into.
     const chunk = Buffer.allocUnsafe(chunkSize);
     const n = readSync(fd, chunk, 0, chunkSize, null);
     if (n === 0) break;
     const data = chunk.subarray(0, n);
     let start = 0;
     for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, start)) {
-      pieces.push(data.subarray(start, nl));
-      emit(true);
+      emit(data.subarray(start, nl), true);
       start = nl + 1;
     }
-    if (start < n) pieces.push(data.subarray(start));
+    if (start < n) (parts ??= []).push(decoder.write(data.subarray(start)));
   }
-  if (pieces.length > 0) emit(false);
+  if (parts !== undefined) emit(Buffer.alloc(0), false);
 }

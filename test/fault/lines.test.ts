@@ -9,7 +9,7 @@ import { eachLine } from '../../src/journal/lines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'zsplit-lines-'));
 
-function linesOf(text: string, chunk: number): { line: string | undefined; lineNo: number; ended: boolean }[] {
+function linesOf(text: string | Uint8Array, chunk: number): { line: string | undefined; lineNo: number; ended: boolean }[] {
   const path = join(dir, 'j.jsonl');
   writeFileSync(path, text);
   const fd = openSync(path, 'r');
@@ -37,6 +37,24 @@ describe('eachLine', () => {
         expect(got.map((g) => g.ended)).toEqual(want.map((_, i) => i < want.length - 1 || ends));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('decodes any bytes per line as toString decodes that line', () => {
+    const bytes = fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constant(10), fc.constantFrom(0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80)), { maxLength: 60 });
+    fc.assert(
+      fc.property(bytes, fc.integer({ min: 1, max: 9 }), (b, chunk) => {
+        const buf = Buffer.from(b);
+        const want: string[] = [];
+        let start = 0;
+        for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
+          want.push(buf.subarray(start, nl).toString('utf8'));
+          start = nl + 1;
+        }
+        if (start < buf.length) want.push(buf.subarray(start).toString('utf8'));
+        expect(linesOf(buf, chunk).map((g) => g.line)).toEqual(want);
+      }),
+      { numRuns: 1000 },
     );
   });
 });
