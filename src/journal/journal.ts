@@ -134,6 +134,16 @@ function writeText(fd: number, text: string): void {
   writeAll(fd, Buffer.from(text));
 }
 
+/**
+ * Records as journal text, a JSON line each. A line is one string, so a record longer than V8's
+ * longest string (2^29 - 24 characters) throws RangeError: a run's first line holds its plan.
+ */
+export function journalText(records: readonly JournalRecord[]): string {
+  let text = '';
+  for (const r of records) text += `${JSON.stringify(r)}\n`;
+  return text;
+}
+
 export class Journal {
   private fd: number | undefined;
   /** A write failed: the file may end with part of a line; nothing more is appended by this process. */
@@ -152,6 +162,19 @@ export class Journal {
   /** append for many records, in one write and one fsync; an array, as 200,000 spread arguments overflow the stack. */
   appendAll(records: readonly JournalRecord[]): void {
     if (records.length === 0) return;
+    if (this.broken) throw this.broken;
+    let text: string;
+    try {
+      text = journalText(records);
+    } catch (e) {
+      this.broken = new JournalWriteError(this.path, e as NodeJS.ErrnoException);
+      throw this.broken;
+    }
+    this.appendText(text);
+  }
+
+  /** append for records already made into text by journalText. */
+  appendText(text: string): void {
     if (this.broken) throw this.broken;
     try {
       if (this.fd === undefined) {
@@ -175,8 +198,6 @@ export class Journal {
         }
         this.fd = fd;
       }
-      let text = '';
-      for (const r of records) text += `${JSON.stringify(r)}\n`;
       writeText(this.fd, text);
       fsyncSync(this.fd);
     } catch (e) {

@@ -1,9 +1,17 @@
 // The jobs at the size of real domains, through the real command and the simulated Zimbra (no
 // simulated delays): 100,000 peer accounts are 200,000 changes in one zmprov batch, journaled
 // before they are sent, and read back by every command that lists or continues runs.
-import { closeSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { applyPlan } from '../../src/apply/engine.js';
+import { RehearsalExecutor } from '../../src/exec/rehearsal.js';
+import { Zmprov } from '../../src/exec/zmprov.js';
+import { JournalStore } from '../../src/journal/journal.js';
+import { validateAnswers } from '../../src/model/validate.js';
+import { plan, PlanRefused } from '../../src/plan/index.js';
+import type { Plan } from '../../src/plan/step.js';
 import { accountLines, primaryAnswers, simWorld } from '../helpers/sim.js';
 
 const N = 100_000;
@@ -65,4 +73,24 @@ describe('a journal longer than the longest string V8 holds (2^29 - 24 character
     expect(r.code, r.err + r.out).toBe(0);
     expect(w.state()).toBe(before);
   }, 600_000);
+});
+
+describe('a plan longer than one journal line can hold', () => {
+  it('is refused before its journal exists and before any change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zsplit-scale-'));
+    const exec = new RehearsalExecutor(join(dir, 'sim.json'), { env: {} });
+    const v = validateAnswers({ role: 'primary', domain: ['example.com'], zimbraHost: ['zimbra.example.com'], zimbraVersion: '10.1.0', peerHost: 'mail.example.com', peerKind: 'postfix', peerIp: ['192.0.2.10'], peerAccounts: accountLines(2) }, 'setup');
+    const a = v.answers!;
+    // Two explanations of 2^28 characters stand for a plan of some 330,000 accounts: the plan, the
+    // journal's first line, is then longer than V8's longest string (2^29 - 24 characters).
+    const long = 'x'.repeat(2 ** 28);
+    const huge = (p: Plan): Plan => ({ ...p, steps: p.steps.map((s, i) => (i < 2 ? { ...s, why: long } : s)) });
+    const store = new JournalStore(join(dir, 'state'));
+    const run = applyPlan(huge(plan('setup', a)), { zmprov: new Zmprov(exec), exec, store, version: 'test', replan: (o) => huge(plan('setup', a, o)) });
+    await expect(run).rejects.toThrow(PlanRefused);
+    await expect(run).rejects.toThrow(/do not fit in a run's journal/);
+    expect(readdirSync(store.runsDir)).toEqual([]);
+    expect(exec.sim.log.filter((r) => r.type !== 'read' && r.type !== 'start')).toEqual([]);
+    expect(existsSync(join(dir, 'sim.json')) ? JSON.parse(readFileSync(join(dir, 'sim.json'), 'utf8')).accounts['user0@example.com'] : undefined).toBeUndefined();
+  }, 120_000);
 });
