@@ -21,7 +21,7 @@ import type { ConfirmContext } from '../plan/confirm.js';
 import { confirmationMatches, typedConfirmation } from '../plan/confirm.js';
 import type { Step } from '../plan/step.js';
 import type { Flags } from './args.js';
-import { readInputFile, UsageError } from './args.js';
+import { MAX_PLAN_BYTES, readInputFile, UsageError } from './args.js';
 import { VERSION } from './help.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './io.js';
@@ -32,7 +32,7 @@ import { detectZimbra, makeExecutor, stateDir } from './target.js';
 export function loadPlanFile(path: string): Plan {
   let json: Plan & { format?: string };
   try {
-    json = JSON.parse(readInputFile(path, '--plan'));
+    json = JSON.parse(readInputFile(path, '--plan', MAX_PLAN_BYTES));
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`--plan: cannot read ${path}: ${(e as Error).message}`, '--plan');

@@ -92,6 +92,12 @@ export function parseFlags(argv: string[]) {
 /** Largest input file read (an address list of ~1M lines); devices, FIFOs and directories are refused. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Largest saved plan (--plan): what `zsplit plan --format json` writes for the largest run, about
+ * 320,000 accounts at 1.6 KB each (a run's plan must fit in one journal line, 2^29 characters).
+ */
+export const MAX_PLAN_BYTES = 512 * 1024 * 1024;
+
 /** Reads an input file the operator named: a regular file only, within MAX_INPUT_BYTES. */
 export function readInputFile(path: string, flag: string, maxBytes = MAX_INPUT_BYTES): string {
   let fd: number;
