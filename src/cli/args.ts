@@ -98,6 +98,12 @@ export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
  */
 export const MAX_PLAN_BYTES = 512 * 1024 * 1024;
 
+/**
+ * Largest recipient source the wizard reads: an Exchange export of a 300,000-recipient
+ * organisation, each row with its proxy addresses (~300 bytes), is about 90 MB.
+ */
+export const MAX_SOURCE_BYTES = 256 * 1024 * 1024;
+
 /** Reads an input file the operator named: a regular file only, within MAX_INPUT_BYTES. */
 export function readInputFile(path: string, flag: string, maxBytes = MAX_INPUT_BYTES): string {
   let fd: number;

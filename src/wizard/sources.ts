@@ -1,6 +1,6 @@
 /** Reads the recipient sources the Accounts screen names (the I/O half of recipients.ts): files, and one live LDAP directory. */
 import { resolve } from 'node:path';
-import { readInputFile } from '../cli/args.js';
+import { MAX_SOURCE_BYTES, readInputFile } from '../cli/args.js';
 import type { Flags } from '../cli/args.js';
 import { PASSWORD_ENV, ldapFailure } from '../cli/inventory.js';
 import type { Inventory, RawRecipient } from '../inventory/model.js';
@@ -54,11 +54,11 @@ async function readLdap(a: LdapAnswers, cwd: string, env: NodeJS.ProcessEnv): Pr
   }
 }
 
-/** Regular files within the input limit only (readInputFile); a path is relative to `cwd`. */
+/** Regular files within MAX_SOURCE_BYTES only (readInputFile); a path is relative to `cwd`. */
 export async function readRecipientSources(sources: readonly RecipientSource[], ldap: LdapAnswers | undefined, cwd: string, domains: readonly string[], env: NodeJS.ProcessEnv): Promise<LoadedSources> {
   const files = sources.map((src) => {
     const path = resolve(cwd, src.path);
-    return { source: { ...src, path }, text: readInputFile(path, 'Recipient source') };
+    return { source: { ...src, path }, text: readInputFile(path, 'Recipient source', MAX_SOURCE_BYTES) };
   });
   const live = ldap ? await readLdap(ldap, cwd, env) : [];
   const labels = [...files.map((f) => sourceLabel(f.source, f.text)), ...(ldap ? [ldapLabel(ldap)] : [])];

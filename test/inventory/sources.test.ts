@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildInventory, byClass, accountLines, withRecipientInfo } from '../../src/inventory/model.js';
@@ -193,4 +194,23 @@ describe('recipient sources at the size of a large organisation', () => {
     expect(p.recipients).toHaveLength(N);
     expect(p.recipients[N - 1].addresses).toContain(`u${N - 1}@example.com`);
   });
+});
+
+describe("the wizard's recipient source at the size of a large Exchange organisation", () => {
+  it('reads an export of 250,000 recipients with their proxy addresses (over 64 MB)', async () => {
+    const { readRecipientSources } = await import('../../src/wizard/sources.js');
+    const dir = mkdtempSync(join(tmpdir(), 'zsplit-sources-'));
+    const n = 250_000;
+    const rows = ['"PrimarySmtpAddress","RecipientTypeDetails","DisplayName","EmailAddresses"'];
+    for (let i = 0; i < n; i++) {
+      const a = `user${i}`;
+      rows.push(`"${a}@example.com","UserMailbox","User ${i}","SMTP:${a}@example.com;smtp:${a}.alt@example.com;smtp:${a}@example.mail.onmicrosoft.com;X500:/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${a}-5f3c2a;SIP:${a}@example.com"`);
+    }
+    const path = join(dir, 'recipients.csv');
+    writeFileSync(path, rows.join('\r\n') + '\r\n');
+    expect(statSync(path).size).toBeGreaterThan(64 * 2 ** 20);
+    const loaded = await readRecipientSources([{ path, format: 'exchange-csv' }], undefined, dir, ['example.com'], {});
+    expect(loaded.inventory.errors).toEqual([]);
+    expect(loaded.inventory.recipients).toHaveLength(n);
+  }, 120_000);
 });
