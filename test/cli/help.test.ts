@@ -6,8 +6,8 @@ import { OPTIONS } from '../../src/cli/args.js';
 import { HELP } from '../../src/cli/help.js';
 import { ROOT } from '../helpers/sim.js';
 
-/** Options of other programs that zsplit's sources name (zmprov's, redacted or simulated). */
-const FOREIGN = new Set(['password']);
+/** Options of other programs that zsplit names: zmprov's (redacted or simulated), node's heap size (NODE_OPTIONS). */
+const FOREIGN = new Set(['password', 'max-old-space-size']);
 /** Options of `npm run bench` (scripts/bench.ts), which README names beside the bench. */
 const BENCH = new Set(['start-ms', 'cmd-ms', 'list-account-us', 'line-us', 'quick', 'only']);
 /** The simulator and the executors speak for zmprov, postfix and ssh, not for zsplit. */
