@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -212,5 +212,6 @@ describe("the wizard's recipient source at the size of a large Exchange organisa
     const loaded = await readRecipientSources([{ path, format: 'exchange-csv' }], undefined, dir, ['example.com'], {});
     expect(loaded.inventory.errors).toEqual([]);
     expect(loaded.inventory.recipients).toHaveLength(n);
+    rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 // The jobs at the size of real domains, through the real command and the simulated Zimbra (no
 // simulated delays): 100,000 peer accounts are 200,000 changes in one zmprov batch, journaled
 // before they are sent, and read back by every command that lists or continues runs.
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +42,7 @@ describe(`an apply of ${N.toLocaleString('en')} placeholders`, () => {
     const unsplit = w.zsplit(['plan', 'unsplit', ...answers]);
     expect(unsplit.code, unsplit.err).toBe(0);
     expect(unsplit.err).toContain(`from its journal (${run.replace(/\.jsonl$/, '')})`);
+    rmSync(w.dir, { recursive: true, force: true }); // some 500 MB
   }, 600_000);
 });
 
@@ -77,6 +78,7 @@ describe('a journal longer than the longest string V8 holds (2^29 - 24 character
     const r = w.zsplit(['rollback', '--yes']);
     expect(r.code, r.err + r.out).toBe(0);
     expect(w.state()).toBe(before);
+    rmSync(w.dir, { recursive: true, force: true }); // the 540 MB journal
   }, 600_000);
 });
 
