@@ -10,7 +10,7 @@ import type { RunInfo } from '../journal/journal.js';
 import { Journal } from '../journal/journal.js';
 import { LockHeld } from '../journal/lock.js';
 import { AbandonRefused, abandonRun } from '../journal/abandon.js';
-import { RollbackRefused, rollbackPlan, rollbackReplan } from '../journal/rollback.js';
+import { RollbackRefused, rollbackPlan, replanOnce } from '../journal/rollback.js';
 import type { Job } from '../model/types.js';
 import { plan, PlanRefused } from '../plan/index.js';
 import type { Observed, Plan } from '../plan/index.js';
@@ -379,7 +379,7 @@ export function rollbackableRuns(store: JournalStore, target: string): RunInfo[]
 }
 
 /** After a rollback: a complete rollback of the whole run marks the run rolled back in its journal. */
-export function finishRollback(run: RunInfo, s: Summary, to?: string): void {
+export function finishRollback(run: Pick<RunInfo, 'path'>, s: Summary, to?: string): void {
   if (s.status === 'completed' && !to) new Journal(run.path).append({ t: 'end', status: 'rolled-back', time: now() });
 }
 
@@ -430,12 +430,14 @@ export async function rollbackCommand(flags: Flags, _positionals: string[], io: 
 async function rollbackWithSignals(flags: Flags, io: CliIO, shouldStop: () => boolean): Promise<number> {
   const exec: Executor = makeExecutor(flags, io);
   const store = new JournalStore(stateDir(flags, io));
-  let run = pickRun(store, flags, exec.targetId);
-  if (needsReconcile(run)) {
-    const r = await engineErrors(io, () => reconcileRun(run, store, exec, io, reporter(flags, io)));
+  let picked = pickRun(store, flags, exec.targetId);
+  if (needsReconcile(picked)) {
+    const from = picked;
+    const r = await engineErrors(io, () => reconcileRun(from, store, exec, io, reporter(flags, io)));
     if (typeof r === 'number') return r;
-    run = r;
+    picked = r;
   }
+  const run = picked;
   const base = await engineErrors(io, async () => rollbackPlan(run, flags.to));
   if (typeof base === 'number') return base;
   if (base.steps.length === 0) {
@@ -444,6 +446,20 @@ async function rollbackWithSignals(flags: Flags, io: CliIO, shouldStop: () => bo
   }
   io.out(renderText(base));
   const byHand = flags.to ? [] : manualUndoSteps(run.header.plan, (id) => run.results.get(id)?.status);
+  return undoRun(flags, io, shouldStop, { exec, store, base, byHand, undoing: run });
+}
+
+/** Approval, then the rollback run; `undoing` is only read by the engine's replan, then let go. */
+async function undoRun(
+  flags: Flags,
+  io: CliIO,
+  shouldStop: () => boolean,
+  a: { exec: Executor; store: JournalStore; base: Plan; byHand: Step[]; undoing: RunInfo },
+): Promise<number> {
+  const { exec, store, base, byHand } = a;
+  const replan = replanOnce(a.undoing, base, Boolean(flags.force));
+  const undone = { runId: a.undoing.runId, path: a.undoing.path };
+  a.undoing = undefined as never;
   if (byHand.length) io.out(manualUndoText(byHand));
   if (!flags.yes && !flags.step) {
     if (!io.isTTY) throw new UsageError('the rollback above needs approval and there is no terminal: pass --yes to apply it', '--yes');
@@ -457,16 +473,16 @@ async function rollbackWithSignals(flags: Flags, io: CliIO, shouldStop: () => bo
       store,
       version: VERSION,
       kind: 'rollback',
-      of: run.runId,
+      of: undone.runId,
       onEvent: reporter(flags, io),
       confirm: flags.step ? lineConfirm(io, ctx) : undefined,
       reloadAfterFailure: true,
       shouldStop,
-      replan: (o) => rollbackReplan(run, base, o, Boolean(flags.force)),
+      replan,
     }),
   );
   if (typeof r === 'number') return r;
-  finishRollback(run, r, flags.to);
+  finishRollback(undone, r, flags.to);
   const code = report(r, io, false);
   if (byHand.length) io.out(`  Undo by hand too, if you did them: ${byHand.map((s) => s.title).join('; ')} (listed above, in order).\n`);
   return code;

@@ -10,6 +10,13 @@ import type { RunOptions, RunResult } from './types.js';
 /** After a timeout's SIGTERM, how long a child may take to end before it is killed. */
 export const KILL_GRACE_MS = 5_000;
 
+/**
+ * The most output kept of one run: all of it, up to nearly V8's longest string (2^29 characters).
+ * execa's default (100 MB) cut the output of a 300,000-line `zmprov -f` batch, and every line
+ * after the cut read as never run.
+ */
+export const MAX_OUTPUT = 2 ** 29 - 2 ** 20;
+
 export { SpawnError };
 
 export async function spawnCapture(argv: string[], opts: RunOptions & { input?: string; env?: NodeJS.ProcessEnv; killGraceMs?: number } = {}): Promise<RunResult> {
@@ -23,6 +30,7 @@ export async function spawnCapture(argv: string[], opts: RunOptions & { input?: 
   const child = execa(run[0], run.slice(1), {
     ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
     all: true,
+    maxBuffer: MAX_OUTPUT,
     env: opts.env ?? process.env,
     extendEnv: false,
     timeout: opts.timeoutMs,

