@@ -17,7 +17,7 @@ import { accountLines, primaryAnswers, simWorld } from '../helpers/sim.js';
 const N = 100_000;
 
 describe(`an apply of ${N.toLocaleString('en')} placeholders`, () => {
-  it('saved as a plan, applies it and journals every change; status and unsplit read that journal', () => {
+  it('saved as a plan, applies it and journals every change; status, unsplit and rollback read that journal', () => {
     const w = simWorld();
     expect(w.zmprov('gacf', 'zimbraMtaRelayHost').status).toBe(0);
     const answers = primaryAnswers(w.file('accounts.txt', accountLines(N)));
@@ -42,6 +42,11 @@ describe(`an apply of ${N.toLocaleString('en')} placeholders`, () => {
     const unsplit = w.zsplit(['plan', 'unsplit', ...answers]);
     expect(unsplit.code, unsplit.err).toBe(0);
     expect(unsplit.err).toContain(`from its journal (${run.replace(/\.jsonl$/, '')})`);
+    // And undone: 100,000 deletes and their read-back, in SOAP mode (zmprov -f).
+    const back = w.zsplit(['rollback', '--yes']);
+    expect(back.code, back.err.slice(0, 2000)).toBe(0);
+    expect(back.out).toMatch(new RegExp(`\\nCOMPLETED: ${N + 2} applied, 0 unchanged, 0 skipped, 0 failed`));
+    expect(Object.keys(w.json().accounts).filter((a) => a.startsWith('user'))).toEqual([]);
     rmSync(w.dir, { recursive: true, force: true }); // some 500 MB
   }, 600_000);
 });
