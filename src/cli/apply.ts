@@ -446,20 +446,19 @@ async function rollbackWithSignals(flags: Flags, io: CliIO, shouldStop: () => bo
   }
   io.out(renderText(base));
   const byHand = flags.to ? [] : manualUndoSteps(run.header.plan, (id) => run.results.get(id)?.status);
-  return undoRun(flags, io, shouldStop, { exec, store, base, byHand, undoing: run });
+  // From here the run being undone is held only by the replan, which lets it go once it has read it.
+  const undone = { runId: run.runId, path: run.path };
+  return undoRun(flags, io, shouldStop, { exec, store, base, byHand, undone, replan: replanOnce(run, base, Boolean(flags.force)) });
 }
 
-/** Approval, then the rollback run; `undoing` is only read by the engine's replan, then let go. */
+/** Approval, then the rollback run. */
 async function undoRun(
   flags: Flags,
   io: CliIO,
   shouldStop: () => boolean,
-  a: { exec: Executor; store: JournalStore; base: Plan; byHand: Step[]; undoing: RunInfo },
+  a: { exec: Executor; store: JournalStore; base: Plan; byHand: Step[]; undone: { runId: string; path: string }; replan: (o: Observed) => Plan },
 ): Promise<number> {
-  const { exec, store, base, byHand } = a;
-  const replan = replanOnce(a.undoing, base, Boolean(flags.force));
-  const undone = { runId: a.undoing.runId, path: a.undoing.path };
-  a.undoing = undefined as never;
+  const { exec, store, base, byHand, undone, replan } = a;
   if (byHand.length) io.out(manualUndoText(byHand));
   if (!flags.yes && !flags.step) {
     if (!io.isTTY) throw new UsageError('the rollback above needs approval and there is no terminal: pass --yes to apply it', '--yes');
