@@ -4,7 +4,6 @@
  * what they hold grouped by class. The LDAP password comes from --peer-ldap-password-file or
  * ZSPLIT_PEER_LDAP_PASSWORD, never from argv, and is printed or stored nowhere.
  */
-import { readFileSync } from 'node:fs';
 import type { Answers } from '../model/types.js';
 import { isHost } from '../model/validate.js';
 import { EXCHANGE_EXPORT } from '../inventory/exchange.js';
@@ -14,7 +13,7 @@ import type { FileFormat } from '../inventory/read.js';
 import { FILE_FORMATS, parseSources } from '../inventory/read.js';
 import { ZIMBRA_EXPORT } from '../inventory/zimbra.js';
 import type { Flags } from './args.js';
-import { UsageError, rawAnswers, recipientSourceKey, setLoadedRecipients } from './args.js';
+import { MAX_INPUT_BYTES, MAX_SOURCE_BYTES, UsageError, rawAnswers, readInputFile, recipientSourceKey, setLoadedRecipients } from './args.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './io.js';
 import { pushAll } from '../model/arrays.js';
@@ -43,12 +42,19 @@ function formatFlag(f: Flags): FileFormat | undefined {
   return v as FileFormat;
 }
 
-function readFlagFile(path: string, flag: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`${flag}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, flag);
-  }
+/**
+ * A file a flag names: a regular file within a limit (readInputFile), as everywhere else; a FIFO
+ * would hang the command and a device would be read until memory runs out.
+ */
+const FLAG_FILE_BYTES = {
+  '--peer-recipients': MAX_SOURCE_BYTES,
+  '--peer-accounts': MAX_INPUT_BYTES,
+  '--peer-ldap-password-file': 64 * 1024,
+  '--peer-ldap-ca': 1024 * 1024,
+} as const;
+
+function readFlagFile(path: string, flag: keyof typeof FLAG_FILE_BYTES): string {
+  return readInputFile(path, flag, FLAG_FILE_BYTES[flag]);
 }
 
 /** The LDAP password: the file's first line, else the environment; never a flag value. */

@@ -231,6 +231,27 @@ describe('hostile flag values are refused naming the flag, nothing applied', () 
     expect(() => readInputFile(w.file('big.txt', 'x'.repeat(2000)), '--users', 1000)).toThrow(/more than the 1000 allowed/);
   });
 
+  it('recipient-source files (--peer-recipients, its --peer-accounts, the password and CA files): FIFOs and devices refused, naming the flag', () => {
+    const w = simWorld();
+    const fifo = join(w.dir, 'recipients-fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const good = w.file('r.txt', 'bob@example.com\n');
+    const base = ['inventory', '--domain', 'example.com'];
+    const cases: [string[], string, string][] = [
+      [['--peer-recipients', fifo], '--peer-recipients', `${fifo} is a FIFO`],
+      [['--peer-recipients', '/dev/zero'], '--peer-recipients', '/dev/zero is a device'],
+      [['--peer-recipients', good, '--peer-accounts', fifo], '--peer-accounts', `${fifo} is a FIFO`],
+      [['--peer-ldap-url', 'ldap://127.0.0.1:1', '--peer-ldap-base', 'dc=example,dc=com', '--peer-ldap-password-file', fifo], '--peer-ldap-password-file', `${fifo} is a FIFO`],
+      [['--peer-ldap-url', 'ldaps://127.0.0.1:1', '--peer-ldap-base', 'dc=example,dc=com', '--peer-ldap-ca', '/dev/zero'], '--peer-ldap-ca', '/dev/zero is a device'],
+    ];
+    for (const [args, flag, what] of cases) {
+      // Before: readFileSync waited for a FIFO's writer (a hang) and read /dev/zero until memory ran out.
+      const r = w.zsplit([...base, ...args], { timeout: 20_000 });
+      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(2);
+      expect(r.err).toContain(`${flag}: ${what}`);
+    }
+  });
+
   it("--run '' and --to '' are errors, not the newest run", () => {
     const w = simWorld();
     for (const args of [['rollback', '--run', '', '--yes'], ['rollback', '--to', '', '--yes'], ['abandon', '--run', '', '--yes']]) {

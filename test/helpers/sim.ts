@@ -24,9 +24,9 @@ export function simWorld(extraEnv: NodeJS.ProcessEnv = {}) {
     zmprov(...args: string[]) {
       return spawnSync(join(SIM_BIN, 'zmprov'), args, { env, encoding: 'utf8' });
     },
-    zsplit(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
+    zsplit(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeout?: number } = {}) {
       // A large run reports a line per step: tens of MB, more than spawnSync's default 1 MB buffer.
-      const r = spawnSync(process.execPath, [BIN, ...args, ...flags], { env: { ...env, ...opts.env }, encoding: 'utf8', input: opts.input, timeout: 120_000, maxBuffer: 1 << 30 });
+      const r = spawnSync(process.execPath, [BIN, ...args, ...flags], { env: { ...env, ...opts.env }, encoding: 'utf8', input: opts.input, timeout: opts.timeout ?? 120_000, maxBuffer: 1 << 30 });
       return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
     },
     spawnZsplit(args: string[], envExtra: NodeJS.ProcessEnv = {}) {
