@@ -1,4 +1,5 @@
 /** `zsplit apply`, `zsplit rollback`, `zsplit status`: the engine without a terminal UI. */
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Decision, EngineEvent, EngineOptions, Question, Summary } from '../apply/engine.js';
 import { applyPlan, hasDelete, StalePlan } from '../apply/engine.js';
@@ -373,9 +374,9 @@ function applied(r: RunInfo): number {
 }
 
 /** Apply runs on this target that changed something and were not rolled back, oldest first. */
-export function rollbackableRuns(store: JournalStore, target: string): RunInfo[] {
+export function rollbackableRuns(runs: RunInfo[], target: string): RunInfo[] {
   // A run cut off with steps in flight may have changed things it never recorded: it is offered too (re-probed first).
-  return store.runs().filter((x) => x.header.target === target && x.header.kind === 'apply' && x.status !== 'rolled-back' && (applied(x) > 0 || needsReconcile(x)));
+  return runs.filter((x) => x.header.target === target && x.header.kind === 'apply' && x.status !== 'rolled-back' && (applied(x) > 0 || needsReconcile(x)));
 }
 
 /** After a rollback: a complete rollback of the whole run marks the run rolled back in its journal. */
@@ -392,11 +393,12 @@ function pickRun(store: JournalStore, flags: Flags, target: string): RunInfo {
   nonEmpty(flags, 'run', 'to');
   if (flags.run !== undefined) {
     const r = store.run(flags.run);
+    if (!r && existsSync(store.pathOf(flags.run))) throw new UsageError(`--run: ${flags.run}: the first line of its journal (the run and its plan) cannot be read: ${store.pathOf(flags.run)}`, '--run');
     if (!r) throw new UsageError(`--run: no run ${flags.run}; zsplit status lists them`, '--run');
     if (r.header.kind !== 'apply') throw new UsageError(`--run: ${flags.run} is a rollback, not an apply run`, '--run');
     return r;
   }
-  const r = rollbackableRuns(store, target).at(-1);
+  const r = store.newest(rollbackableRuns(store.runs(), target));
   if (!r) throw new UsageError('nothing to roll back on this target: no apply run with applied steps (see zsplit status)', '--run');
   return r;
 }
@@ -495,7 +497,7 @@ export async function abandonCommand(flags: Flags, _positionals: string[], io: C
   let runId = flags.run;
   if (runId === undefined) {
     const exec = makeExecutor(flags, io);
-    runId = store.interrupted(exec.targetId)?.runId;
+    runId = store.resumable(exec.targetId).at(-1)?.runId;
     if (!runId) {
       io.err(`zsplit: no stopped or interrupted run on ${exec.label} to abandon; zsplit status lists the runs\n`);
       return EXIT.failure;

@@ -55,7 +55,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
       io.err(`zsplit: ${refused ? 'refused: ' : ''}${e.message}\n`);
       return refused ? EXIT.refused : EXIT.failure;
     }
-    const known = operatorMessage(e) ?? (e instanceof Error && e.name === 'JournalWriteError' ? e.message : undefined);
+    const known = operatorMessage(e) ?? (e instanceof Error && (e.name === 'JournalWriteError' || e.name === 'UnreadablePlan') ? e.message : undefined);
     io.err(known ? `zsplit: ${known}\n` : `zsplit: ${(e as Error).stack ?? e}\n`);
     return EXIT.failure;
   }

@@ -6,6 +6,7 @@ import { closeSync, constants, existsSync, fstatSync, fsyncSync, openSync, readd
 import { hostname, userInfo } from 'node:os';
 import { privateDir } from './statedir.js';
 import { eachLine } from './lines.js';
+import { readRunHead } from './head.js';
 import { join } from 'node:path';
 import type { Plan } from '../plan/step.js';
 import type { Before } from '../plan/step.js';
@@ -249,32 +250,87 @@ function asRecord(v: unknown): JournalRecord | undefined {
   return v as JournalRecord;
 }
 
-/** Reads a journal (never through a symlink), a line at a time. Every unreadable line is reported by its number. */
-export function readJournal(path: string): ReadJournal {
+type RunRecord = Extract<JournalRecord, { t: 'run' }>;
+
+/**
+ * Reads a journal (never through a symlink), a line at a time. Every unreadable line is reported
+ * by its number. `lazyPlan`: the run record's plan is parsed when first used (readRunHead), so a
+ * listing of runs never parses one; `domains` are its answers' domains.
+ */
+export function readJournal(path: string, opts: { lazyPlan?: boolean } = {}): ReadJournal & { domains?: string[] } {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   const records: JournalRecord[] = [];
   const corrupt: number[] = [];
   let truncated: string | undefined;
+  let domains: string[] | undefined;
   try {
-    eachLine(fd, (line, lineNo, ended) => {
-      if (line === '') return;
-      let rec: JournalRecord | undefined;
+    const head = opts.lazyPlan ? readRunHead(fd) : undefined;
+    if (head) {
+      records.push(withLazyPlan(head.fields as Omit<RunRecord, 'plan'>, path));
+      domains = head.domains;
+    }
+    eachLine(
+      fd,
+      (line, lineNo, ended) => {
+        if (line === '') return;
+        let rec: JournalRecord | undefined;
+        try {
+          rec = line === undefined ? undefined : asRecord(JSON.parse(line));
+        } catch {
+          // A last line without its newline was cut short by a crash: reported, and harmless (its change was never sent, or it is re-probed).
+          if (!ended) {
+            truncated = line!.slice(0, 80);
+            return;
+          }
+        }
+        if (rec) records.push(rec);
+        else corrupt.push(lineNo);
+      },
+      undefined,
+      head?.next ?? 0,
+      head ? 2 : 1,
+    );
+  } finally {
+    closeSync(fd);
+  }
+  return { records, truncated, corrupt, domains };
+}
+
+/** A journal's first line could not be read as its run and plan when a command needed the plan. */
+export class UnreadablePlan extends Error {
+  override name = 'UnreadablePlan';
+}
+
+/** The run record with its plan read from the journal's first line at first use, then kept. */
+function withLazyPlan(fields: Omit<RunRecord, 'plan'>, path: string): RunRecord {
+  let plan: Plan | undefined;
+  const rec = { ...fields } as RunRecord;
+  Object.defineProperty(rec, 'plan', {
+    enumerable: true,
+    configurable: true,
+    get: () => (plan ??= readPlan(path, fields.runId)),
+    set: (p: Plan) => void (plan = p),
+  });
+  return rec;
+}
+
+function readPlan(path: string, runId: string): Plan {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  let rec: JournalRecord | undefined;
+  try {
+    eachLine(fd, (line) => {
       try {
         rec = line === undefined ? undefined : asRecord(JSON.parse(line));
       } catch {
-        // A last line without its newline was cut short by a crash: reported, and harmless (its change was never sent, or it is re-probed).
-        if (!ended) {
-          truncated = line!.slice(0, 80);
-          return;
-        }
+        rec = undefined;
       }
-      if (rec) records.push(rec);
-      else corrupt.push(lineNo);
+      return false;
     });
   } finally {
     closeSync(fd);
   }
-  return { records, truncated, corrupt };
+  if (rec?.t !== 'run' || rec.runId !== runId) throw new UnreadablePlan(`run ${runId}: the first line of its journal (the run and its plan) cannot be read: ${path}`);
+  return rec.plan;
 }
 
 /** A file in runs/ that is not a readable run: listed by `status`, never silently dropped. */
@@ -288,7 +344,10 @@ export interface BrokenRun {
 export interface RunInfo {
   runId: string;
   path: string;
+  /** In a listing (JournalStore.scan) its plan is read from the journal when first used. */
   header: Extract<JournalRecord, { t: 'run' }>;
+  /** The domains of its plan's answers. */
+  domains: string[];
   status: EndStatus | 'interrupted';
   /** Final result per step id (the last result record wins). */
   results: Map<string, Extract<JournalRecord, { t: 'result' }>>;
@@ -308,8 +367,9 @@ export interface RunInfo {
   end?: Extract<JournalRecord, { t: 'end' }>;
 }
 
-export function runInfo(path: string): RunInfo | undefined {
-  const j = readJournal(path);
+/** A run from its journal; `lazyPlan` as in readJournal (for listings: the plan is read when used). */
+export function runInfo(path: string, opts: { lazyPlan?: boolean } = {}): RunInfo | undefined {
+  const j = readJournal(path, opts);
   const header = j.records.find((r): r is Extract<JournalRecord, { t: 'run' }> => r.t === 'run');
   if (!header) return undefined;
   const results = new Map<string, Extract<JournalRecord, { t: 'result' }>>();
@@ -329,7 +389,8 @@ export function runInfo(path: string): RunInfo | undefined {
     } else if (end && r.t !== 'run') afterEnd = true;
   }
   const inFlight = [...intents.keys()].filter((id) => !results.has(id));
-  return { runId: header.runId, path, header, status: end && !afterEnd ? end.status : 'interrupted', results, intents, inFlight, pids, procs, corrupt: j.corrupt, uncertain: j.corrupt.length > 0, truncated: j.truncated, end };
+  const domains = j.domains ?? header.plan.answers?.domains ?? [];
+  return { runId: header.runId, path, header, domains, status: end && !afterEnd ? end.status : 'interrupted', results, intents, inFlight, pids, procs, corrupt: j.corrupt, uncertain: j.corrupt.length > 0, truncated: j.truncated, end };
 }
 
 /** Run ids in the order they were made: `<stamp>-<kind>[-<n>]`, the counter compared as a number. */
@@ -368,12 +429,16 @@ export class JournalStore {
     return new Journal(this.pathOf(runId));
   }
 
-  /** All runs, oldest first. */
+  /** All runs, oldest first; each plan read when first used (see scan). */
   runs(): RunInfo[] {
     return this.scan().runs;
   }
 
-  /** Every run, and every journal that cannot be read as one (no readable header, a symlink, unreadable). */
+  /**
+   * Every run, and every journal that cannot be read as one (no readable header, a symlink,
+   * unreadable). A run's plan is read from its journal when first used: a listing reads the
+   * runs' own fields and results only. A command that acts on a run reads it whole (run()).
+   */
   scan(): { runs: RunInfo[]; broken: BrokenRun[] } {
     const runs: RunInfo[] = [];
     const broken: BrokenRun[] = [];
@@ -381,7 +446,7 @@ export class JournalStore {
       const path = join(this.runsDir, f);
       const runId = f.slice(0, -'.jsonl'.length);
       try {
-        const r = runInfo(path);
+        const r = runInfo(path, { lazyPlan: true });
         if (r) runs.push(r);
         else {
           const j = readJournal(path);
@@ -405,9 +470,21 @@ export class JournalStore {
 
   /** The newest apply run on this target that can be resumed: stopped, failed or cut off (never completed, rolled back or abandoned). */
   interrupted(target: string): RunInfo | undefined {
-    return this.runs()
-      .filter((r) => r.header.target === target && r.header.kind === 'apply' && ['interrupted', 'stopped', 'failed'].includes(r.status))
-      .at(-1);
+    return this.newest(this.resumable(target));
+  }
+
+  /** Apply runs on this target that can be resumed, oldest first, as listed (plans read when used). */
+  resumable(target: string, runs = this.runs()): RunInfo[] {
+    return runs.filter((r) => r.header.target === target && r.header.kind === 'apply' && ['interrupted', 'stopped', 'failed'].includes(r.status));
+  }
+
+  /** The newest of `listed`, read whole; one whose first line cannot be read is passed over (status lists it). */
+  newest(listed: RunInfo[]): RunInfo | undefined {
+    for (let i = listed.length - 1; i >= 0; i--) {
+      const r = this.run(listed[i].runId);
+      if (r) return r;
+    }
+    return undefined;
   }
 }
 

@@ -9,17 +9,19 @@ import { StringDecoder } from 'node:string_decoder';
 const CHUNK = 8 << 20;
 
 /**
- * Calls `fn` for each line of `fd` from its current offset, numbered from 1, decoded as UTF-8.
- * `ended`: the line has its newline (only a last line cut short has none). `line` is undefined
- * for a line too long to be a string.
+ * Calls `fn` for each line of `fd` from byte `start` (line `firstLine`), decoded as UTF-8, until
+ * the end or until `fn` returns false. `ended`: the line has its newline (only a last line cut
+ * short has none). `line` is undefined for a line too long to be a string.
  */
-export function eachLine(fd: number, fn: (line: string | undefined, lineNo: number, ended: boolean) => void, chunkSize = CHUNK): void {
+export function eachLine(fd: number, fn: (line: string | undefined, lineNo: number, ended: boolean) => boolean | void, chunkSize = CHUNK, start = 0, firstLine = 1): void {
   // A line across chunks is decoded chunk by chunk (a character cut between two waits in the
   // decoder) and joined once: its chunks are not kept, so a 500 MB first line costs its string
   // twice over for a moment, not three times.
   const decoder = new StringDecoder('utf8');
   let parts: string[] | undefined;
-  let lineNo = 0;
+  let lineNo = firstLine - 1;
+  let pos = start;
+  let stop = false;
   const emit = (tail: Buffer, ended: boolean): void => {
     let line: string | undefined;
     try {
@@ -33,19 +35,20 @@ export function eachLine(fd: number, fn: (line: string | undefined, lineNo: numb
       decoder.end();
     }
     parts = undefined;
-    fn(line, ++lineNo, ended);
+    stop = fn(line, ++lineNo, ended) === false;
   };
-  for (;;) {
+  while (!stop) {
     const chunk = Buffer.allocUnsafe(chunkSize);
-    const n = readSync(fd, chunk, 0, chunkSize, null);
+    const n = readSync(fd, chunk, 0, chunkSize, pos);
     if (n === 0) break;
+    pos += n;
     const data = chunk.subarray(0, n);
-    let start = 0;
-    for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, start)) {
-      emit(data.subarray(start, nl), true);
-      start = nl + 1;
+    let from = 0;
+    for (let nl = data.indexOf(10); nl >= 0 && !stop; nl = data.indexOf(10, from)) {
+      emit(data.subarray(from, nl), true);
+      from = nl + 1;
     }
-    if (start < n) (parts ??= []).push(decoder.write(data.subarray(start)));
+    if (!stop && from < n) (parts ??= []).push(decoder.write(data.subarray(from)));
   }
-  if (parts !== undefined) emit(Buffer.alloc(0), false);
+  if (!stop && parts !== undefined) emit(Buffer.alloc(0), false);
 }

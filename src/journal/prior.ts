@@ -19,7 +19,8 @@ export function priorOfSetup(runs: RunInfo[], domains: string[], target?: string
     const h = run.header;
     if (h.kind !== 'apply' || h.job !== 'setup' || run.status === 'rolled-back') continue;
     if (target !== undefined && h.target !== target) continue;
-    if (!h.plan.answers.domains.some((d) => wanted.has(d.toLowerCase()))) continue;
+    // The domains first: only the plans of this domain's setup runs are read.
+    if (!run.domains.some((d) => wanted.has(d.toLowerCase()))) continue;
     let any = false;
     for (const step of h.plan.steps) {
       if (step.kind !== 'zmprov' || !step.entry || !step.probe) continue;

@@ -149,11 +149,14 @@ export class WizardController {
       case 'load-start':
         try {
           const saved = await Promise.resolve(this.o.saved).then((a) => a.list(), (err: Error) => (this.o.io.err(`zsplit: cannot read the saved answers: ${err.message}\n`), []));
+          // One listing of the runs for both (each journal read once, its plan not at all).
+          const runs = this.store.runs();
+          const interrupted = this.store.resumable(this.o.exec.targetId, runs).at(-1);
           this.send({
             type: 'start/loaded',
             saved,
-            interrupted: this.interrupted(),
-            rollbackable: rollbackableRuns(this.store, this.o.exec.targetId).map(runBrief),
+            interrupted: interrupted ? runBrief(interrupted) : undefined,
+            rollbackable: rollbackableRuns(runs, this.o.exec.targetId).map(runBrief),
           });
         } catch (err) {
           this.send({ type: 'start/loaded', saved: [], rollbackable: [] });
@@ -251,7 +254,7 @@ export class WizardController {
         return;
       case 'load-runs':
         try {
-          this.send({ type: 'rollback/runs', runs: rollbackableRuns(this.store, this.o.exec.targetId).map(runBrief) });
+          this.send({ type: 'rollback/runs', runs: rollbackableRuns(this.store.runs(), this.o.exec.targetId).map(runBrief) });
         } catch (err) {
           this.send({ type: 'rollback/error', error: (err as Error).message });
         }
@@ -322,12 +325,7 @@ export class WizardController {
     }
   }
 
-  private interrupted() {
-    const r = this.store.interrupted(this.o.exec.targetId);
-    return r ? runBrief(r) : undefined;
-  }
-
-  /** The domain's accounts, one `zmprov -l gaa -v` per domain; system accounts left out. */
+  /** The domain's accounts, one `zmprov -l gaa -v -e` per domain; system accounts left out. */
   private async readAccounts(s: WizardState, skipSystem = true): Promise<CutoverCandidate[]> {
     const domains = domainsOf(s.fields);
     if (domains.length === 0) throw new Error('No domain: enter it on the Hosts screen first.');

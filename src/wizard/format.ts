@@ -76,7 +76,8 @@ export function bar(done: number, total: number, width: number): string {
 }
 
 export function runBrief(r: RunInfo): RunBrief {
-  const p = r.header.plan;
+  // A cutover's plan is small and names its wave; other plans (a setup's: every account) are not read.
+  const cut = r.header.job === 'cutover' ? cutoverOf(r) : undefined;
   let applied = 0;
   for (const v of r.results.values()) if (v.status === 'applied') applied++;
   return {
@@ -85,14 +86,22 @@ export function runBrief(r: RunInfo): RunBrief {
     job: r.header.job,
     status: r.status,
     time: r.header.time,
-    domains: p.answers.domains,
+    domains: r.domains,
     applied,
     inFlight: r.inFlight,
-    wave: p.answers.cutover?.wave,
-    direction: p.answers.cutover?.direction,
-    users: p.answers.cutover?.users,
+    wave: cut?.wave,
+    direction: cut?.direction,
+    users: cut?.users,
     of: r.header.of,
   };
+}
+
+function cutoverOf(r: RunInfo) {
+  try {
+    return r.header.plan.answers.cutover;
+  } catch {
+    return undefined; // an unreadable plan: listed without its wave, refused when acted on
+  }
 }
 
 /** `2026-11-22 14:55` from an ISO time. */

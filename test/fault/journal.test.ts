@@ -1,9 +1,10 @@
 // A damaged journal: unreadable lines are reported by number, the run is treated as uncertain
 // (re-probed, not trusted), and a corrupt first line or a dangling symlink never hides or crashes status.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { accountLines, primaryAnswers, simWorld } from '../helpers/sim.js';
+import { BIN, accountLines, primaryAnswers, simWorld } from '../helpers/sim.js';
 import { expectNoStack } from './helpers.js';
 
 const TRIALS = 10;
@@ -82,4 +83,46 @@ describe('run order', () => {
     for (const id of ['20260101T000000Z-apply-10', '20260101T000000Z-apply-2', '20260101T000000Z-apply']) writeFileSync(join(store.runsDir, `${id}.jsonl`), header(id) + '\n');
     expect(store.runs().map((r) => r.runId)).toEqual(['20260101T000000Z-apply', '20260101T000000Z-apply-2', '20260101T000000Z-apply-10']);
   });
+});
+
+describe('listing runs reads no plan', () => {
+  /** A real run whose plan is made ~100 MB (notes), as a 60,000-account setup's plan is. */
+  function bigPlanWorld() {
+    const { w, path } = appliedWorld(2);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const header = JSON.parse(lines[0]);
+    header.plan.notes = Array.from({ length: 100_000 }, (_, i) => `note ${i} ${'x'.repeat(1000)}`);
+    lines[0] = JSON.stringify(header);
+    writeFileSync(path, lines.join('\n'));
+    const inSmallHeap = (...args: string[]) => spawnSync(process.execPath, ['--max-old-space-size=48', BIN, ...args, ...w.flags], { env: w.env, encoding: 'utf8', timeout: 60_000 });
+    return { w, path, header, inSmallHeap };
+  }
+
+  it('status and status --json list a run with a 100 MB plan within a 48 MB heap (parsing the plan ran out of memory)', () => {
+    const { w, header, inSmallHeap } = bigPlanWorld();
+    const st = inSmallHeap('status');
+    expect(st.stderr).toBe('');
+    expect(st.status).toBe(0);
+    expect(st.stdout).toMatch(new RegExp(`^${header.runId}  apply  setup  local  COMPLETED  by \\S+  \\(\\d+ applied, 0 unchanged, 0 failed\\)$`, 'm'));
+    const json = JSON.parse(inSmallHeap('status', '--json').stdout);
+    expect(json).toEqual([expect.objectContaining({ runId: header.runId, status: 'completed', job: 'setup', unreadableLines: [] })]);
+    // A command that acts on the run reads its plan: the rollback undoes it (a normal heap).
+    const r = w.zsplit(['rollback', '--yes']);
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(w.zsplit(['status']).out).toContain('ROLLED-BACK');
+  }, 120_000);
+
+  it('a plan damaged inside its line: listed by its own fields, and a command that needs it says the first line cannot be read', () => {
+    const { w, path } = appliedWorld(2);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const runId = JSON.parse(lines[0]).runId;
+    const at = lines[0].indexOf('"steps":[') + 20;
+    lines[0] = lines[0].slice(0, at) + '\u0000' + lines[0].slice(at + 1);
+    writeFileSync(path, lines.join('\n'));
+    expect(w.zsplit(['status']).out).toContain(`${runId}  apply  setup`);
+    const r = w.zsplit(['rollback', '--run', runId, '--yes']);
+    expectNoStack(r.err);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`--run: ${runId}: the first line of its journal (the run and its plan) cannot be read`);
+  }, 60_000);
 });

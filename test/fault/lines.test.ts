@@ -15,7 +15,7 @@ function linesOf(text: string | Uint8Array, chunk: number): { line: string | und
   const fd = openSync(path, 'r');
   const out: { line: string | undefined; lineNo: number; ended: boolean }[] = [];
   try {
-    eachLine(fd, (line, lineNo, ended) => out.push({ line, lineNo, ended }), chunk);
+    eachLine(fd, (line, lineNo, ended) => void out.push({ line, lineNo, ended }), chunk);
   } finally {
     closeSync(fd);
   }
@@ -55,6 +55,30 @@ describe('eachLine', () => {
         expect(linesOf(buf, chunk).map((g) => g.line)).toEqual(want);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('from a byte offset and a line number, and stopping when asked: the lines after that offset, no more', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 6 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 9 }), fc.nat(), fc.nat(), (lines, chunk, skipRaw, keepRaw) => {
+        const text = lines.map((l) => `${l.replace(/\n/g, '')}\n`).join('');
+        const all = text.slice(0, -1).split('\n');
+        const skip = skipRaw % all.length;
+        const keep = 1 + (keepRaw % all.length);
+        const start = Buffer.byteLength(all.slice(0, skip).map((l) => l + '\n').join(''));
+        const path = join(dir, 'from.jsonl');
+        writeFileSync(path, text);
+        const fd = openSync(path, 'r');
+        const got: [string | undefined, number][] = [];
+        try {
+          eachLine(fd, (line, lineNo) => (got.push([line, lineNo]), got.length < keep), chunk, start, skip + 1);
+        } finally {
+          closeSync(fd);
+        }
+        const want = all.slice(skip, skip + keep).map((l, i): [string, number] => [l, skip + 1 + i]);
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 500 },
     );
   });
 });
