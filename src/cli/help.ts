@@ -38,7 +38,7 @@ Answers (or --config FILE with the same names in camelCase):
                         Exchange/M365, run there and bring recipients.csv back:
                         Get-Recipient -ResultSize Unlimited | Select-Object PrimarySmtpAddress,RecipientTypeDetails,DisplayName,@{n='EmailAddresses';e={$_.EmailAddresses -join ';'}} | Export-Csv -Path recipients.csv -NoTypeInformation -Encoding UTF8
                         Postfix: the virtual_mailbox_maps, virtual_alias_maps, relay_recipient_maps source files
-                        Zimbra: zmprov -l gaa -v D; zmprov gadl -v D; zmprov gacr -v D (into one or several files)
+                        Zimbra: zmprov -l gaa -v -e D; zmprov gadl -v D; zmprov gacr -v -e D (into one or several files)
   --peer-ldap-url URL   read them live from AD/LDAP (ldaps://, or ldap:// with --peer-ldap-starttls; certificates checked)
   --peer-ldap-bind-dn DN  --peer-ldap-base DN  --peer-ldap-filter F  --peer-ldap-ca PEMFILE
   --peer-ldap-password-file FILE   the bind password (or ZSPLIT_PEER_LDAP_PASSWORD; never a flag)

@@ -8,7 +8,8 @@ import { parseEntries } from '../zimbra/parse.js';
 import type { RawRecipient } from './model.js';
 
 /** The commands the operator runs on the peer Zimbra (one file may hold all three outputs). */
-export const ZIMBRA_EXPORT = ['zmprov -l gaa -v DOMAIN > recipients.txt', 'zmprov gadl -v DOMAIN >> recipients.txt', 'zmprov gacr -v DOMAIN >> recipients.txt'];
+// -e: the values stored on each entry; without it every default COS value is printed too (about 20 KB per account).
+export const ZIMBRA_EXPORT = ['zmprov -l gaa -v -e DOMAIN > recipients.txt', 'zmprov gadl -v DOMAIN >> recipients.txt', 'zmprov gacr -v -e DOMAIN >> recipients.txt'];
 
 export function looksLikeZimbra(text: string): boolean {
   return /^# (name|distributionList) \S+/m.test(text) && /^(zimbraId|zimbraMailDeliveryAddress|zimbraMailAlias|mail|zimbraAccountStatus|zimbraMailStatus): /m.test(text);

@@ -4,6 +4,7 @@
  * follow attrs.xml; validation messages follow AttributeInfo.checkValue (zimbra.md §1.3, §3.2).
  */
 import { ServiceError } from './errors.js';
+import { COS_DEFAULTS } from './cos-defaults.js';
 
 export type EntryClass = 'account' | 'domain' | 'server' | 'config' | 'cos' | 'distributionList';
 
@@ -176,10 +177,19 @@ export function hasFlag(name: string, flag: AttrFlag): boolean {
   return BY_NAME.get(name.toLowerCase())?.flags?.includes(flag) ?? false;
 }
 
-/** Default COS values for `ga` without -e. */
+const cosByVersion = new Map<string, Record<string, string[]>>();
+
+/**
+ * Default COS values for `ga` without -e: every account-inherited attribute zimbra-attrs.xml
+ * gives a default, that the version knows (a `since` list names one version per release line).
+ */
 export function cosDefaults(version: string): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  let out = cosByVersion.get(version);
+  if (out) return out;
+  out = {};
+  for (const [name, values, since] of COS_DEFAULTS) if (!since || since.split(',').some((v) => compareVersions(version, v.trim()) >= 0)) out[name] = [...values];
   for (const d of allAttrDefs(version)) if (d.cosDefault) out[d.name] = d.cosDefault;
+  cosByVersion.set(version, out);
   return out;
 }
 

@@ -1,0 +1,52 @@
+// zsplit lists a domain's accounts with `zmprov -l gaa -v -e`: each account's own values. Without
+// -e zmprov prints every default COS value too (ProvUtil.dumpAccount with expandCos): about 20 KB
+// per account, 2 GB for a 100,000-account domain, more than one string holds. Nothing zsplit
+// reads from a listed account is inherited from the COS.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, SIM_BIN, simWorld } from '../helpers/sim.js';
+import { readAttrsXml } from '../zimbra/attrs-xml.js';
+
+const N = 300;
+const SRC = join(import.meta.dirname, '../../src');
+const ANSWERS = ['--role', 'secondary', '--domain', 'example.com', '--zimbra-host', 'zimbra.example.com', '--zimbra-version', '10.1.0', '--peer-host', 'mail.example.com', '--peer-kind', 'postfix', '--peer-ip', '192.0.2.10'];
+
+describe('listing a domain', () => {
+  it(`a secondary setup and an unsplit read ${N} accounts at under 1 KB each (their own values, not the COS's)`, () => {
+    const w = simWorld();
+    const batch = w.file('create.zmp', Array.from({ length: N }, (_, i) => `ca listed${i}@example.com '' zimbraAccountStatus active`).join('\n') + '\n');
+    expect(w.zmprov('-f', batch).status).toBe(0);
+    const log = join(w.dir, 'zmprov-output.log');
+    // Every byte zmprov prints to zsplit, counted on its way.
+    const wrapper = w.file('zmprov', `#!/bin/bash\nset -o pipefail\n'${join(SIM_BIN, 'zmprov')}' "$@" | tee -a '${log}'\n`);
+    chmodSync(wrapper, 0o755);
+    const flags = ['--zmprov', wrapper, '--run-as', 'current', '--state-dir', w.stateDir];
+    for (const job of ['setup', 'unsplit']) {
+      w.file('zmprov-output.log', '');
+      const r = spawnSync(process.execPath, [BIN, 'plan', job, ...ANSWERS, '--connect', ...flags], { env: w.env, encoding: 'utf8', timeout: 120_000 });
+      expect(r.status, r.stderr).toBe(0);
+      const perAccount = statSync(log).size / N;
+      expect(perAccount, `${job}: ${Math.round(perAccount)} bytes per account`).toBeLessThan(1024);
+      expect(readFileSync(log, 'utf8')).toContain('# name listed7@example.com\n');
+    }
+  });
+
+  it('no attribute zsplit names outside the simulator is inherited from the COS (so a listing with -e loses nothing)', () => {
+    const xml = readAttrsXml();
+    const names = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const f of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, f.name);
+        if (f.isDirectory()) {
+          if (path !== join(SRC, 'sim')) walk(path);
+        } else if (/\.tsx?$/.test(f.name)) for (const m of readFileSync(path, 'utf8').matchAll(/\bzimbra[A-Z][A-Za-z]+/g)) names.add(m[0]);
+      }
+    };
+    walk(SRC);
+    const known = [...names].filter((n) => xml.has(n.toLowerCase()));
+    expect(known.length).toBeGreaterThan(20);
+    expect(known.filter((n) => xml.get(n.toLowerCase())!.flags.includes('accountInherited'))).toEqual([]);
+  });
+});
