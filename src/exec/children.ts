@@ -4,6 +4,13 @@
  * re-raised SIGINT/SIGTERM/SIGHUP and killed zsplit mid-run through its own stop handler).
  */
 
+/**
+ * The most output kept of one run or one session answer: all of it, up to nearly V8's longest
+ * string (2^29 characters). execa's default (100 MB) cut the output of a 300,000-line `zmprov -f`
+ * batch, and every line after the cut read as never run.
+ */
+export const MAX_OUTPUT = 2 ** 29 - 2 ** 20;
+
 /** A command that could not start; `code` is the system's (ENOENT: no such program). */
 export class SpawnError extends Error {
   constructor(

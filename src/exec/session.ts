@@ -15,7 +15,7 @@
  * start fails with an error naming the command, and one still open when zsplit exits is killed.
  */
 import type { Readable, Writable } from 'node:stream';
-import { killOnExit, SpawnError } from './children.js';
+import { killOnExit, MAX_OUTPUT, SpawnError } from './children.js';
 import type { Session, SessionAnswer, SessionOptions } from './types.js';
 import { SessionEnded } from './types.js';
 
@@ -126,10 +126,13 @@ export class ProcessSession implements Session {
     private readonly prompt: string,
   ) {
     const onData = (d: string) => {
+      if (this.killed) return;
       const text = this.hold + d;
       const keep = incompleteEscapeTail(text);
       this.hold = keep ? text.slice(text.length - keep) : '';
       const clean = cleanTerminal(keep ? text.slice(0, text.length - keep) : text);
+      // Past that, the answer would not fit in a string: appending it would throw in this handler and end zsplit.
+      if (this.clean.length + clean.length > MAX_OUTPUT) return this.overflow();
       this.clean += clean;
       this.fresh += clean;
       this.check();
@@ -259,6 +262,15 @@ export class ProcessSession implements Session {
     }
     this.kill();
     this.failAll((x) => (x === p ? `no ${p.line === undefined ? 'first prompt' : `answer to: ${p.line}`} within ${Math.round(p.timeoutMs / 1000)} s: killed pid ${this.pid}` : `not run: the tool was killed on an earlier line (${p.line})`), true);
+  }
+
+  /** An answer longer than zsplit can hold: its line fails (with the answer's start), the tool is killed. */
+  private overflow(): void {
+    const p = this.queue[0];
+    const start = this.clean.slice(0, 4096);
+    this.kill();
+    this.setClean(start);
+    this.failAll((x) => (x === p ? `answer to: ${p.line ?? 'the first prompt'} is longer than ${MAX_OUTPUT} characters: killed pid ${this.pid}` : `not run: the tool was killed on an earlier line (${p?.line})`), false);
   }
 
   /** Rejects every line in flight: the head with what it wrote, the others as never run. */

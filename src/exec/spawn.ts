@@ -3,21 +3,14 @@
  * timeout ends the child with SIGTERM and, after a grace period, SIGKILL; a child still running
  * when zsplit exits is killed with it; a command that cannot start fails with its name.
  */
-import { killOnExit, SpawnError } from './children.js';
+import { killOnExit, MAX_OUTPUT, SpawnError } from './children.js';
 import { MERGE_WRAPPER } from './session.js';
 import type { RunOptions, RunResult } from './types.js';
 
 /** After a timeout's SIGTERM, how long a child may take to end before it is killed. */
 export const KILL_GRACE_MS = 5_000;
 
-/**
- * The most output kept of one run: all of it, up to nearly V8's longest string (2^29 characters).
- * execa's default (100 MB) cut the output of a 300,000-line `zmprov -f` batch, and every line
- * after the cut read as never run.
- */
-export const MAX_OUTPUT = 2 ** 29 - 2 ** 20;
-
-export { SpawnError };
+export { MAX_OUTPUT, SpawnError };
 
 export async function spawnCapture(argv: string[], opts: RunOptions & { input?: string; env?: NodeJS.ProcessEnv; killGraceMs?: number } = {}): Promise<RunResult> {
   const started = performance.now();

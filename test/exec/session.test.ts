@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProcessSession } from '../../src/exec/session.js';
+import { SessionEnded } from '../../src/exec/types.js';
 import { SpawnError } from '../../src/exec/spawn.js';
 import { alive, exitOf, waitFor } from '../helpers/wait.js';
 
@@ -56,4 +57,21 @@ process.exit(0);
       for (const p of pids) if (alive(p)) process.kill(p, 'SIGKILL');
     }
   });
+
+  it('an answer longer than a string holds (a listing of a huge domain) fails its line and ends the tool, not zsplit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zsplit-session-big-'));
+    const tool = join(dir, 'tool');
+    // 560 million characters then a prompt: more than V8's longest string (2^29 - 24).
+    writeFileSync(tool, `#!/bin/sh\nprintf 'prov> '\nwhile read line; do\n  if [ "$line" = big ]; then head -c 560000000 /dev/zero | tr '\\0' x; printf '\\nprov> '; else printf 'ok\\nprov> '; fi\ndone\n`);
+    chmodSync(tool, 0o755);
+    const s = await ProcessSession.open([tool], { prompt: 'prov> ' });
+    expect((await s.send('small')).output).toBe('ok\n');
+    // Before: "RangeError: Invalid string length" thrown from the pipe's data handler, which ended the process.
+    const e = await s.send('big', { timeoutMs: 60_000 }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SessionEnded);
+    expect((e as Error).message).toMatch(/^answer to: big is longer than 535822336 characters: killed pid \d+/);
+    expect((e as SessionEnded).output.length).toBeLessThan(10_000);
+    await waitFor(() => s.ended, 'the tool to be killed', 10_000);
+    await expect(s.send('small')).rejects.toBeInstanceOf(SessionEnded);
+  }, 120_000);
 });
