@@ -124,6 +124,7 @@ export class ProcessSession implements Session {
     private readonly child: Child,
     ending: Promise<Ending>,
     private readonly prompt: string,
+    private readonly maxAnswer: number,
   ) {
     const onData = (d: string) => {
       if (this.killed) return;
@@ -132,7 +133,7 @@ export class ProcessSession implements Session {
       this.hold = keep ? text.slice(text.length - keep) : '';
       const clean = cleanTerminal(keep ? text.slice(0, text.length - keep) : text);
       // Past that, the answer would not fit in a string: appending it would throw in this handler and end zsplit.
-      if (this.clean.length + clean.length > MAX_OUTPUT) return this.overflow();
+      if (this.clean.length + clean.length > this.maxAnswer) return this.overflow();
       this.clean += clean;
       this.fresh += clean;
       this.check();
@@ -181,7 +182,7 @@ export class ProcessSession implements Session {
       reject: false,
     });
     // Its output is read from the start (no chunk can flow before the listeners are on).
-    const s = new ProcessSession(child, child, opts.prompt);
+    const s = new ProcessSession(child, child, opts.prompt, opts.maxAnswerChars ?? MAX_OUTPUT);
     // Started, or not at all (no such program): execa's result then names the command.
     const started = await Promise.race([new Promise<undefined>((r) => child.once('spawn', () => r(undefined))), child]);
     if (started && started.exitCode === undefined && started.signal === undefined) throw new SpawnError(started.shortMessage ?? `${argv.join(' ')}: could not start`, 'code' in started ? (started.code as string | undefined) : undefined);
@@ -270,16 +271,16 @@ export class ProcessSession implements Session {
     const start = this.clean.slice(0, 4096);
     this.kill();
     this.setClean(start);
-    this.failAll((x) => (x === p ? `answer to: ${p.line ?? 'the first prompt'} is longer than ${MAX_OUTPUT} characters: killed pid ${this.pid}` : `not run: the tool was killed on an earlier line (${p?.line})`), false);
+    this.failAll((x) => (x === p ? `answer to: ${p.line ?? 'the first prompt'} is longer than ${this.maxAnswer} characters: killed pid ${this.pid}` : `not run: the tool was killed on an earlier line (${p?.line})`), false, true);
   }
 
   /** Rejects every line in flight: the head with what it wrote, the others as never run. */
-  private failAll(message: (p: Pending) => string, timedOut: boolean): void {
+  private failAll(message: (p: Pending) => string, timedOut: boolean, tooLong = false): void {
     const all = this.queue.splice(0);
     this.disarm();
     all.forEach((p, i) => {
       const output = i === 0 ? (p.line === undefined ? this.clean : answerText(this.clean, p.line, this.prompt)) : '';
-      p.reject(new SessionEnded(message(p), output, this.exitCode, timedOut && i === 0, i > 0));
+      p.reject(new SessionEnded(message(p), output, this.exitCode, timedOut && i === 0, i > 0, tooLong && i === 0));
     });
     if (all.length) this.setClean('');
   }

@@ -53,6 +53,8 @@ export interface SessionOptions {
   onLaunch?: () => void;
   /** Aborted before the first prompt: the tool is killed (nothing was sent to it yet), open() rejects. */
   signal?: AbortSignal;
+  /** The longest answer kept (default MAX_OUTPUT, nearly V8's longest string): a longer one fails its line, the tool is killed. */
+  maxAnswerChars?: number;
 }
 
 export interface SessionAnswer {
@@ -95,6 +97,8 @@ export class SessionEnded extends Error {
     readonly timedOut: boolean,
     /** The line's turn never came: the tool ended (or was killed) on an earlier line. */
     readonly notRun = false,
+    /** The answer was longer than the session keeps (maxAnswerChars). */
+    readonly tooLong = false,
   ) {
     super(message);
   }

@@ -39,7 +39,12 @@ export interface ZmprovOptions {
   gaaThreshold?: number;
   /** Session lines written ahead of their answers (1: strictly one line, one answer). Default 32. */
   window?: number;
+  /** The longest session answer kept (SessionOptions.maxAnswerChars): a larger listing is read line by line. */
+  maxAnswerChars?: number;
 }
+
+/** A session answer longer than zsplit keeps (the session has ended). */
+const TOO_LONG = 'zsplit.TOO_LONG';
 
 export const PROMPT = 'prov> ';
 export const GAA_THRESHOLD = 1000;
@@ -69,6 +74,7 @@ export class Zmprov {
   private readonly lineTimeoutMs: number;
   private readonly listTimeoutMs: number;
   private readonly gaaThreshold: number;
+  private readonly maxAnswerChars: number | undefined;
   private readonly window: number;
   /** The session runs in LDAP mode (`zmprov -l`); false: SOAP mode (see prestart). */
   private ldapSession = true;
@@ -85,6 +91,7 @@ export class Zmprov {
     this.listTimeoutMs = opts.listTimeoutMs ?? 1_800_000;
     this.gaaThreshold = opts.gaaThreshold ?? GAA_THRESHOLD;
     this.window = Math.max(1, opts.window ?? 32);
+    this.maxAnswerChars = opts.maxAnswerChars;
   }
 
   /** A session is open and alive: batches and probes go through it (listings too in LDAP mode). */
@@ -136,7 +143,7 @@ export class Zmprov {
     this.stats.starts++;
     this.abortStart = new AbortController();
     this.ldapSession = !opts.soap;
-    const open = this.exec.openSession('zmprov', this.ldapSession ? ['-l'] : [], { prompt: PROMPT, startTimeoutMs: opts.startTimeoutMs ?? 60_000, onSpawn: (pid) => (this.pid = pid), onLaunch: () => this.onLaunched?.(), signal: this.abortStart.signal });
+    const open = this.exec.openSession('zmprov', this.ldapSession ? ['-l'] : [], { prompt: PROMPT, startTimeoutMs: opts.startTimeoutMs ?? 60_000, onSpawn: (pid) => (this.pid = pid), onLaunch: () => this.onLaunched?.(), signal: this.abortStart.signal, maxAnswerChars: this.maxAnswerChars });
     this.opening = open.then(
       (s) => {
         this.session = s;
@@ -229,7 +236,7 @@ export class Zmprov {
     if (e.notRun) return { index: 0, line: text, status: 'not-run', output: '' };
     const r = oneLine(text, e.output);
     if (r.status === 'error' || r.status === 'usage') return r;
-    const code = e.timedOut ? 'zsplit.TIMEOUT' : 'zmprov.EXITED';
+    const code = e.timedOut ? 'zsplit.TIMEOUT' : e.tooLong ? TOO_LONG : 'zmprov.EXITED';
     return { ...r, status: 'error', error: { code, message: e.message, text: `ERROR: ${code} (${e.message})` } };
   }
 
@@ -355,8 +362,15 @@ export class Zmprov {
     }
     const listed = new Set<ProbeRequest>();
     for (const [domain, reqs] of byDomain) {
+      if (!this.inLdapSession) break; // ended on a listing too large: the rest are read line by line
       if (!this.listingPays(domain, reqs.length)) continue;
       const line = await this.sessionLine(['gaa', '-v', '-e', domain], this.listTimeoutMs);
+      if (line.status === 'error' && line.error?.code === TOO_LONG) {
+        // Too large a domain to hold as one answer (the session is gone): its accounts are read
+        // one `ga -e` line each, in -f batches, and it is not listed again in this run.
+        this.domainSizes.set(domain, Infinity);
+        continue;
+      }
       if (line.status === 'error' && line.error?.code === 'account.NO_SUCH_DOMAIN') {
         for (const r of reqs) entries[entryKey(r.entry)] = null;
       } else if (line.status !== 'ok') {

@@ -6,7 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, SIM_BIN, simWorld } from '../helpers/sim.js';
+import { applyPlan } from '../../src/apply/engine.js';
+import { LocalExecutor } from '../../src/exec/local.js';
+import { Zmprov } from '../../src/exec/zmprov.js';
+import { JournalStore } from '../../src/journal/journal.js';
+import { validateAnswers } from '../../src/model/validate.js';
+import { plan } from '../../src/plan/index.js';
+import { accountLines, BIN, SIM_BIN, simWorld } from '../helpers/sim.js';
 import { readAttrsXml } from '../zimbra/attrs-xml.js';
 
 const N = 300;
@@ -49,4 +55,24 @@ describe('listing a domain', () => {
     expect(known.length).toBeGreaterThan(20);
     expect(known.filter((n) => xml.get(n.toLowerCase())!.flags.includes('accountInherited'))).toEqual([]);
   });
+
+  it('a listing longer than a session answer holds: the accounts are read line by line instead, and the run completes', async () => {
+    const w = simWorld();
+    const batch = w.file('create.zmp', Array.from({ length: 400 }, (_, i) => `ca present${i}@example.com '' zimbraAccountStatus active`).join('\n') + '\n');
+    expect(w.zmprov('-f', batch).status).toBe(0);
+    const v = validateAnswers({ role: 'primary', domain: ['example.com'], zimbraHost: ['zimbra.example.com'], zimbraVersion: '10.1.0', peerHost: 'mail.example.com', peerKind: 'postfix', peerIp: ['192.0.2.10'], peerAccounts: accountLines(100) }, 'setup');
+    const a = v.answers!;
+    // The domain's listing (about 500 bytes per account) is longer than these 20,000 characters,
+    // as a real domain of several hundred thousand accounts is longer than a string (2^29).
+    const exec = new LocalExecutor({ binDir: SIM_BIN, runAs: 'current', env: w.env });
+    const zmprov = new Zmprov(exec, { gaaThreshold: 50, maxAnswerChars: 20_000 });
+    const s = await applyPlan(plan('setup', a), { zmprov, exec, store: new JournalStore(join(w.dir, 'state')), version: 'test', replan: (o) => plan('setup', a, o) });
+    expect(s.status, JSON.stringify(s.counts)).toBe('completed');
+    expect(s.counts).toMatchObject({ applied: 202, failed: 0 });
+    expect(zmprov.sessionFailure).toMatch(/^answer to: gaa -v -e example\.com is longer than 20000 characters/);
+    // Not listed (the answer was cut), each placeholder read by its own line, before and after.
+    expect(zmprov.reads.listed).toBe(0);
+    expect(zmprov.reads.targeted).toBeGreaterThanOrEqual(100);
+    expect(w.json().accounts['user99@example.com']).toMatchObject({ zimbraAccountStatus: ['locked'], zimbraMailTransport: ['smtp:[mail.example.com]:25'] });
+  }, 120_000);
 });
