@@ -36,7 +36,8 @@ function listHeaders(text: string, lists?: Set<string>): string {
       lists?.add(name.toLowerCase());
       return `# name ${name}`;
     })
-    .replace(/\r?\n\r?\nmembers\r?\n(?:(?!# )[^\n]*(?:\n|$))*/g, '\n\n');
+    // `members` may end the text: a session's answer comes without its last newline.
+    .replace(/\r?\n\r?\nmembers(?:\r?\n|$)(?:(?!# )[^\n]*(?:\n|$))*/g, '\n\n');
 }
 
 /** Entries of `zmprov gadl -v` output. */

@@ -42,6 +42,14 @@ describe('reading gadl -v / gdl output', () => {
     expect(dump.map((r) => r.class)).toEqual(['list', 'list']);
     expect(dump[1].addresses).toContain('team@example.com');
     expect(dump.flatMap((r) => r.addresses).some((a) => /members|\n/.test(a))).toBe(false);
+    // A session answer ends without its last newline (zsplit trims it): an empty last list ends
+    // with "members". Its status must still read enabled (before: "enabled\n\nmembers", and a
+    // secondary setup through a session left that list out of the peer's recipients).
+    const trimmed = parseDistributionLists(out.replace(/\n+$/, ''));
+    expect(trimmed.map((l) => [l.name, l.attrs.zimbraMailStatus])).toEqual([
+      ['all@example.com', ['enabled']],
+      ['staff@example.com', ['enabled']],
+    ]);
   });
 });
 
