@@ -111,7 +111,15 @@ export async function observeWith(zmprov: Zmprov, job: Job, answers: Answers): P
 async function observe(flags: Flags, job: Job, answers: Answers, io: CliIO): Promise<Observed> {
   const { makeExecutor } = await import('./target.js');
   const { Zmprov } = await import('../exec/zmprov.js');
-  return observeWith(new Zmprov(makeExecutor(flags, io)), job, answers);
+  const zmprov = new Zmprov(makeExecutor(flags, io));
+  // One zmprov -l for the probe and the listings, as apply reads (a listing is then parsed as it
+  // arrives, never one string); -f batches when no session can be opened.
+  await zmprov.begin();
+  try {
+    return await observeWith(zmprov, job, answers);
+  } finally {
+    await zmprov.end();
+  }
 }
 
 export async function planCommand(flags: Flags, positionals: string[], io: CliIO): Promise<number> {

@@ -5,7 +5,7 @@ import { injectionFromEnv } from '../sim/cli.js';
 import { SimZimbra } from '../sim/index.js';
 import type { Injection, SimSession } from '../sim/index.js';
 import { answerText, cleanTerminal } from './session.js';
-import type { Executor, RunOptions, RunResult, Session, SessionAnswer, SessionOptions, ZimbraTool } from './types.js';
+import type { Executor, RunOptions, RunResult, SendOptions, Session, SessionAnswer, SessionOptions, ZimbraTool } from './types.js';
 import { FILE_ARG, SessionEnded } from './types.js';
 
 export class RehearsalExecutor implements Executor {
@@ -67,18 +67,23 @@ class RehearsalSession implements Session {
   /** Lines sent ahead wait their turn, as in a pipe. */
   private turn: Promise<unknown> = Promise.resolve();
 
-  send(line: string): Promise<SessionAnswer> {
-    const mine = this.turn.then(() => this.answer(line));
+  send(line: string, opts: SendOptions = {}): Promise<SessionAnswer> {
+    const mine = this.turn.then(() => this.answer(line, opts.onText));
     this.turn = mine.catch(() => undefined);
     return mine;
   }
 
-  private async answer(line: string): Promise<SessionAnswer> {
+  private async answer(line: string, onText?: (text: string) => void): Promise<SessionAnswer> {
     const started = performance.now();
     if (this.ended) throw new SessionEnded(`the tool has ended (exit ${this.sim.exitCode() ?? 137})`, '', this.sim.exitCode(), false, true);
     const out = answerText(cleanTerminal(await this.sim.send(line)), line, this.prompt);
     const code = this.sim.exitCode();
     if (code !== undefined) throw new SessionEnded(`the tool ended on: ${line} (exit ${code})`, out, code, false);
+    // In-process, the answer is already one string: handed over whole.
+    if (onText) {
+      if (out) onText(out);
+      return { output: '', durationMs: performance.now() - started };
+    }
     return { output: out, durationMs: performance.now() - started };
   }
 

@@ -16,7 +16,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { killOnExit, MAX_OUTPUT, SpawnError } from './children.js';
-import type { Session, SessionAnswer, SessionOptions } from './types.js';
+import type { SendOptions, Session, SessionAnswer, SessionOptions } from './types.js';
 import { SessionEnded } from './types.js';
 
 /* eslint-disable no-control-regex */
@@ -80,6 +80,10 @@ interface Pending {
   started: number;
   resolve: (a: SessionAnswer) => void;
   reject: (e: Error) => void;
+  /** The answer is handed over as it arrives (SendOptions.onText). */
+  onText?: (text: string) => void;
+  /** Some of it has been: the echo of the line is decided and removed. */
+  handed?: boolean;
 }
 
 /** Length of an incomplete escape sequence at the end of `text` (held back until the rest arrives). */
@@ -106,6 +110,8 @@ export class ProcessSession implements Session {
    */
   private fresh = '';
   private lead = '';
+  /** `clean` is the end of an answer whose start was handed over: it does not start at a line start. */
+  private cut = false;
   /** Raw bytes of an escape sequence cut by a chunk boundary. */
   private hold = '';
   private readonly queue: Pending[] = [];
@@ -206,7 +212,7 @@ export class ProcessSession implements Session {
       const hay = this.lead + this.fresh;
       const base = this.clean.length - hay.length; // where `hay` starts in `clean`
       let at = -1;
-      if (base === 0 && hay.startsWith(this.prompt)) at = 0;
+      if (base === 0 && !this.cut && hay.startsWith(this.prompt)) at = 0;
       else {
         const i = hay.indexOf(`\n${this.prompt}`);
         if (i !== -1) at = base + i + 1;
@@ -214,12 +220,18 @@ export class ProcessSession implements Session {
       if (at === -1) {
         this.lead = hay.slice(-this.prompt.length);
         this.fresh = '';
+        this.handOver();
         return;
       }
       const text = this.clean.slice(0, at);
       this.setClean(this.clean.slice(at + this.prompt.length));
       const p = this.queue.shift()!;
-      p.resolve({ output: p.line === undefined ? text : answerText(text, p.line, this.prompt), durationMs: performance.now() - p.started });
+      let output = p.line === undefined || p.handed ? text : answerText(text, p.line, this.prompt);
+      if (p.onText) {
+        if (output) p.onText(output);
+        output = '';
+      }
+      p.resolve({ output, durationMs: performance.now() - p.started });
       if (this.queue.length > 0) this.arm(this.queue[0]);
       else this.disarm();
     }
@@ -229,6 +241,31 @@ export class ProcessSession implements Session {
     this.clean = text;
     this.fresh = text;
     this.lead = '';
+    this.cut = false;
+  }
+
+  /**
+   * The head line's answer so far, but its last characters (a prompt may be starting there, with
+   * the newline before it), to its onText: `clean` stays that short however long the answer.
+   */
+  private handOver(): void {
+    const p = this.queue[0];
+    if (!p?.onText || p.line === undefined) return;
+    const keep = this.prompt.length + 1;
+    if (this.clean.length <= keep) return;
+    let text = this.clean.slice(0, this.clean.length - keep);
+    if (!p.handed) {
+      // The echo of the line (line editing on a pipe), as answerText removes it, decided once it could be whole.
+      if (text.length < p.line.length + 1) return;
+      if (text.startsWith(`${p.line}\n`)) text = text.slice(p.line.length + 1);
+      p.handed = true;
+    }
+    const tail = this.clean.slice(this.clean.length - keep);
+    this.clean = tail;
+    this.fresh = '';
+    this.lead = tail;
+    this.cut = true;
+    if (text) p.onText(text);
   }
 
   /** Starts the head line's clock. */
@@ -285,13 +322,13 @@ export class ProcessSession implements Session {
     if (all.length) this.setClean('');
   }
 
-  private enqueue(line: string | undefined, timeoutMs: number): Promise<SessionAnswer> {
+  private enqueue(line: string | undefined, timeoutMs: number, onText?: (text: string) => void): Promise<SessionAnswer> {
     return new Promise<SessionAnswer>((resolve, reject) => {
       if (this.ended) {
         reject(new SessionEnded(`the tool has ended (exit ${this.exitCode ?? 137})`, '', this.exitCode, false, true));
         return;
       }
-      const p: Pending = { line, timeoutMs, started: performance.now(), resolve, reject };
+      const p: Pending = { line, timeoutMs, started: performance.now(), resolve, reject, onText };
       this.queue.push(p);
       if (this.queue.length === 1) this.arm(p);
       if (line !== undefined) this.write(`${line}\n`);
@@ -318,9 +355,9 @@ export class ProcessSession implements Session {
     this.outgoing += text;
   }
 
-  send(line: string, opts: { timeoutMs?: number } = {}): Promise<SessionAnswer> {
+  send(line: string, opts: SendOptions = {}): Promise<SessionAnswer> {
     if (/[\r\n]/.test(line)) return Promise.reject(new Error('a session line cannot hold a newline'));
-    return this.enqueue(line, opts.timeoutMs ?? 120_000);
+    return this.enqueue(line, opts.timeoutMs ?? 120_000, opts.onText);
   }
 
   async close(opts: { lastLine?: string; timeoutMs?: number } = {}): Promise<{ exitCode: number; output: string }> {

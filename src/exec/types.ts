@@ -57,6 +57,15 @@ export interface SessionOptions {
   maxAnswerChars?: number;
 }
 
+export interface SendOptions {
+  timeoutMs?: number;
+  /**
+   * The answer handed over piece by piece as it arrives (the echo of the line removed), in order;
+   * the answer then resolves with an empty output. A listing never has to be one string.
+   */
+  onText?: (text: string) => void;
+}
+
 export interface SessionAnswer {
   /**
    * Everything the tool wrote after the line was sent, up to its next prompt: terminal escape
@@ -81,7 +90,7 @@ export interface Session {
    * attached), or when no prompt comes within `timeoutMs` of the line's turn: the process is
    * then killed (a hung line); lines behind it reject with `notRun`.
    */
-  send(line: string, opts?: { timeoutMs?: number }): Promise<SessionAnswer>;
+  send(line: string, opts?: SendOptions): Promise<SessionAnswer>;
   /** Sends `lastLine` if given (zmprov: `exit`), closes stdin, waits for the end (killing it after `timeoutMs`). */
   close(opts?: { lastLine?: string; timeoutMs?: number }): Promise<{ exitCode: number; output: string }>;
   /** Kills the process (and its process group). */

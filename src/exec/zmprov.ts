@@ -7,8 +7,8 @@ import type { ProbeRequest } from '../plan/index.js';
 import type { ConfirmGroup } from '../plan/readback.js';
 import type { Observed } from '../plan/observed.js';
 import { entryKey, probeArgv } from '../zimbra/commands.js';
-import type { Attrs, BatchLineResult, BatchResult } from '../zimbra/parse.js';
-import { NOT_FOUND_CODES, parseBatchOutput, parseEntries, parseError } from '../zimbra/parse.js';
+import type { Attrs, BatchLineResult, BatchResult, ParsedEntry } from '../zimbra/parse.js';
+import { EntryStream, NOT_FOUND_CODES, parseBatchOutput, parseEntries, parseError } from '../zimbra/parse.js';
 import { parseDistributionLists } from '../inventory/zimbra.js';
 import { zmprovLine } from '../zimbra/quote.js';
 import type { Executor, RunOptions, RunResult, Session } from './types.js';
@@ -39,11 +39,11 @@ export interface ZmprovOptions {
   gaaThreshold?: number;
   /** Session lines written ahead of their answers (1: strictly one line, one answer). Default 32. */
   window?: number;
-  /** The longest session answer kept (SessionOptions.maxAnswerChars): a larger listing is read line by line. */
+  /** The longest session answer kept (SessionOptions.maxAnswerChars); listings are streamed, never kept whole. */
   maxAnswerChars?: number;
 }
 
-/** A session answer longer than zsplit keeps (the session has ended). */
+/** A session answer longer than zsplit keeps (the line failed, the session has ended). */
 const TOO_LONG = 'zsplit.TOO_LONG';
 
 export const PROMPT = 'prov> ';
@@ -204,10 +204,10 @@ export class Zmprov {
   }
 
   /** Sends a line; never rejects (so lines written ahead cannot leave an unhandled rejection). */
-  private sendText(text: string, timeoutMs: number): Promise<{ output: string } | { ended: SessionEnded }> {
+  private sendText(text: string, timeoutMs: number, onText?: (t: string) => void): Promise<{ output: string } | { ended: SessionEnded }> {
     const s = this.session;
     if (!s || s.ended) return Promise.resolve({ ended: new SessionEnded('no zmprov session', '', undefined, false, true) });
-    return s.send(text, { timeoutMs }).then(
+    return s.send(text, { timeoutMs, onText }).then(
       (a) => ({ output: a.output }),
       (e: unknown) => {
         if (e instanceof SessionEnded) return { ended: e };
@@ -243,6 +243,21 @@ export class Zmprov {
   private async sessionLine(argv: string[], timeoutMs = this.lineTimeoutMs): Promise<BatchLineResult> {
     const text = this.sessionText(argv);
     return this.sessionResult(text, await this.sendText(text, timeoutMs));
+  }
+
+  /**
+   * A listing through the session, its entries parsed as they arrive (EntryStream): a domain of
+   * 300,000 accounts is never one string. The line's status is judged from what is not an entry
+   * (an error, a usage text); its output is empty.
+   */
+  private async sessionListing(argv: string[]): Promise<{ line: BatchLineResult; entries: ParsedEntry[] }> {
+    const text = this.sessionText(argv);
+    const stream = new EntryStream();
+    const outcome = await this.sendText(text, this.listTimeoutMs, (t) => stream.push(t));
+    const entries = stream.end();
+    if (!('output' in outcome)) return { line: this.sessionResult(text, outcome), entries: [] };
+    const judged = this.sessionResult(text, { output: stream.other });
+    return { line: judged.status === 'ok' ? { ...judged, output: '' } : judged, entries: judged.status === 'ok' ? entries : [] };
   }
 
   /**
@@ -362,21 +377,13 @@ export class Zmprov {
     }
     const listed = new Set<ProbeRequest>();
     for (const [domain, reqs] of byDomain) {
-      if (!this.inLdapSession) break; // ended on a listing too large: the rest are read line by line
       if (!this.listingPays(domain, reqs.length)) continue;
-      const line = await this.sessionLine(['gaa', '-v', '-e', domain], this.listTimeoutMs);
-      if (line.status === 'error' && line.error?.code === TOO_LONG) {
-        // Too large a domain to hold as one answer (the session is gone): its accounts are read
-        // one `ga -e` line each, in -f batches, and it is not listed again in this run.
-        this.domainSizes.set(domain, Infinity);
-        continue;
-      }
+      const { line, entries: list } = await this.sessionListing(['gaa', '-v', '-e', domain]);
       if (line.status === 'error' && line.error?.code === 'account.NO_SUCH_DOMAIN') {
         for (const r of reqs) entries[entryKey(r.entry)] = null;
       } else if (line.status !== 'ok') {
         throw new ZmprovError(`probe failed: ${line.line}: ${line.error?.text ?? line.status}${this.sessionError ? `\n${this.sessionError}` : ''}`, asRun(line));
       } else {
-        const list = parseEntries(line.output);
         this.domainSizes.set(domain, list.length);
         this.reads.listed += list.length;
         const index = accountIndex(list);
@@ -432,9 +439,8 @@ export class Zmprov {
    */
   async listAccounts(domain: string): Promise<{ name: string; attrs: Attrs }[]> {
     if (this.inLdapSession) {
-      const line = await this.sessionLine(['gaa', '-v', '-e', domain], this.listTimeoutMs);
+      const { line, entries: list } = await this.sessionListing(['gaa', '-v', '-e', domain]);
       if (line.status !== 'ok') throw new ZmprovError(`zmprov -l gaa -v -e ${domain} failed: ${line.error?.text ?? line.output.trim()}`, asRun(line));
-      const list = parseEntries(line.output);
       this.domainSizes.set(domain.toLowerCase(), list.length);
       this.reads.listed += list.length;
       return list.map((e) => ({ name: e.name.toLowerCase(), attrs: e.attrs }));

@@ -214,3 +214,62 @@ function lineResult(index: number, line: string, body: string): BatchLineResult 
     .replace(/\n+$/, '');
   return { index, line, status, output, error };
 }
+
+/** What a streamed listing held besides its entries, kept to judge the line: at most this much. */
+const OTHER_MAX = 64 * 1024;
+
+/**
+ * Entry dumps read as they arrive (a `gaa -v -e` listing of a domain too large to hold as one
+ * string): the text is cut before each `# name` line and each entry parsed alone, which gives what
+ * parseEntries gives for the whole text (a `# name` line always starts an entry, and an entry's
+ * end is judged within it). `other` keeps the text before the first entry and from the first line
+ * that starts with `ERROR: ` on (bounded): what tells an error or a usage text from a listing.
+ */
+export class EntryStream {
+  readonly entries: ParsedEntry[] = [];
+  other = '';
+  private entry = '';
+  private partial = '';
+  private inEntry = false;
+  private erred = false;
+
+  push(text: string): void {
+    const data = this.partial + text;
+    const last = data.lastIndexOf('\n');
+    if (last === -1) {
+      this.partial = data;
+      return;
+    }
+    this.partial = data.slice(last + 1);
+    let from = 0;
+    while (from <= last) {
+      const nl = data.indexOf('\n', from);
+      this.line(data.slice(from, nl + 1));
+      from = nl + 1;
+    }
+  }
+
+  /** The entries, once the answer is complete. */
+  end(): ParsedEntry[] {
+    if (this.partial) this.line(this.partial);
+    this.partial = '';
+    this.flush();
+    return this.entries;
+  }
+
+  /** One line, with its newline (the last may have none). */
+  private line(l: string): void {
+    if (HEADER.test(l.replace(/\r?\n$/, ''))) {
+      this.flush();
+      this.inEntry = true;
+    }
+    if (!this.erred && l.startsWith('ERROR: ')) this.erred = true;
+    if ((!this.inEntry || this.erred) && this.other.length < OTHER_MAX) this.other += l;
+    if (this.inEntry) this.entry += l;
+  }
+
+  private flush(): void {
+    if (this.entry) for (const e of parseEntries(this.entry)) this.entries.push(e);
+    this.entry = '';
+  }
+}

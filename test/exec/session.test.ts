@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProcessSession } from '../../src/exec/session.js';
 import { SessionEnded } from '../../src/exec/types.js';
@@ -73,5 +74,53 @@ process.exit(0);
     expect((e as SessionEnded).output.length).toBeLessThan(10_000);
     await waitFor(() => s.ended, 'the tool to be killed', 10_000);
     await expect(s.send('small')).rejects.toBeInstanceOf(SessionEnded);
+  }, 120_000);
+
+  it('an answer handed over as it arrives (onText) is the answer given whole, however it is cut and whatever it holds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zsplit-session-stream-'));
+    const tricky = fc.constantFrom('abcprov> x\n', 'x\nprov', '> y\n', '\r\n', 'prov>\n', '\n\n', 'é😀\n', '# name a@example.com\nmail: a@example.com\n\n');
+    const answer = fc.array(fc.oneof(tricky, fc.string({ maxLength: 20 })), { maxLength: 30 }).map((p) => p.join(''));
+    const answers = fc.sample(answer, { numRuns: 60, seed: 7 }).map((a) => (a === '' || a.endsWith('\n') ? a : `${a}\n`)).filter((a) => !a.startsWith('prov> ') && !a.includes('\nprov> '));
+    answers.push('x'.repeat(300_000) + '\n', '0\nafter an echo-like first line\n', '');
+    writeFileSync(join(dir, 'answers.json'), JSON.stringify(answers));
+    const tool = join(dir, 'tool');
+    // Echoes the line (as JLine on a pipe may), then writes its answer in pieces of 1 to 7 characters (a long one up to 5,000).
+    writeFileSync(
+      tool,
+      `#!${process.execPath}
+const answers = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(join(dir, 'answers.json'))}, 'utf8'));
+let buf = '';
+let busy = Promise.resolve();
+const write = (t) => new Promise((r) => process.stdout.write(t, () => setImmediate(r)));
+const answer = async (line) => {
+  const text = Array.from(line + '\\n' + answers[Number(line)]); // cut between characters, never inside one
+  const most = text.length > 2000 ? 5000 : 7;
+  for (let i = 0; i < text.length; ) { const n = 1 + Math.floor(Math.random() * most); await write(text.slice(i, i + n).join('')); i += n; }
+  await write('prov> ');
+};
+process.stdin.setEncoding('utf8').on('data', (d) => {
+  buf += d;
+  let nl;
+  while ((nl = buf.indexOf('\\n')) >= 0) { const line = buf.slice(0, nl); buf = buf.slice(nl + 1); busy = busy.then(() => answer(line)); }
+});
+process.stdout.write('prov> ');
+`,
+    );
+    chmodSync(tool, 0o755);
+    const s = await ProcessSession.open([tool], { prompt: 'prov> ' });
+    try {
+      for (let i = 0; i < answers.length; i++) {
+        const whole = (await s.send(String(i))).output;
+        let handed = '';
+        let pieces = 0;
+        const r = await s.send(String(i), { onText: (t) => ((handed += t), pieces++) });
+        expect(r.output).toBe('');
+        expect(handed, `answer ${i}: ${JSON.stringify(answers[i].slice(0, 80))}`).toBe(whole);
+        // The long one arrives in many pieces and is handed over as they come, not once at its end.
+        if (answers[i].length > 2000) expect(pieces).toBeGreaterThan(10);
+      }
+    } finally {
+      await s.close();
+    }
   }, 120_000);
 });

@@ -4,8 +4,9 @@
  * Base64.encodeBase64Chunked (76-character lines, CRLF between them); errors are
  * `ERROR: code (message)` plus ` (cause: class message)`, where message and cause may span lines.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseBatchOutput, parseEntries, parseError } from '../../src/zimbra/parse.js';
+import { EntryStream, parseBatchOutput, parseEntries, parseError } from '../../src/zimbra/parse.js';
 
 /** commons-codec Base64.encodeBase64Chunked: 76 characters a line, each line ended by CRLF; ProvUtil strips the last \n. */
 function chunked(data: Buffer): string {
@@ -65,5 +66,42 @@ describe('parseError', () => {
     const r = parseBatchOutput(combined, ['ma a@example.com zimbraNotes x', 'gacf zimbraMtaMyNetworks'], 0);
     expect(r.lines[0]).toMatchObject({ status: 'error', output: '', error: { message: 'invalid request: line one\nline two' } });
     expect(r.lines[1]).toMatchObject({ status: 'ok', output: 'zimbraMtaMyNetworks: 127.0.0.0/8' });
+  });
+});
+
+describe('EntryStream', () => {
+  const value = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('a\n\nb', 'x\n# nam', 'ERROR: not an error', 'v:: ', '', 'prov> ', 'line\r'));
+  const entry = fc.tuple(
+    fc.constantFrom('a@example.com', 'b@example.com', 'c d'),
+    fc.array(fc.tuple(fc.constantFrom('mail', 'zimbraMailAlias', 'description', 'cn'), value), { maxLength: 5 }),
+  );
+  const dump = fc.array(entry, { maxLength: 6 }).map((es) => es.map(([name, attrs]) => `# name ${name}\n${attrs.map(([k, v]) => `${k}: ${v}\n`).join('')}\n`).join(''));
+
+  it('parses a listing pushed in any pieces as parseEntries parses it whole', () => {
+    fc.assert(
+      fc.property(dump, fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 8 }), (text, cuts) => {
+        const s = new EntryStream();
+        let at = 0;
+        for (let i = 0; at < text.length; i++) {
+          const n = cuts[i % cuts.length];
+          s.push(text.slice(at, at + n));
+          at += n;
+        }
+        expect(s.end()).toEqual(parseEntries(text));
+        expect(s.other).toEqual(text.split('\n').some((l) => l.startsWith('ERROR: ')) ? expect.stringContaining('ERROR: ') : '');
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps what is not an entry: an error before any entry, or from an ERROR line on', () => {
+    const s = new EntryStream();
+    s.push('ERROR: account.NO_SUCH_DOMAIN (no such domain: x.example)\n');
+    expect(s.end()).toEqual([]);
+    expect(s.other).toBe('ERROR: account.NO_SUCH_DOMAIN (no such domain: x.example)\n');
+    const t = new EntryStream();
+    t.push('# name a@example.com\nmail: a@example.com\n\nERROR: service.FAILURE (system failure: ldap)\n\tat com.zimbra.X\n');
+    t.end();
+    expect(t.other).toBe('ERROR: service.FAILURE (system failure: ldap)\n\tat com.zimbra.X\n');
   });
 });
