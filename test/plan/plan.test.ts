@@ -308,10 +308,15 @@ describe('inverse property', () => {
           return;
         }
         const p = plan(job, a, observed);
+        const untouched = structuredClone(before);
         const { after, inverses } = applyPlanToModel(before, p.steps);
+        const afterAsIs = structuredClone(after);
         const restored = cloneDirectory(after);
         for (const inv of inverses) applyChange(restored, inv.entry, inv.change);
         expect(restored).toEqual(before);
+        // A copy shares the accounts it has not changed: changing a copy never changes what it was copied from.
+        expect(before).toEqual(untouched);
+        expect(after).toEqual(afterAsIs);
         // and the plan's previewed inverses are the ones the model computed
         for (const s of p.steps) if (s.kind === 'zmprov' && s.before !== undefined && s.inverse) expect(s.inverse[0]).toMatch(/^(ma|md|ms|mcf|da|dd|raa|aaa)$/);
         // a setup or cutover with a routing-subdomain peer leaves the routing subdomain in place; one it created is undone with dd
