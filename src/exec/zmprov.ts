@@ -305,13 +305,15 @@ export class Zmprov {
    * Reads every requested attribute in one batch (or one session pass). Missing entries come back
    * as null. `listCandidates`: addresses that may be distribution lists (`ga` finds none): read
    * in the same `-f` batch, or, in a session, after it and only those no account answers to.
+   * `listed`: every account of these domains, just listed by the caller (listAccounts): their
+   * accounts are answered from it, not read again.
    */
-  async probe(requests: ProbeRequest[], opts: RunOptions & { listCandidates?: string[] } = {}): Promise<Observed> {
-    const { listCandidates = [], ...runOpts } = opts;
+  async probe(requests: ProbeRequest[], opts: RunOptions & { listCandidates?: string[]; listed?: { domains: string[]; accounts: { name: string; attrs: Attrs }[] } } = {}): Promise<Observed> {
+    const { listCandidates = [], listed, ...runOpts } = opts;
     const entries: Observed['entries'] = {};
     if (requests.length === 0 && listCandidates.length === 0) return { entries };
-    let rest = requests;
-    if (this.inLdapSession) rest = await this.probeByListing(requests, entries);
+    let rest = listed ? fromListing(requests, listed, entries) : requests;
+    if (this.inLdapSession) rest = await this.probeByListing(rest, entries);
     // Without a session every batch is a JVM start: the list lines ride in the probe's own.
     const inline = !this.inSession && listCandidates.length > 0 ? this.listReadLines(listCandidates) : [];
     for (const r of rest) if (r.entry.kind === 'account') this.reads.targeted++;
@@ -526,6 +528,21 @@ class ListsFound {
 function asRun(line: BatchLineResult): RunResult {
   const combined = `${line.error ? `${line.error.text}\n` : ''}${line.output}`;
   return { exitCode: line.status === 'ok' ? 0 : 2, stdout: combined, stderr: '', combined, durationMs: 0 };
+}
+
+/** The account requests of the listed domains answered from the listing (found, or null); the others returned. */
+function fromListing(requests: ProbeRequest[], listed: { domains: string[]; accounts: { name: string; attrs: Attrs }[] }, entries: Observed['entries']): ProbeRequest[] {
+  const domains = new Set(listed.domains.map((d) => d.toLowerCase()));
+  let index: Map<string, Attrs> | undefined;
+  return requests.filter((r) => {
+    if (r.entry.kind !== 'account') return true;
+    const name = r.entry.name.toLowerCase();
+    if (!domains.has(name.slice(name.lastIndexOf('@') + 1))) return true;
+    index ??= accountIndex(listed.accounts);
+    const found = index.get(name);
+    entries[entryKey(r.entry)] = found ? onlyAttrs(found, r.attrs) : null;
+    return false;
+  });
 }
 
 /** Accounts of a `gaa -v` listing by primary name and by every address they answer to. */

@@ -1,8 +1,8 @@
 /**
  * Reads what the flow model needs from Zimbra through zmprov (any executor: local, ssh,
  * rehearsal): the plan's probes, the domains' routing attributes, the MTA settings of the global
- * config and of each MTA server, in one `zmprov -f` batch; and every account of the shared
- * domains with `zmprov -l gaa -v` (one per domain).
+ * config and of each MTA server; and every account of the shared domains with `zmprov -l gaa -v -e`
+ * (one per domain): through one zmprov session.
  */
 import type { Zmprov } from '../exec/zmprov.js';
 import type { Answers, Job } from '../model/types.js';
@@ -40,8 +40,21 @@ export function flowProbeRequests(job: Job, answers: Answers): ProbeRequest[] {
 
 /** Everything `flowState` routes through, as read from the server now. */
 export async function observeForFlow(zmprov: Zmprov, job: Job, answers: Answers): Promise<Observed> {
-  const observed = await zmprov.probe(flowProbeRequests(job, answers));
-  observed.accounts = (await Promise.all(answers.domains.map((d) => zmprov.listAccounts(d)))).flat();
+  // One zmprov -l for all of it (one JVM start; listings parsed as they arrive); -f batches when
+  // no session can be opened. A session the caller opened stays open.
+  const opened = !zmprov.inSession && (await zmprov.begin());
+  try {
+    return await readForFlow(zmprov, job, answers);
+  } finally {
+    if (opened) await zmprov.end();
+  }
+}
+
+async function readForFlow(zmprov: Zmprov, job: Job, answers: Answers): Promise<Observed> {
+  // The listing first: the probe answers the domains' accounts from it instead of listing again.
+  const accounts = (await Promise.all(answers.domains.map((d) => zmprov.listAccounts(d)))).flat();
+  const observed = await zmprov.probe(flowProbeRequests(job, answers), { listed: { domains: answers.domains, accounts } });
+  observed.accounts = accounts;
   // A secondary: Zimbra's lists and calendar resources are routed to it by the peer too.
   if (answers.role === 'secondary')
     for (const d of answers.domains) {

@@ -84,4 +84,21 @@ describe('listing a domain', () => {
     expect(viaSession).toEqual(whole);
     expect(streamed.sessionFailure).toBeUndefined();
   }, 120_000);
+
+  it('trace and verify read a domain once: one zmprov start, one listing, the probe answered from it', async () => {
+    const w = simWorld();
+    const batch = w.file('create.zmp', Array.from({ length: 1200 }, (_, i) => `ca placed${i}@example.com '' zimbraAccountStatus locked zimbraMailTransport smtp:[mail.example.com]:25`).join('\n') + '\n');
+    expect(w.zmprov('-f', batch).status).toBe(0);
+    const v = validateAnswers({ role: 'primary', domain: ['example.com'], zimbraHost: ['zimbra.example.com'], zimbraVersion: '10.1.0', peerHost: 'mail.example.com', peerKind: 'postfix', peerIp: ['192.0.2.10'], peerAccounts: Array.from({ length: 1200 }, (_, i) => `placed${i}@example.com`).join('\n') }, 'setup');
+    const zmprov = new Zmprov(new LocalExecutor({ binDir: SIM_BIN, runAs: 'current', env: w.env }));
+    const { observeForFlow } = await import('../../src/verify/observe.js');
+    const observed = await observeForFlow(zmprov, 'setup', v.answers!);
+    const size = observed.accounts!.length;
+    expect(size).toBeGreaterThanOrEqual(1200);
+    // Before: the probe listed the domain (1,200 placeholders to read) and then listAccounts listed it again, in two zmprov starts.
+    expect(zmprov.reads.listed).toBe(size);
+    expect(zmprov.stats.starts).toBe(1);
+    expect(observed.entries['account:placed7@example.com']).toMatchObject({ zimbraAccountStatus: ['locked'], zimbraMailTransport: ['smtp:[mail.example.com]:25'] });
+    expect(zmprov.inSession).toBe(false);
+  }, 120_000);
 });
