@@ -126,8 +126,10 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
     const sessionPid = o.zmprov.sessionPid;
     emit({ type: 'batch', kind: 'probe', lines: reqs.length });
     // Peer addresses may be Zimbra distribution lists, which the planner refuses.
-    const observed = await o.zmprov.probe(reqs, { listCandidates: listCheckAddresses(input.job, input.answers) });
-    if (o.listAccounts) observed.accounts = (await Promise.all(input.answers.domains.map((d) => o.zmprov.listAccounts(d)))).flat();
+    // The listing first, when there is one: the probe answers those domains' accounts from it.
+    const accounts = o.listAccounts ? (await Promise.all(input.answers.domains.map((d) => o.zmprov.listAccounts(d)))).flat() : undefined;
+    const observed = await o.zmprov.probe(reqs, { listCandidates: listCheckAddresses(input.job, input.answers), listed: accounts && { domains: input.answers.domains, accounts } });
+    if (accounts) observed.accounts = accounts;
     // A server zsplit would change must exist: an unknown --zimbra-host is refused before any change.
     const noServer = [...new Set(input.steps.filter((s) => s.kind === 'zmprov' && s.entry?.kind === 'server' && observed.entries[entryKey(s.entry)] === null).map((s) => s.entry!.name))];
     if (noServer.length && !o.reconcileOnly)
