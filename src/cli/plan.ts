@@ -80,7 +80,7 @@ export function makePlan(job: Job, answers: Answers, io: CliIO, observed?: Obser
 }
 
 /**
- * Whether planning and applying read every account of the domain too (one `zmprov -l gaa -v` per
+ * Whether planning and applying read every account of the domain too (one `zmprov -l gaa -v -e` per
  * domain): an unsplit looks for accounts still routed to the peer, and a secondary setup lists
  * Zimbra's users for the peer. A cutover reads only its users: on a domain of 50,000 accounts
  * the listing took far longer than the wave itself.

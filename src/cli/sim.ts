@@ -8,7 +8,7 @@ import { rehearsalStatePath } from './target.js';
 
 const read = (flag: string, path: string | undefined, required: boolean): string | undefined => {
   if (!path) {
-    if (required) throw new UsageError(`--${flag}: required: a file with the output of ${flag === 'gaa' ? "'zmprov -l gaa -v DOMAIN'" : flag === 'gd' ? "'zmprov gd DOMAIN'" : "'zmprov gacf'"}`, `--${flag}`);
+    if (required) throw new UsageError(`--${flag}: required: a file with the output of ${flag === 'gaa' ? "'zmprov -l gaa -v -e DOMAIN'" : flag === 'gd' ? "'zmprov gd DOMAIN'" : "'zmprov gacf'"}`, `--${flag}`);
     return undefined;
   }
   return readInputFile(path, `--${flag}`);

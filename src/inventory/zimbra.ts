@@ -1,5 +1,5 @@
 /**
- * A Zimbra peer: `zmprov -l gaa -v` (accounts and calendar resources), `zmprov gadl -v`
+ * A Zimbra peer: `zmprov -l gaa -v -e` (accounts and calendar resources), `zmprov gadl -v`
  * (distribution lists: `# distributionList NAME memberCount=N` headers, then a `members`
  * block) and `zmprov gacr -v`, captured there. Pure; entries parsed by src/zimbra/parse.ts.
  */

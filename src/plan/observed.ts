@@ -7,7 +7,7 @@ import type { Before } from './step.js';
 export interface Observed {
   /** Probed attributes per entry (entryKey); null when the entry does not exist. */
   entries: Record<string, Attrs | null>;
-  /** Accounts of the domain(s) as `zmprov -l gaa -v` lists them, when read. */
+  /** Accounts of the domain(s) as `zmprov -l gaa -v -e` lists them, when read. */
   accounts?: { name: string; attrs: Attrs }[];
   /** Distribution lists (`zmprov gadl -v`) and calendar resources (`zmprov gacr -v`), when read (a secondary setup). */
   lists?: { name: string; attrs: Attrs }[];

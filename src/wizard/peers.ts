@@ -5,7 +5,7 @@
  */
 import { classifyAccount } from '../zimbra/placeholder.js';
 
-/** An account as `zmprov -l gaa -v` reads it, reduced to what the wizard needs. */
+/** An account as `zmprov -l gaa -v -e` reads it, reduced to what the wizard needs. */
 export interface LiveAccount {
   name: string;
   /** zimbraMailTransport ('' when unset). */
