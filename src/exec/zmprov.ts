@@ -388,11 +388,7 @@ export class Zmprov {
       } else {
         this.domainSizes.set(domain, list.length);
         this.reads.listed += list.length;
-        const index = accountIndex(list);
-        for (const r of reqs) {
-          const found = index.get(r.entry.name.toLowerCase());
-          entries[entryKey(r.entry)] = found ? onlyAttrs(found, r.attrs) : null;
-        }
+        answerFromListing(accountIndex(list), reqs, entries);
       }
       for (const r of reqs) listed.add(r);
     }
@@ -530,19 +526,21 @@ function asRun(line: BatchLineResult): RunResult {
   return { exitCode: line.status === 'ok' ? 0 : 2, stdout: combined, stderr: '', combined, durationMs: 0 };
 }
 
-/** The account requests of the listed domains answered from the listing (found, or null); the others returned. */
+/** The account requests of the listed domains answered from the listing; the others returned. */
 function fromListing(requests: ProbeRequest[], listed: { domains: string[]; accounts: { name: string; attrs: Attrs }[] }, entries: Observed['entries']): ProbeRequest[] {
   const domains = new Set(listed.domains.map((d) => d.toLowerCase()));
-  let index: Map<string, Attrs> | undefined;
-  return requests.filter((r) => {
-    if (r.entry.kind !== 'account') return true;
-    const name = r.entry.name.toLowerCase();
-    if (!domains.has(name.slice(name.lastIndexOf('@') + 1))) return true;
-    index ??= accountIndex(listed.accounts);
-    const found = index.get(name);
+  const inListed = (r: ProbeRequest) => r.entry.kind === 'account' && domains.has(r.entry.name.slice(r.entry.name.lastIndexOf('@') + 1).toLowerCase());
+  const answered = requests.filter(inListed);
+  if (answered.length) answerFromListing(accountIndex(listed.accounts), answered, entries);
+  return requests.filter((r) => !inListed(r));
+}
+
+/** Each request answered from a domain's listing: the attributes asked for, or null when it holds no such account (as `ga` finds none). */
+function answerFromListing(index: Map<string, Attrs>, reqs: ProbeRequest[], entries: Observed['entries']): void {
+  for (const r of reqs) {
+    const found = index.get(r.entry.name.toLowerCase());
     entries[entryKey(r.entry)] = found ? onlyAttrs(found, r.attrs) : null;
-    return false;
-  });
+  }
 }
 
 /** Accounts of a `gaa -v` listing by primary name and by every address they answer to. */
