@@ -127,7 +127,7 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
     emit({ type: 'batch', kind: 'probe', lines: reqs.length });
     // Peer addresses may be Zimbra distribution lists, which the planner refuses.
     // The listing first, when there is one: the probe answers those domains' accounts from it.
-    const accounts = o.listAccounts ? (await Promise.all(input.answers.domains.map((d) => o.zmprov.listAccounts(d)))).flat() : undefined;
+    const accounts = o.listAccounts ? await o.zmprov.listDomains(input.answers.domains) : undefined;
     const observed = await o.zmprov.probe(reqs, { listCandidates: listCheckAddresses(input.job, input.answers), listed: accounts && { domains: input.answers.domains, accounts } });
     if (accounts) observed.accounts = accounts;
     // A server zsplit would change must exist: an unknown --zimbra-host is refused before any change.

@@ -102,7 +102,7 @@ export async function listsAndResources(zmprov: Pick<Zmprov, 'listListsAndResour
 /** Reads the current values the plan needs from the server (one zmprov batch; gaa when needsAccountList). */
 export async function observeWith(zmprov: Zmprov, job: Job, answers: Answers): Promise<Observed> {
   // The listing first, when the job needs one: the probe answers those accounts from it.
-  const accounts = needsAccountList(job, answers) ? (await Promise.all(answers.domains.map((d) => zmprov.listAccounts(d)))).flat() : undefined;
+  const accounts = needsAccountList(job, answers) ? await zmprov.listDomains(answers.domains) : undefined;
   // Peer addresses may be Zimbra distribution lists, which the planner refuses.
   const observed = await zmprov.probe(probeRequests(plan(job, answers).steps, answers, job), { listCandidates: listCheckAddresses(job, answers), listed: accounts && { domains: answers.domains, accounts } });
   if (accounts) observed.accounts = accounts;

@@ -448,6 +448,19 @@ export class Zmprov {
     return parseEntries(r.stdout).map((e) => ({ name: e.name.toLowerCase(), attrs: e.attrs }));
   }
 
+  /**
+   * Every account of `domains`, through the open session, or through one opened for it and ended
+   * after (a run that deletes probes through -f batches): each listing parsed as it arrives.
+   */
+  async listDomains(domains: string[]): Promise<{ name: string; attrs: Attrs }[]> {
+    const opened = !this.inSession && (await this.begin());
+    try {
+      return (await Promise.all(domains.map((d) => this.listAccounts(d)))).flat();
+    } finally {
+      if (opened) await this.end();
+    }
+  }
+
   /** `zmprov gadl -v DOMAIN` and `zmprov gacr -v -e DOMAIN` (its own values, as listAccounts): the other recipients Zimbra hosts (a secondary's peer must know them). */
   async listListsAndResources(domain: string): Promise<{ lists: { name: string; attrs: Attrs }[]; resources: { name: string; attrs: Attrs }[] }> {
     const read = async (argv: string[]): Promise<string> => {

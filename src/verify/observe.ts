@@ -52,7 +52,7 @@ export async function observeForFlow(zmprov: Zmprov, job: Job, answers: Answers)
 
 async function readForFlow(zmprov: Zmprov, job: Job, answers: Answers): Promise<Observed> {
   // The listing first: the probe answers the domains' accounts from it instead of listing again.
-  const accounts = (await Promise.all(answers.domains.map((d) => zmprov.listAccounts(d)))).flat();
+  const accounts = await zmprov.listDomains(answers.domains);
   const observed = await zmprov.probe(flowProbeRequests(job, answers), { listed: { domains: answers.domains, accounts } });
   observed.accounts = accounts;
   // A secondary: Zimbra's lists and calendar resources are routed to it by the peer too.

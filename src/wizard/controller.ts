@@ -330,10 +330,8 @@ export class WizardController {
     const domains = domainsOf(s.fields);
     if (domains.length === 0) throw new Error('No domain: enter it on the Hosts screen first.');
     const zmprov = this.zmprov;
-    await zmprov.begin(); // one zmprov -l: each listing parsed as it arrives, never one string
-    const lists = await Promise.all(domains.map((d) => zmprov.listAccounts(d))).finally(() => zmprov.end());
+    const lists = await zmprov.listDomains(domains);
     return lists
-      .flat()
       .filter((a) => !skipSystem || !['zimbraIsSystemAccount', 'zimbraIsSystemResource'].some((k) => (a.attrs[k] ?? [])[0]?.toUpperCase() === 'TRUE'))
       .map((a) => ({
         name: a.name,

@@ -101,4 +101,23 @@ describe('listing a domain', () => {
     expect(observed.entries['account:placed7@example.com']).toMatchObject({ zimbraAccountStatus: ['locked'], zimbraMailTransport: ['smtp:[mail.example.com]:25'] });
     expect(zmprov.inSession).toBe(false);
   }, 120_000);
+
+  it('an unsplit lists the domain through the session, parsed as it arrives, and ends the session before its deletes', async () => {
+    const w = simWorld();
+    const setup = w.zsplit(['apply', 'setup', '--role', 'primary', '--domain', 'example.com', '--zimbra-host', 'zimbra.example.com', '--zimbra-version', '10.1.0', '--peer-host', 'mail.example.com', '--peer-kind', 'postfix', '--peer-ip', '192.0.2.10', '--peer-accounts', w.file('p.txt', accountLines(400)), '--yes']);
+    expect(setup.code, setup.err).toBe(0);
+    const v = validateAnswers({ role: 'primary', domain: ['example.com'], zimbraHost: ['zimbra.example.com'], zimbraVersion: '10.1.0', peerHost: 'mail.example.com', peerKind: 'postfix', peerIp: ['192.0.2.10'], force: true }, 'unsplit');
+    const a = v.answers!;
+    const exec = new LocalExecutor({ binDir: SIM_BIN, runAs: 'current', env: w.env });
+    // The listing (400 placeholders, about 200 KB) is longer than this session keeps of an answer
+    // (a pipe's chunk is at most 64 KB): it must be parsed as it arrives.
+    const zmprov = new Zmprov(exec, { maxAnswerChars: 100_000 });
+    const s = await applyPlan(plan('unsplit', a), { zmprov, exec, store: new JournalStore(join(w.dir, 'state')), version: 'test', listAccounts: true, replan: (o) => plan('unsplit', a, o) });
+    expect(s.status, JSON.stringify(s.counts)).toBe('completed');
+    // Listed through a session (a one-off zmprov -l gaa is not counted, and its output is kept whole).
+    expect(zmprov.reads.listed).toBeGreaterThanOrEqual(400);
+    expect(zmprov.sessionFailure).toBeUndefined();
+    expect(s.counts.failed).toBe(0);
+    expect(s.counts.applied).toBeGreaterThan(0);
+  }, 120_000);
 });
