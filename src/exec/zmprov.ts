@@ -43,9 +43,6 @@ export interface ZmprovOptions {
   maxAnswerChars?: number;
 }
 
-/** A session answer longer than zsplit keeps (the line failed, the session has ended). */
-const TOO_LONG = 'zsplit.TOO_LONG';
-
 export const PROMPT = 'prov> ';
 export const GAA_THRESHOLD = 1000;
 /**
@@ -236,7 +233,7 @@ export class Zmprov {
     if (e.notRun) return { index: 0, line: text, status: 'not-run', output: '' };
     const r = oneLine(text, e.output);
     if (r.status === 'error' || r.status === 'usage') return r;
-    const code = e.timedOut ? 'zsplit.TIMEOUT' : e.tooLong ? TOO_LONG : 'zmprov.EXITED';
+    const code = e.timedOut ? 'zsplit.TIMEOUT' : e.tooLong ? 'zsplit.TOO_LONG' : 'zmprov.EXITED';
     return { ...r, status: 'error', error: { code, message: e.message, text: `ERROR: ${code} (${e.message})` } };
   }
 

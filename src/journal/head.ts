@@ -36,9 +36,8 @@ export function readRunHead(fd: number): RunHead | undefined {
   if (at < 0) return undefined;
   const domains = DOMAINS.exec(text.slice(at));
   if (!domains) return undefined;
-  let fields: Record<string, unknown>;
   try {
-    fields = JSON.parse(`${text.slice(0, at)}}`) as Record<string, unknown>;
+    const fields = JSON.parse(`${text.slice(0, at)}}`) as Record<string, unknown>;
     const list = JSON.parse(domains[1]) as string[];
     const end = lineEnd(fd, Buffer.byteLength(text.slice(0, at)));
     // A line that does not close its plan and its record was cut: read whole, it is reported.
