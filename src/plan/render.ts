@@ -250,11 +250,10 @@ function emitMembers(v: unknown[], sep: string, piece: Emit): void {
       batch.push(m);
     }
     const parts = plain ? JSON.stringify(batch).slice(1, -1).split(SENTINEL_JSON) : [];
-    const whole = parts.length === end - start;
-    for (let k = start; k < end; k++) {
-      if (k > 0) piece(sep);
-      piece(whole ? parts[k - start] : (JSON.stringify(v[k]) ?? 'null'));
-    }
+    if (start > 0) piece(sep);
+    // The batch as one flat piece: 64 pieces each were 400,000 calls into the sink for 100,000 placeholders.
+    if (parts.length === end - start) piece(parts.join(sep));
+    else for (let k = start; k < end; k++) piece(`${k > start ? sep : ''}${JSON.stringify(v[k]) ?? 'null'}`);
   }
 }
 
