@@ -11,7 +11,7 @@ import type { Zmprov } from '../exec/zmprov.js';
 import { ZmprovError } from '../exec/zmprov.js';
 import type { BatchResult } from '../zimbra/parse.js';
 import type { EndStatus, JournalRecord, JournalStore, RunInfo, StepStatus } from '../journal/journal.js';
-import { HOST, Journal, journalText, JournalWriteError, now, operator, redactArgv, redactPlan } from '../journal/journal.js';
+import { HOST, Journal, JournalWriteError, now, operator, redactArgv, redactPlan } from '../journal/journal.js';
 import { TargetLock } from '../journal/lock.js';
 import { processStart, waitForOrphans } from '../journal/orphan.js';
 import { listCheckAddresses, plan, planHash, PlanRefused, probeRequests } from '../plan/index.js';
@@ -163,19 +163,17 @@ export async function applyPlan(input: Plan, o: EngineOptions): Promise<Summary>
       });
     // The session's process, for a resumed run to wait for (it finishes its line, then sees end of input).
     if (sessionPid !== undefined) records.push({ t: 'spawn', steps: [], pid: sessionPid, time: now(), start: processStart(sessionPid) });
-    let head: string;
-    try {
-      head = journalText(records);
-    } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
-      // Refused before the journal exists: no empty run to list, nothing to resume.
-      throw new PlanRefused([
-        `the plan's ${p.steps.length} steps do not fit in a run's journal: its first line holds the plan, and a line is one string, at most 2^29 characters (about 320,000 accounts)`,
-      ]);
-    }
     // A new run's journal is created exclusively (never through a symlink or over another file).
     if (!o.resume) journal.create();
-    journal.appendText(head);
+    try {
+      journal.appendStreamed(records);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      // Only a step longer than a string can do this (the plan itself is written in pieces):
+      // refused before any change, and the journal this run began is removed (nothing to list or resume).
+      if (!o.resume) journal.discard();
+      throw new PlanRefused([`the plan cannot be journaled: one of its ${p.steps.length} steps is longer than the longest string V8 holds (2^29 characters)`]);
+    }
     if (opened && hasDelete(p)) {
       await o.zmprov.end();
       opened = false;

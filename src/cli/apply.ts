@@ -22,23 +22,19 @@ import type { ConfirmContext } from '../plan/confirm.js';
 import { confirmationMatches, typedConfirmation } from '../plan/confirm.js';
 import type { Step } from '../plan/step.js';
 import type { Flags } from './args.js';
-import { MAX_PLAN_BYTES, readInputFile, UsageError } from './args.js';
+import { MAX_PLAN_BYTES, UsageError, withInputFile } from './args.js';
+import { readJsonStreamed } from '../journal/json-stream.js';
 import { VERSION } from './help.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './io.js';
 import { answersFrom, flowChecked, jobArg, needsAccountList } from './plan.js';
 import { detectZimbra, makeExecutor, stateDir } from './target.js';
 
-/** Loads a plan saved with --format json. */
+/** Loads a plan saved with --format json: its steps read a run at a time (a plan of 400,000 accounts is longer than a string). */
 export function loadPlanFile(path: string): Plan {
-  let json: Plan & { format?: string };
-  try {
-    json = JSON.parse(readInputFile(path, '--plan', MAX_PLAN_BYTES));
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`--plan: cannot read ${path}: ${(e as Error).message}`, '--plan');
-  }
-  if (json.format !== PLAN_SCHEMA) throw new UsageError(`--plan: ${path} is not a zsplit plan (expected "format": "${PLAN_SCHEMA}")`, '--plan');
+  const json = withInputFile(path, '--plan', MAX_PLAN_BYTES, (fd) => readJsonStreamed(fd, { at: ['steps'] })) as (Plan & { format?: string }) | undefined;
+  if (json === undefined) throw new UsageError(`--plan: cannot read ${path}: it is not complete JSON`, '--plan');
+  if (json?.format !== PLAN_SCHEMA) throw new UsageError(`--plan: ${path} is not a zsplit plan (expected "format": "${PLAN_SCHEMA}")`, '--plan');
   return json;
 }
 

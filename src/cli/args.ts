@@ -93,10 +93,11 @@ export function parseFlags(argv: string[]) {
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 /**
- * Largest saved plan (--plan): what `zsplit plan --format json` writes for the largest run, about
- * 320,000 accounts at 1.6 KB each (a run's plan must fit in one journal line, 2^29 characters).
+ * Largest saved plan (--plan): what `zsplit plan --format json` writes for about 650,000
+ * accounts at 1.6 KB each. It is read a run of steps at a time (never one string), and its steps
+ * take some 2.5 times the file in memory.
  */
-export const MAX_PLAN_BYTES = 512 * 1024 * 1024;
+export const MAX_PLAN_BYTES = 1024 * 1024 * 1024;
 
 /**
  * Largest recipient source the wizard reads: an Exchange export of a 300,000-recipient
@@ -104,8 +105,11 @@ export const MAX_PLAN_BYTES = 512 * 1024 * 1024;
  */
 export const MAX_SOURCE_BYTES = 256 * 1024 * 1024;
 
-/** Reads an input file the operator named: a regular file only, within MAX_INPUT_BYTES. */
-export function readInputFile(path: string, flag: string, maxBytes = MAX_INPUT_BYTES): string {
+/**
+ * Opens an input file the operator named and hands its descriptor to `read`: a regular file only
+ * (a FIFO or device is refused, never waited on), of at most `maxBytes`.
+ */
+export function withInputFile<T>(path: string, flag: string, maxBytes: number, read: (fd: number, size: number) => T): T {
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer before it can be refused.
@@ -117,17 +121,24 @@ export function readInputFile(path: string, flag: string, maxBytes = MAX_INPUT_B
     const st = fstatSync(fd);
     if (!st.isFile()) throw new UsageError(`${flag}: ${path} is ${st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file'}: give a regular file`, flag);
     if (st.size > maxBytes) throw new UsageError(`${flag}: ${path} is ${st.size} bytes, more than the ${maxBytes} allowed`, flag);
-    const buf = Buffer.alloc(st.size);
+    return read(fd, st.size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads an input file the operator named: a regular file only, within MAX_INPUT_BYTES. */
+export function readInputFile(path: string, flag: string, maxBytes = MAX_INPUT_BYTES): string {
+  return withInputFile(path, flag, maxBytes, (fd, size) => {
+    const buf = Buffer.alloc(size);
     let off = 0;
-    while (off < st.size) {
-      const n = readSync(fd, buf, off, st.size - off, off);
+    while (off < size) {
+      const n = readSync(fd, buf, off, size - off, off);
       if (n === 0) break;
       off += n;
     }
     return buf.subarray(0, off).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Plan } from '../plan/step.js';
 import type { RunAs } from '../plan/render.js';
 import { emitPlan, streamPlan } from '../plan/render.js';
 import type { CliIO } from './io.js';
+import { BufferedSink } from '../model/sink.js';
 
 export function writePlan(p: Plan, format: 'text' | 'sh' | 'json', opts: { runAs: RunAs; out?: string; io: CliIO }): void {
   if (!opts.out) {
@@ -12,7 +13,7 @@ export function writePlan(p: Plan, format: 'text' | 'sh' | 'json', opts: { runAs
   }
   const { fd, created } = openOut(opts.out, format === 'sh' ? 0o755 : 0o644);
   try {
-    const sink = new FileSink(fd);
+    const sink = new BufferedSink((buf) => writeAll(fd, buf));
     // A json step is a long piece, encoded as it comes; the short lines of text and sh are joined
     // into 64 KB chunks first, as V8 joins short strings cheaply.
     if (format === 'json') emitPlan(p, format, (piece) => sink.write(piece));
@@ -49,32 +50,6 @@ function discard(fd: number, path: string, created: boolean): void {
     if (created && now.ino === st.ino && now.dev === st.dev) unlinkSync(path);
   } catch {
     // The error that stopped the rendering is the one to report.
-  }
-}
-
-/**
- * Encodes each piece straight into one reused buffer and writes the buffer when it is full: a
- * 160 MB plan is never one string, nor a fresh buffer per chunk.
- */
-export class FileSink {
-  private readonly buf = Buffer.allocUnsafe(1 << 20);
-  private used = 0;
-
-  constructor(private readonly fd: number) {}
-
-  write(text: string): void {
-    // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4 bytes).
-    if (text.length * 3 > this.buf.length - this.used) {
-      this.flush();
-      if (text.length * 3 > this.buf.length) return writeAll(this.fd, Buffer.from(text, 'utf8'));
-    }
-    this.used += this.buf.write(text, this.used);
-  }
-
-  /** Writes what the buffer holds. */
-  flush(): void {
-    writeAll(this.fd, this.buf.subarray(0, this.used));
-    this.used = 0;
   }
 }
 

@@ -2,11 +2,14 @@
  * The write-ahead journal: one append-only JSONL file per run, fsynced before the action it
  * announces. It is also the audit log and the source of rollbacks and resumes.
  */
-import { closeSync, constants, existsSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { privateDir } from './statedir.js';
 import { eachLine } from './lines.js';
 import { readRunHead } from './head.js';
+import { readFirstRecord } from './json-stream.js';
+import { BufferedSink } from '../model/sink.js';
+import { emitCompact } from '../model/json-pieces.js';
 import { join } from 'node:path';
 import type { Plan } from '../plan/step.js';
 import type { Before } from '../plan/step.js';
@@ -174,37 +177,63 @@ export class Journal {
     this.appendText(text);
   }
 
+  /**
+   * append for the records that start a run, each written as it is made into text: the run record
+   * holds the plan, and at some 320,000 accounts its line is longer than the longest string V8
+   * holds. A RangeError (one step longer than a string) is thrown as it is, nothing fsynced.
+   */
+  appendStreamed(records: readonly JournalRecord[]): void {
+    if (this.broken) throw this.broken;
+    try {
+      const fd = this.openForAppend();
+      const sink = new BufferedSink((buf) => writeAll(fd, buf));
+      for (const r of records) {
+        emitCompact(r, (t) => sink.write(t));
+        sink.write('\n');
+      }
+      sink.flush();
+      fsyncSync(fd);
+    } catch (e) {
+      this.broken = new JournalWriteError(this.path, e as NodeJS.ErrnoException);
+      throw e instanceof RangeError ? e : this.broken;
+    }
+  }
+
   /** append for records already made into text by journalText. */
   appendText(text: string): void {
     if (this.broken) throw this.broken;
     try {
-      if (this.fd === undefined) {
-        const fd = openSync(this.path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
-        try {
-          // A line cut short by an earlier crash or full disk: end it, so the next record is a line of its own.
-          const size = fstatSync(fd).size;
-          if (size > 0) {
-            const last = Buffer.alloc(1);
-            const rfd = openSync(this.path, constants.O_RDONLY | constants.O_NOFOLLOW);
-            try {
-              readSync(rfd, last, 0, 1, size - 1);
-            } finally {
-              closeSync(rfd);
-            }
-            if (last[0] !== 0x0a) writeAll(fd, Buffer.from('\n'));
-          }
-        } catch (e) {
-          closeSync(fd);
-          throw e;
-        }
-        this.fd = fd;
-      }
-      writeText(this.fd, text);
-      fsyncSync(this.fd);
+      writeText(this.openForAppend(), text);
+      fsyncSync(this.fd!);
     } catch (e) {
       this.broken = new JournalWriteError(this.path, e as NodeJS.ErrnoException);
       throw this.broken;
     }
+  }
+
+  /** The descriptor appends go through, opened at the first append (a line cut short by a crash ended first). */
+  private openForAppend(): number {
+    if (this.fd !== undefined) return this.fd;
+    const fd = openSync(this.path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+    try {
+      // A line cut short by an earlier crash or full disk: end it, so the next record is a line of its own.
+      const size = fstatSync(fd).size;
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        const rfd = openSync(this.path, constants.O_RDONLY | constants.O_NOFOLLOW);
+        try {
+          readSync(rfd, last, 0, 1, size - 1);
+        } finally {
+          closeSync(rfd);
+        }
+        if (last[0] !== 0x0a) writeAll(fd, Buffer.from('\n'));
+      }
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+    this.fd = fd;
+    return fd;
   }
 
   /** Creates the journal of a new run: refused if the file (or a symlink by its name) exists. */
@@ -216,6 +245,12 @@ export class Journal {
       this.broken = new JournalWriteError(this.path, e as NodeJS.ErrnoException);
       throw this.broken;
     }
+  }
+
+  /** Closes and removes the journal of a run refused before its first change (this process created it). */
+  discard(): void {
+    this.close();
+    rmSync(this.path, { force: true });
   }
 
   close(): void {
@@ -264,9 +299,13 @@ export function readJournal(path: string, opts: { lazyPlan?: boolean } = {}): Re
   let truncated: string | undefined;
   let domains: string[] | undefined;
   try {
-    const head = opts.lazyPlan ? readRunHead(fd) : undefined;
+    // A run's first line is read in pieces (it may be longer than a string): its plan when used
+    // (lazyPlan), or now.
+    const head = readRunHead(fd);
     if (head) {
-      records.push(withLazyPlan(head.fields as Omit<RunRecord, 'plan'>, path));
+      const rec = opts.lazyPlan ? withLazyPlan(head.fields as Omit<RunRecord, 'plan'>, path) : asRecord(readFirstRecord(fd));
+      if (rec) records.push(rec);
+      else corrupt.push(1);
       domains = head.domains;
     }
     eachLine(
@@ -318,14 +357,7 @@ function readPlan(path: string, runId: string): Plan {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   let rec: JournalRecord | undefined;
   try {
-    eachLine(fd, (line) => {
-      try {
-        rec = line === undefined ? undefined : asRecord(JSON.parse(line));
-      } catch {
-        rec = undefined;
-      }
-      return false;
-    });
+    rec = asRecord(readFirstRecord(fd));
   } finally {
     closeSync(fd);
   }

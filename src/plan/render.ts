@@ -6,6 +6,8 @@ import { shJoin, shQuote, zmprovLine } from '../zimbra/quote.js';
 import { changeArgv } from '../zimbra/commands.js';
 import type { Plan, Step } from './step.js';
 import { showValues } from './step.js';
+import { emitMembers, isPlainRecord, JSON_SPLIT, omitted, type Emit } from '../model/json-pieces.js';
+export { JSON_MEMBER_SENTINEL, type Emit } from '../model/json-pieces.js';
 
 export type RunAs = 'zimbra' | 'current';
 
@@ -38,9 +40,6 @@ export function rollbackText(step: Step, runAs: RunAs = 'current'): string {
   }
   return zmprovShell(step.inverse, runAs);
 }
-
-/** Receives a rendering piece by piece (a line, or a piece of JSON), so a large plan never becomes one string. */
-export type Emit = (text: string) => void;
 
 /** Consecutive steps of one bulk group go into one `zmprov -f` batch in the script, and are folded in the preview. */
 const BATCH_MIN = 10;
@@ -192,9 +191,6 @@ export function emitJson(p: Plan, piece: Emit): void {
   piece('\n');
 }
 
-/** Arrays this long are written member by member, one compact member per line. */
-const JSON_SPLIT = 64;
-
 function emitJsonValue(v: unknown, pad: string, depth: number, piece: Emit): void {
   if (Array.isArray(v) && v.length >= JSON_SPLIT) {
     piece(`[\n${pad}  `);
@@ -203,11 +199,11 @@ function emitJsonValue(v: unknown, pad: string, depth: number, piece: Emit): voi
     return;
   }
   // The first two levels (the plan, its answers) member by member: a long array may be inside.
-  if (depth < 2 && v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { toJSON?: unknown }).toJSON !== 'function') {
+  if (depth < 2 && isPlainRecord(v)) {
     const inner = pad + '  ';
     let first = true;
     for (const [k, e] of Object.entries(v)) {
-      if (e === undefined || typeof e === 'function' || typeof e === 'symbol') continue;
+      if (omitted(e)) continue;
       piece(`${first ? '{' : ','}\n${inner}${JSON.stringify(k)}: `);
       first = false;
       emitJsonValue(e, inner, depth + 1, piece);
@@ -217,44 +213,6 @@ function emitJsonValue(v: unknown, pad: string, depth: number, piece: Emit): voi
   }
   const text = JSON.stringify(v, null, 2);
   piece(pad && text.includes('\n') ? text.replaceAll('\n', `\n${pad}`) : text);
-}
-
-/**
- * Between two members of a batch: a string no plan holds (it may not contain `,` or `"`). Its JSON
- * with the commas around it occurs elsewhere only where a member holds the same string: then there
- * is one match more than there are boundaries, and the batch is written member by member instead.
- * A boundary itself is always matched: split takes the leftmost match, and another match can overlap
- * a boundary only by the comma the boundary before it has already taken.
- */
-export const JSON_MEMBER_SENTINEL = '\u0000zsplit member boundary\u0000';
-const SENTINEL_JSON = `,${JSON.stringify(JSON_MEMBER_SENTINEL)},`;
-/** Members stringified per call: one call per member costs about a fifth more in V8 (Node 20). */
-const JSON_BATCH = 64;
-
-/**
- * Each member of a long array compact, `sep` between two, exactly as `JSON.stringify(member)`
- * (null for what it cannot write), but stringified 64 at a time with a sentinel between two and
- * split at the sentinels.
- */
-function emitMembers(v: unknown[], sep: string, piece: Emit): void {
-  const batch: unknown[] = [];
-  for (let start = 0; start < v.length; start += JSON_BATCH) {
-    const end = Math.min(v.length, start + JSON_BATCH);
-    batch.length = 0;
-    // toJSON gets the member's key: its index in the batch would not be the key a member alone gets ("").
-    let plain = true;
-    for (let k = start; k < end; k++) {
-      const m = v[k];
-      if (typeof m === 'bigint' || (typeof m === 'object' && m !== null && typeof (m as { toJSON?: unknown }).toJSON === 'function')) plain = false;
-      if (k > start) batch.push(JSON_MEMBER_SENTINEL);
-      batch.push(m);
-    }
-    const parts = plain ? JSON.stringify(batch).slice(1, -1).split(SENTINEL_JSON) : [];
-    if (start > 0) piece(sep);
-    // The batch as one flat piece: 64 pieces each were 400,000 calls into the sink for 100,000 placeholders.
-    if (parts.length === end - start) piece(parts.join(sep));
-    else for (let k = start; k < end; k++) piece(`${k > start ? sep : ''}${JSON.stringify(v[k]) ?? 'null'}`);
-  }
 }
 
 /** Collects an emitter's lines into one string (small plans, tests). */

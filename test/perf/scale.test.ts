@@ -11,6 +11,7 @@ import { Zmprov } from '../../src/exec/zmprov.js';
 import { JournalStore } from '../../src/journal/journal.js';
 import { validateAnswers } from '../../src/model/validate.js';
 import { plan, PlanRefused } from '../../src/plan/index.js';
+import { replanOnce, rollbackPlan } from '../../src/journal/rollback.js';
 import type { Plan } from '../../src/plan/step.js';
 import { accountLines, primaryAnswers, simWorld } from '../helpers/sim.js';
 
@@ -87,22 +88,54 @@ describe('a journal longer than the longest string V8 holds (2^29 - 24 character
   }, 600_000);
 });
 
-describe('a plan longer than one journal line can hold', () => {
-  it('is refused before its journal exists and before any change', async () => {
+describe('a plan whose journal line is longer than the longest string V8 holds (2^29 - 24 characters)', () => {
+  it('is journaled in pieces, applied, read back from its journal and rolled back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zsplit-scale-'));
     const exec = new RehearsalExecutor(join(dir, 'sim.json'), { env: {} });
     const v = validateAnswers({ role: 'primary', domain: ['example.com'], zimbraHost: ['zimbra.example.com'], zimbraVersion: '10.1.0', peerHost: 'mail.example.com', peerKind: 'postfix', peerIp: ['192.0.2.10'], peerAccounts: accountLines(2) }, 'setup');
     const a = v.answers!;
+    const before = readFileSync(join(dir, 'sim.json'), 'utf8');
     // Two explanations of 2^28 characters stand for a plan of some 330,000 accounts: the plan, the
-    // journal's first line, is then longer than V8's longest string (2^29 - 24 characters).
+    // journal's first line, is then longer than V8's longest string. Refused until the line was
+    // written and read in pieces ("do not fit in a run's journal").
     const long = 'x'.repeat(2 ** 28);
     const huge = (p: Plan): Plan => ({ ...p, steps: p.steps.map((s, i) => (i < 2 ? { ...s, why: long } : s)) });
     const store = new JournalStore(join(dir, 'state'));
+    const s = await applyPlan(huge(plan('setup', a)), { zmprov: new Zmprov(exec), exec, store, version: 'test', replan: (o) => huge(plan('setup', a, o)) });
+    expect(s.status).toBe('completed');
+    expect(JSON.parse(readFileSync(join(dir, 'sim.json'), 'utf8')).accounts['user1@example.com']).toMatchObject({ zimbraAccountStatus: ['locked'] });
+    const [file] = readdirSync(store.runsDir);
+    expect(statSync(join(store.runsDir, file)).size).toBeGreaterThan(2 ** 29);
+    const run = store.run(s.runId)!;
+    expect(run.status).toBe('completed');
+    expect(run.header.plan.steps.map((x) => x.why.length).slice(0, 3)).toEqual([2 ** 28, 2 ** 28, run.header.plan.steps[2].why.length]);
+    expect(run.header.plan.steps.map((x) => x.id)).toEqual(huge(plan('setup', a)).steps.map((x) => x.id));
+    // Listed without its plan, and undone from it.
+    expect(store.runs().map((r) => r.runId)).toEqual([s.runId]);
+    const rb = rollbackPlan(run);
+    const back = await applyPlan(rb, { zmprov: new Zmprov(exec), exec, store, version: 'test', kind: 'rollback', of: run.runId, replan: replanOnce(run, rb, false) });
+    expect(back.status).toBe('completed');
+    expect(readFileSync(join(dir, 'sim.json'), 'utf8')).toBe(before);
+    rmSync(dir, { recursive: true, force: true });
+  }, 300_000);
+});
+
+describe('a step longer than the longest string V8 holds', () => {
+  it('is refused before any change, and the journal its run began is removed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zsplit-scale-'));
+    const exec = new RehearsalExecutor(join(dir, 'sim.json'), { env: {} });
+    const v = validateAnswers({ role: 'primary', domain: ['example.com'], zimbraHost: ['zimbra.example.com'], zimbraVersion: '10.1.0', peerHost: 'mail.example.com', peerKind: 'postfix', peerIp: ['192.0.2.10'], peerAccounts: accountLines(2) }, 'setup');
+    const a = v.answers!;
+    // A string of the greatest length: the JSON of its step cannot be made.
+    const longest = 'x'.repeat(2 ** 29 - 24);
+    const huge = (p: Plan): Plan => ({ ...p, steps: p.steps.map((s, i) => (i === 0 ? { ...s, why: longest } : s)) });
+    const store = new JournalStore(join(dir, 'state'));
     const run = applyPlan(huge(plan('setup', a)), { zmprov: new Zmprov(exec), exec, store, version: 'test', replan: (o) => huge(plan('setup', a, o)) });
     await expect(run).rejects.toThrow(PlanRefused);
-    await expect(run).rejects.toThrow(/do not fit in a run's journal/);
+    await expect(run).rejects.toThrow(/cannot be journaled: one of its \d+ steps is longer than the longest string/);
     expect(readdirSync(store.runsDir)).toEqual([]);
     expect(exec.sim.log.filter((r) => r.type !== 'read' && r.type !== 'start')).toEqual([]);
     expect(existsSync(join(dir, 'sim.json')) ? JSON.parse(readFileSync(join(dir, 'sim.json'), 'utf8')).accounts['user0@example.com'] : undefined).toBeUndefined();
+    rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 });
