@@ -28,6 +28,7 @@ import { VERSION } from './help.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './io.js';
 import { answersFrom, flowChecked, jobArg, needsAccountList } from './plan.js';
+import { foldedSteps } from './fold.js';
 import { detectZimbra, makeExecutor, stateDir } from './target.js';
 
 /** Loads a plan saved with --format json: its steps read a run at a time (a plan of 400,000 accounts is longer than a string). */
@@ -122,15 +123,18 @@ function reporter(flags: Flags, io: CliIO): (e: EngineEvent) => void {
     io.err(text);
   };
   if (flags.json) return (e) => out(JSON.stringify(e.type === 'step' ? { ...e, step: { id: e.step.id, title: e.step.title, argv: e.step.argv && redactArgv(e.step.argv) } } : e) + '\n');
+  const steps = foldedSteps(out, Boolean(flags.verbose));
   return (e) => {
+    if (e.type !== 'step') steps.close();
     if (e.type === 'phase' && e.phase !== 'done') err(`-- ${e.message}\n`);
     else if (e.type === 'stale-lock') err(`-- took over a stale lock of pid ${e.pid} (${e.host}, ${e.started}): that process is gone\n`);
     else if (e.type === 'truncated-journal') err(`-- the journal's last line was cut short by the crash (ignored): ${e.line}\n`);
     else if (e.type === 'step' && !e.carried) {
       const mark = { applied: 'APPLIED', unchanged: 'ok (unchanged)', skipped: 'SKIPPED', 'not-applicable': 'n/a', failed: 'FAILED', manual: 'MANUAL' }[e.status];
       const detail = e.status === 'applied' && e.before !== undefined ? `  [${showValues(e.before)} -> ${showValues(e.after)}]` : '';
-      out(`${mark.padEnd(15)} ${e.step.title}${detail}${e.recovered ? ' (found done after the interruption)' : ''}\n`);
-      if (e.error && e.status === 'failed') out(`                ${e.error}\n`);
+      const text = `${mark.padEnd(15)} ${e.step.title}${detail}${e.recovered ? ' (found done after the interruption)' : ''}\n${e.error && e.status === 'failed' ? `                ${e.error}\n` : ''}`;
+      const foldable = e.step.bulk !== undefined && !e.recovered && (e.status === 'applied' || e.status === 'unchanged' || e.status === 'not-applicable');
+      steps.add(text, foldable ? { batch: e.step.bulk!, mark } : undefined);
     }
   };
 }

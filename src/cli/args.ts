@@ -36,6 +36,7 @@ export const OPTIONS = {
   format: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
   'run-as': { type: 'string' },
   zmprov: { type: 'string' },
   target: { type: 'string' },

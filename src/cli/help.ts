@@ -52,6 +52,8 @@ Applying (apply, rollback):
                         real Zimbra, applying everything first asks you to type the domain name)
   --step                ask per step on stdin (a batch shows all its commands first)
   --refresh             with --plan: re-plan against the server instead of refusing a changed plan
+  --verbose             a line for every step of a long batch (default: its first 3, then a count;
+                        failed and skipped steps are always listed, the journal holds every result)
 
 Mail-flow check (plan, apply, trace, verify):
   --peer-mode M         what the peer really does: forward-unknown | authoritative

@@ -88,12 +88,17 @@ describe('a journal longer than the longest string V8 holds (2^29 - 24 character
   }, 600_000);
 });
 
+/** A simulated Zimbra in process, and the answers of a primary setup with two peer accounts. */
+function twoPeerAccounts() {
+  const dir = mkdtempSync(join(tmpdir(), 'zsplit-scale-'));
+  const exec = new RehearsalExecutor(join(dir, 'sim.json'), { env: {} });
+  const v = validateAnswers({ role: 'primary', domain: ['example.com'], zimbraHost: ['zimbra.example.com'], zimbraVersion: '10.1.0', peerHost: 'mail.example.com', peerKind: 'postfix', peerIp: ['192.0.2.10'], peerAccounts: accountLines(2) }, 'setup');
+  return { dir, exec, a: v.answers! };
+}
+
 describe('a plan whose journal line is longer than the longest string V8 holds (2^29 - 24 characters)', () => {
   it('is journaled in pieces, applied, read back from its journal and rolled back', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zsplit-scale-'));
-    const exec = new RehearsalExecutor(join(dir, 'sim.json'), { env: {} });
-    const v = validateAnswers({ role: 'primary', domain: ['example.com'], zimbraHost: ['zimbra.example.com'], zimbraVersion: '10.1.0', peerHost: 'mail.example.com', peerKind: 'postfix', peerIp: ['192.0.2.10'], peerAccounts: accountLines(2) }, 'setup');
-    const a = v.answers!;
+    const { dir, exec, a } = twoPeerAccounts();
     const before = readFileSync(join(dir, 'sim.json'), 'utf8');
     // Two explanations of 2^28 characters stand for a plan of some 330,000 accounts: the plan, the
     // journal's first line, is then longer than V8's longest string. Refused until the line was
@@ -122,10 +127,7 @@ describe('a plan whose journal line is longer than the longest string V8 holds (
 
 describe('a step longer than the longest string V8 holds', () => {
   it('is refused before any change, and the journal its run began is removed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zsplit-scale-'));
-    const exec = new RehearsalExecutor(join(dir, 'sim.json'), { env: {} });
-    const v = validateAnswers({ role: 'primary', domain: ['example.com'], zimbraHost: ['zimbra.example.com'], zimbraVersion: '10.1.0', peerHost: 'mail.example.com', peerKind: 'postfix', peerIp: ['192.0.2.10'], peerAccounts: accountLines(2) }, 'setup');
-    const a = v.answers!;
+    const { dir, exec, a } = twoPeerAccounts();
     // A string of the greatest length: the JSON of its step cannot be made.
     const longest = 'x'.repeat(2 ** 29 - 24);
     const huge = (p: Plan): Plan => ({ ...p, steps: p.steps.map((s, i) => (i === 0 ? { ...s, why: longest } : s)) });
