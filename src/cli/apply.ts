@@ -133,8 +133,8 @@ function reporter(flags: Flags, io: CliIO): (e: EngineEvent) => void {
       const mark = { applied: 'APPLIED', unchanged: 'ok (unchanged)', skipped: 'SKIPPED', 'not-applicable': 'n/a', failed: 'FAILED', manual: 'MANUAL' }[e.status];
       const detail = e.status === 'applied' && e.before !== undefined ? `  [${showValues(e.before)} -> ${showValues(e.after)}]` : '';
       const text = `${mark.padEnd(15)} ${e.step.title}${detail}${e.recovered ? ' (found done after the interruption)' : ''}\n${e.error && e.status === 'failed' ? `                ${e.error}\n` : ''}`;
-      const foldable = e.step.bulk !== undefined && !e.recovered && (e.status === 'applied' || e.status === 'unchanged' || e.status === 'not-applicable');
-      steps.add(text, foldable ? { batch: e.step.bulk!, mark } : undefined);
+      const foldable = e.step.bulk !== undefined && (e.status === 'applied' || e.status === 'unchanged' || e.status === 'not-applicable');
+      steps.add(text, foldable ? { batch: e.step.bulk!, mark: e.recovered ? `${mark} (found done after the interruption)` : mark } : undefined);
     }
   };
 }
@@ -166,6 +166,11 @@ function manualUndoText(steps: Step[]): string {
     for (const c of s.manual!.commands) out.push(`    $ ${c}`);
   });
   return out.join('\n') + '\n\n';
+}
+
+/** Steps in flight: a batch cut off has 200,000 (`status --json` lists every one). */
+function inFlightText(ids: string[]): string {
+  return ids.length > 4 ? `${ids.length.toLocaleString('en')} steps (${shortList(ids, 3)})` : ids.join(', ');
 }
 
 function shortList(items: string[], max = 4): string {
@@ -285,7 +290,7 @@ async function applyWithSignals(flags: Flags, positionals: string[], io: CliIO, 
       return EXIT.failure;
     }
     requireApproval(flags, io, 'resuming');
-    io.err(`-- resuming run ${run.runId} (${run.header.job}, started ${run.header.time}); in flight: ${run.inFlight.join(', ') || 'none'}\n`);
+    io.err(`-- resuming run ${run.runId} (${run.header.job}, started ${run.header.time}); in flight: ${run.inFlight.length ? inFlightText(run.inFlight) : 'none'}\n`);
     const p = run.header.plan;
     const ctx = { domains: p.answers.domains, rehearsal: exec.rehearsal };
     if (!(await typedApproval(io, flags, { ...ctx, what: 'apply' }))) return EXIT.refused;
@@ -536,7 +541,7 @@ export async function statusCommand(flags: Flags, _positionals: string[], io: Cl
   for (const r of runs) {
     const c = r.end?.summary;
     io.out(`${r.runId}  ${r.header.kind}${r.header.of ? ` of ${r.header.of}` : ''}  ${r.header.job}  ${r.header.target}  ${r.status.toUpperCase()}  by ${r.header.operator}${c ? `  (${c.applied} applied, ${c.unchanged} unchanged, ${c.failed} failed)` : ''}\n`);
-    if (r.inFlight.length) io.out(`    in flight when it stopped: ${r.inFlight.join(', ')}\n`);
+    if (r.inFlight.length) io.out(`    in flight when it stopped: ${inFlightText(r.inFlight)}\n`);
     if (r.truncated) io.out('    its journal ends with a line cut short by a crash\n');
     if (r.corrupt.length) io.out(`    unreadable journal line(s): ${lines(r.corrupt)}; resume and rollback re-probe every step without a readable record\n`);
     if (r.status === 'abandoned') io.out(`    abandoned${r.end?.operator ? ` by ${r.end.operator}` : ''}${r.end?.reason ? `: ${r.end.reason}` : ''}${applied(r) ? `; its ${applied(r)} change(s) stay (zsplit rollback --run ${r.runId} undoes them)` : ''}\n`);

@@ -1,8 +1,8 @@
 /**
  * The results of a long zmprov batch as an operator reads them: of a run of results of one batch
  * with one status, the first three, then one line that counts the rest (an apply of 100,000
- * placeholders printed 200,000 lines; 350,000 printed 700,000). A failed or skipped step, a step
- * of no batch, a step found done after an interruption: always shown. `--verbose` shows every
+ * placeholders printed 200,000 lines; 350,000 printed 700,000; a resume as many "found done
+ * after the interruption"). A failed or skipped step, a step of no batch: always shown. `--verbose` shows every
  * line, `--json` every event; the journal holds every result.
  */
 
